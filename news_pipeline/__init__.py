@@ -1,0 +1,1 @@
+"""news_pipeline: German news articles -> clean text -> resolved entities -> Parquet."""

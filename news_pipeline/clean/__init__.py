@@ -1,0 +1,8 @@
+"""Cleaning: raw article bytes -> body text and metadata (no Dagster here)."""
+
+from news_pipeline.clean.cleaner import CLEAN_VERSION, clean_article
+from news_pipeline.clean.decode import MAX_ARTICLE_BYTES, DecodedText, RejectedInput, decode_article
+from news_pipeline.clean.document import CleanedDocument
+
+__all__ = ["CLEAN_VERSION", "MAX_ARTICLE_BYTES", "CleanedDocument", "DecodedText",
+           "RejectedInput", "clean_article", "decode_article"]

@@ -1,0 +1,56 @@
+"""Bytes -> text, or a clear reason why an input cannot be an article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_ARTICLE_BYTES = 10 * 1024 * 1024
+# Share of control characters above which a "text" is really binary data.
+MAX_CONTROL_CHAR_SHARE = 0.05
+_ALLOWED_CONTROLS = {"\n", "\r", "\t", "\f", "\v"}
+
+
+class RejectedInput(ValueError):
+    """An input that cannot be processed; `reason` is a short machine-friendly code."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        self.reason = reason
+        self.detail = detail
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    text: str
+    encoding: str
+    warnings: tuple[str, ...] = ()
+
+
+def decode_article(data: bytes) -> DecodedText:
+    """Decode raw article bytes: UTF-8 (BOM allowed), else cp1252 with a warning.
+
+    Raises RejectedInput for empty, oversized, binary (NUL bytes or many control
+    characters) and undecodable inputs.
+    """
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise RejectedInput("oversized", f"{len(data)} bytes > {MAX_ARTICLE_BYTES}")
+    if not data.strip():
+        raise RejectedInput("empty", "file is empty or whitespace only")
+    if b"\x00" in data:
+        raise RejectedInput("binary", "contains NUL bytes")
+    try:
+        decoded = DecodedText(data.decode("utf-8-sig"), "utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as error:
+            raise RejectedInput("undecodable", f"neither UTF-8 nor cp1252 ({error})") from None
+        decoded = DecodedText(text, "cp1252", ("decoded as cp1252, not valid UTF-8",))
+    _reject_binary(decoded.text)
+    return decoded
+
+
+def _reject_binary(text: str) -> None:
+    controls = sum(1 for char in text if char < " " and char not in _ALLOWED_CONTROLS)
+    if controls > MAX_CONTROL_CHAR_SHARE * len(text):
+        raise RejectedInput("binary", f"{controls} control characters in {len(text)}")

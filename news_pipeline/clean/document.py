@@ -1,0 +1,18 @@
+"""The cleaned article: what the cleaner hands to the rest of the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class CleanedDocument:
+    """Body text and metadata recovered from one scraped article."""
+
+    text: str
+    title: str | None = None
+    published_at: datetime | None = None
+    source: str | None = None
+    language: str | None = None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
