@@ -34,14 +34,16 @@ class SpacyRecogniser:
 
 
 def _mentions(doc: spacy.tokens.Doc) -> list[Mention]:
-    sentence_starts = [sent.start for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
+    has_sents = doc.has_annotation("SENT_START")
+    sentence_starts = [sent.start for sent in doc.sents] if has_sents else [0]
     mentions = []
     sentence_index = 0
     for ent in doc.ents:
         label = _LABEL_MAP.get(ent.label_)
         if label not in LABELS:
             continue
-        while sentence_index + 1 < len(sentence_starts) and sentence_starts[sentence_index + 1] <= ent.start:
+        while (sentence_index + 1 < len(sentence_starts)
+               and sentence_starts[sentence_index + 1] <= ent.start):
             sentence_index += 1
         mentions.append(Mention(ent.start_char, ent.end_char, label, ent.text, sentence_index))
     return mentions

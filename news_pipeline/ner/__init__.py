@@ -1,0 +1,62 @@
+"""German named-entity recognition: the shipped hybrid recogniser and pluggable backends.
+
+    load_recogniser("default")            # shipped hybrid (news_pipeline/ner/model)
+    load_recogniser("spacy:de_core_news_md")  # any installed spaCy pipeline, by name or path
+    load_recogniser("hf:/path/to/model")   # Hugging Face token-classification model directory
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from news_pipeline.ner.mention import LABELS, Mention, Recogniser
+
+MODEL_DIR = Path(__file__).with_name("model")
+
+# Files whose change can change the default recogniser's output.
+_VERSIONED_SOURCES = ("features.py", "hybrid.py", "lexicon.py", "spans.py", "text.py")
+
+
+def _default_version() -> str:
+    """Model version from meta.json plus a digest of the model and the code that runs it, so
+    that retraining or a code change always yields a new NER_VERSION."""
+    digest = hashlib.sha256()
+    meta_path = MODEL_DIR / "meta.json"
+    if not meta_path.exists():
+        return "missing-model"
+    version = json.loads(meta_path.read_text(encoding="utf-8")).get("version", "unknown")
+    for path in sorted(p for p in MODEL_DIR.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(MODEL_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    here = Path(__file__).parent
+    for name in _VERSIONED_SOURCES:
+        digest.update((here / name).read_bytes())
+    return f"{version}+{digest.hexdigest()[:12]}"
+
+
+NER_VERSION = _default_version()
+
+
+def load_recogniser(spec: str = "default") -> Recogniser:
+    """"default" | "spacy:<name-or-path>" | "hf:<directory>" -> a Recogniser."""
+    if spec in ("default", "", "hybrid"):
+        from news_pipeline.ner.hybrid import HybridRecogniser
+
+        recogniser = HybridRecogniser.load(MODEL_DIR)
+        recogniser.version = NER_VERSION
+        return recogniser
+    kind, _, target = spec.partition(":")
+    if kind == "spacy" and target:
+        from news_pipeline.ner.spacy_backend import SpacyRecogniser
+
+        return SpacyRecogniser.load(target)
+    if kind == "hf" and target:
+        from news_pipeline.ner.hf_backend import HFRecogniser
+
+        return HFRecogniser.load(Path(target))
+    raise ValueError(f"unknown recogniser spec {spec!r}: use default, spacy:<name>, hf:<dir>")
+
+
+__all__ = ["LABELS", "NER_VERSION", "Mention", "Recogniser", "load_recogniser"]
