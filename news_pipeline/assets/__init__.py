@@ -1,0 +1,1 @@
+"""Thin Dagster layer: one module per stage, each calling news_pipeline.stages."""

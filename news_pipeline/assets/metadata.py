@@ -1,0 +1,47 @@
+"""Metadata every materialisation carries: counts, schema, a small preview."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pandas as pd
+import pyarrow as pa
+
+from news_pipeline.stages.report import StageReport
+from news_pipeline.warehouse import SCHEMAS
+
+PREVIEW_ROWS = 5
+PREVIEW_CHARS = 80
+
+
+def column_schema(table: str) -> dg.TableSchema:
+    return dg.TableSchema(columns=[
+        dg.TableColumn(field.name, str(field.type)) for field in SCHEMAS[table]
+        if not pa.types.is_null(field.type)
+    ])
+
+
+def markdown_preview(frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> str:
+    if frame.empty:
+        return "_(no rows)_"
+    head = frame.head(rows)
+
+    def cell(value: object) -> str:
+        text = str(value).replace("\n", " ").replace("|", "\\|")
+        return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS - 1] + "…"
+
+    lines = ["| " + " | ".join(head.columns) + " |", "|" + "---|" * len(head.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in head.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def table_metadata(table: str, frame: pd.DataFrame, path: str,
+                   report: StageReport | None = None) -> dict[str, object]:
+    metadata: dict[str, object] = {
+        "dagster/row_count": len(frame),
+        "dagster/column_schema": column_schema(table),
+        "path": dg.MetadataValue.path(path),
+        "preview": dg.MetadataValue.md(markdown_preview(frame)),
+    }
+    if report is not None:
+        metadata.update(report.as_metadata())
+    return metadata

@@ -1,0 +1,32 @@
+"""When runs happen: a daily schedule, and a sensor that watches the raw folder."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from news_pipeline.resources import PipelinePaths
+from news_pipeline.stages.ingest import RawFolderError, fingerprint_raw_folder
+
+news_pipeline_job = dg.define_asset_job(
+    "news_pipeline_job", selection=dg.AssetSelection.all(),
+    description="Everything: scan raw folder, clean, recognise, resolve (incremental).",
+)
+
+daily_schedule = dg.ScheduleDefinition(
+    name="daily_news_pipeline", job=news_pipeline_job, cron_schedule="0 6 * * *",
+    execution_timezone="Europe/Berlin", default_status=dg.DefaultScheduleStatus.STOPPED,
+)
+
+
+@dg.sensor(job=news_pipeline_job, minimum_interval_seconds=60,
+           default_status=dg.DefaultSensorStatus.STOPPED)
+def raw_folder_sensor(context: dg.SensorEvaluationContext,
+                      paths: PipelinePaths) -> dg.SensorResult | dg.SkipReason:
+    """Requests a run when files in the raw folder are added, changed or removed."""
+    try:
+        fingerprint = fingerprint_raw_folder(paths.raw_path)
+    except RawFolderError as error:
+        return dg.SkipReason(str(error))
+    if fingerprint == context.cursor:
+        return dg.SkipReason("no new, changed or deleted files in the raw folder")
+    return dg.SensorResult(run_requests=[dg.RunRequest(run_key=fingerprint)], cursor=fingerprint)

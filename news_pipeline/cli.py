@@ -1,0 +1,138 @@
+"""`news-pipeline`: run the pipeline and its tools without the UI.
+
+Results go to stdout (JSON or a summary); logs go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from news_pipeline import settings
+from news_pipeline.warehouse import WarehouseError
+
+log = logging.getLogger("news_pipeline")
+
+
+def _print_json(payload: object) -> None:
+    json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def _read_article(path: Path) -> str:
+    from news_pipeline.clean import decode_article
+
+    return decode_article(path.read_bytes()).text
+
+
+def command_clean(args: argparse.Namespace) -> int:
+    from news_pipeline.clean import clean_article
+
+    document = clean_article(_read_article(args.file), path_hint=args.file.name)
+    _print_json({"title": document.title, "published_at": document.published_at,
+                 "source": document.source, "language": document.language,
+                 "text": document.text, "warnings": list(document.warnings)})
+    return 0
+
+
+def command_entities(args: argparse.Namespace) -> int:
+    from news_pipeline.clean import clean_article
+    from news_pipeline.ner import load_recogniser
+
+    document = clean_article(_read_article(args.file), path_hint=args.file.name)
+    recogniser = load_recogniser(args.model)
+    [mentions] = recogniser.recognise([document.text])
+    _print_json({"title": document.title, "recogniser": recogniser.version,
+                 "mentions": [{"text": m.text, "label": m.label, "start": m.start, "end": m.end,
+                               "sentence_index": m.sentence_index} for m in mentions]})
+    return 0
+
+
+def command_run(args: argparse.Namespace) -> int:
+    from news_pipeline.runner import run_pipeline
+
+    summary = run_pipeline(raw_dir=args.raw_dir, warehouse_dir=args.warehouse,
+                           ner_model=args.model)
+    print(summary.render())
+    return 0 if summary.success else 1
+
+
+def command_eval_ner(args: argparse.Namespace) -> int:
+    from news_pipeline.ner import load_recogniser
+    from news_pipeline.ner.evaluate import evaluate_file
+
+    _print_json(evaluate_file(args.file, load_recogniser(args.model)))
+    return 0
+
+
+def command_train_ner(args: argparse.Namespace) -> int:
+    from news_pipeline.ner.train import train_model
+
+    _print_json(train_model(args.data, args.output))
+    return 0
+
+
+def command_eval_clean(args: argparse.Namespace) -> int:
+    from news_pipeline.clean.evaluate import evaluate_directory
+
+    _print_json(evaluate_directory(args.directory))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="news-pipeline", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="materialise all assets through Dagster and print a summary")
+    run.add_argument("--raw-dir", type=Path, default=None,
+                     help=f"raw articles (default: ${settings.RAW_DIR_ENV} or data/raw)")
+    run.add_argument("--warehouse", type=Path, default=None,
+                     help=f"Parquet warehouse (default: ${settings.WAREHOUSE_ENV} or data/warehouse)")
+    run.add_argument("--model", default=None, help="recogniser: default, spacy:NAME, hf:DIR")
+    run.set_defaults(handler=command_run)
+
+    clean = sub.add_parser("clean", help="print the cleaned article FILE as JSON")
+    clean.add_argument("file", type=Path)
+    clean.set_defaults(handler=command_clean)
+
+    entities = sub.add_parser("entities", help="print the entity mentions of FILE as JSON")
+    entities.add_argument("file", type=Path)
+    entities.add_argument("--model", default=settings.ner_model())
+    entities.set_defaults(handler=command_entities)
+
+    eval_ner = sub.add_parser("eval-ner", help="score the recogniser on a GermEval-format file")
+    eval_ner.add_argument("file", type=Path)
+    eval_ner.add_argument("--model", default=settings.ner_model())
+    eval_ner.set_defaults(handler=command_eval_ner)
+
+    train = sub.add_parser("train-ner", help="train the shipped NER model from the corpora")
+    train.add_argument("--data", type=Path, default=settings.project_root() / "../shared/data/ner")
+    train.add_argument("--output", type=Path,
+                       default=Path(__file__).resolve().parent / "ner" / "model")
+    train.set_defaults(handler=command_train_ner)
+
+    eval_clean = sub.add_parser("eval-clean", help="score the cleaner on a snippet test set")
+    eval_clean.add_argument("directory", type=Path, nargs="?",
+                            default=settings.project_root() / "../shared/data/cleaning/trafilatura-de")
+    eval_clean.set_defaults(handler=command_eval_clean)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home()))
+    try:
+        return args.handler(args)
+    except (OSError, WarehouseError) as error:
+        print(f"news-pipeline: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

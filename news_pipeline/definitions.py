@@ -1,0 +1,29 @@
+"""The one Definitions object: assets, checks, job, schedule, sensor and resources."""
+
+import dagster as dg
+
+from news_pipeline.assets.checks import ALL_CHECKS
+from news_pipeline.assets.cleaning import cleaned_articles
+from news_pipeline.assets.ingest import raw_articles
+from news_pipeline.assets.recognition import ner_spans
+from news_pipeline.assets.resolution import resolved_entities
+from news_pipeline.automation import daily_schedule, news_pipeline_job, raw_folder_sensor
+from news_pipeline.resources import NerModel, PipelinePaths
+
+ALL_ASSETS = [raw_articles, cleaned_articles, ner_spans, resolved_entities]
+
+
+def build_definitions(paths: PipelinePaths | None = None, ner: NerModel | None = None) -> dg.Definitions:
+    """Definitions against the given resources (default: from the environment)."""
+    return dg.Definitions(
+        assets=ALL_ASSETS,
+        asset_checks=ALL_CHECKS,
+        jobs=[news_pipeline_job],
+        schedules=[daily_schedule],
+        sensors=[raw_folder_sensor],
+        resources={"paths": paths or PipelinePaths.from_environment(),
+                   "ner": ner or NerModel.from_environment()},
+    )
+
+
+defs = build_definitions()

@@ -1,0 +1,37 @@
+"""Progress lines (count, rate, ETA) for long loops, written to any logger."""
+
+from __future__ import annotations
+
+import time
+from typing import Protocol
+
+
+class InfoLogger(Protocol):
+    def info(self, msg: str, *args: object) -> None: ...
+
+
+class Progress:
+    """Logs every `every_s` seconds and at the end; cheap enough to call per item."""
+
+    def __init__(self, log: InfoLogger, what: str, total: int, every_s: float = 10.0) -> None:
+        self.log = log
+        self.what = what
+        self.total = total
+        self.every_s = every_s
+        self.done = 0
+        self.started = time.monotonic()
+        self._last = self.started
+
+    def advance(self, n: int = 1) -> None:
+        self.done += n
+        now = time.monotonic()
+        if now - self._last >= self.every_s or self.done >= self.total:
+            self._last = now
+            self.log.info(self.line())
+
+    def line(self) -> str:
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        rate = self.done / elapsed
+        remaining = (self.total - self.done) / rate if rate > 0 else float("inf")
+        eta = f"{remaining:.0f}s" if remaining != float("inf") else "?"
+        return f"{self.what}: {self.done}/{self.total} ({rate:.1f}/s, ETA {eta})"

@@ -1,0 +1,44 @@
+"""Dagster resources: where the data lives and which recogniser runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+
+from news_pipeline import settings
+from news_pipeline.ner.mention import Recogniser
+from news_pipeline.warehouse import Warehouse
+
+
+class PipelinePaths(dg.ConfigurableResource):
+    """Raw input folder and Parquet warehouse (defaults: data/raw, data/warehouse)."""
+
+    raw_dir: str
+    warehouse_dir: str
+
+    @classmethod
+    def from_environment(cls) -> PipelinePaths:
+        return cls(raw_dir=str(settings.raw_dir()), warehouse_dir=str(settings.warehouse_dir()))
+
+    @property
+    def raw_path(self) -> Path:
+        return Path(self.raw_dir)
+
+    def warehouse(self) -> Warehouse:
+        return Warehouse(Path(self.warehouse_dir))
+
+
+class NerModel(dg.ConfigurableResource):
+    """Which recogniser to run: "default" (shipped), "spacy:<name or path>", "hf:<directory>"."""
+
+    model: str = "default"
+
+    @classmethod
+    def from_environment(cls) -> NerModel:
+        return cls(model=settings.ner_model())
+
+    def load(self) -> Recogniser:
+        from news_pipeline.ner import load_recogniser  # loads model weights: only when running
+
+        return load_recogniser(self.model)

@@ -1,0 +1,85 @@
+"""Run the whole job through Dagster, recorded in the persistent instance the UI shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+
+from news_pipeline import settings
+from news_pipeline.definitions import build_definitions
+from news_pipeline.resources import NerModel, PipelinePaths
+from news_pipeline.stages.ingest import list_raw_files
+from news_pipeline.warehouse import Warehouse
+
+_INSTANCE_CONFIG = "telemetry:\n  enabled: false\n"
+_COUNTS = ("new", "changed", "unchanged", "deleted", "rejected")
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    success: bool
+    warehouse: Path
+    assets: dict[str, dict[str, object]] = field(default_factory=dict)
+    checks: dict[str, bool] = field(default_factory=dict)
+    error: str | None = None
+
+    def render(self) -> str:
+        lines = [f"run {self.run_id}: {'SUCCESS' if self.success else 'FAILURE'}"]
+        for asset, metadata in self.assets.items():
+            rows = metadata.get("dagster/row_count", "-")
+            counts = ", ".join(f"{k} {metadata[k]}" for k in _COUNTS if k in metadata)
+            lines.append(f"  {asset:<14} rows {rows:<7} {counts}")
+        failed = sorted(name for name, passed in self.checks.items() if not passed)
+        lines.append(f"  checks: {len(self.checks) - len(failed)}/{len(self.checks)} passed"
+                     + (f"; FAILED: {', '.join(failed)}" if failed else ""))
+        if self.error:
+            lines.append(f"  error: {self.error}")
+        lines.append(f"  dataset: {self.warehouse} (pandas.read_parquet('{self.warehouse}/<table>'))")
+        return "\n".join(lines)
+
+
+def ensure_dagster_home() -> Path:
+    home = settings.dagster_home()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(_INSTANCE_CONFIG)
+    return home
+
+
+def run_pipeline(raw_dir: Path | None = None, warehouse_dir: Path | None = None,
+                 ner_model: str | None = None,
+                 instance: dg.DagsterInstance | None = None) -> RunSummary:
+    paths = PipelinePaths(raw_dir=str(raw_dir or settings.raw_dir()),
+                          warehouse_dir=str(warehouse_dir or settings.warehouse_dir()))
+    # Fail before starting a run on problems the user must fix (one-line causes).
+    list_raw_files(paths.raw_path)
+    Warehouse(Path(paths.warehouse_dir)).validate()
+    definitions = build_definitions(paths, NerModel(model=ner_model or settings.ner_model()))
+    job = definitions.resolve_job_def("news_pipeline_job")
+    if instance is None:
+        ensure_dagster_home()
+        with dg.DagsterInstance.get() as persistent:
+            result = job.execute_in_process(instance=persistent, raise_on_error=False)
+    else:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    return _summarise(result, Path(paths.warehouse_dir))
+
+
+def _summarise(result: dg.ExecuteInProcessResult, warehouse: Path) -> RunSummary:
+    summary = RunSummary(result.run_id, result.success, warehouse)
+    for event in result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization
+        summary.assets[materialization.asset_key.to_user_string()] = {
+            key: value.value for key, value in materialization.metadata.items()
+            if key in (*_COUNTS, "dagster/row_count")}
+    for evaluation in result.get_asset_check_evaluations():
+        summary.checks[evaluation.check_name] = evaluation.passed
+    failures = [e for e in result.all_events if e.is_step_failure]
+    if failures:
+        error = failures[0].step_failure_data.error
+        summary.error = error.message.strip().splitlines()[-1] if error else "step failed"
+    return summary

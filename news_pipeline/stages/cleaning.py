@@ -1,0 +1,130 @@
+"""Stage 2: decode and clean new or changed articles; record the ones that cannot be used."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from news_pipeline.clean import (
+    CLEAN_VERSION,
+    MAX_ARTICLE_BYTES,
+    RejectedInput,
+    clean_article,
+    decode_article,
+)
+from news_pipeline.progress import InfoLogger, Progress
+from news_pipeline.stages.report import StageReport
+from news_pipeline.warehouse import SCHEMAS, Warehouse, records
+
+CHUNK_ARTICLES = 2000
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CleaningOutcome:
+    article: dict | None
+    rejection: dict | None
+
+
+def clean_file(raw_dir: Path, source_path: str, article_id: str,
+               expected_sha256: str | None, inventory_error: str | None) -> CleaningOutcome:
+    """Everything that can go wrong with one file ends as a rejection with its reason."""
+    now = datetime.now(timezone.utc)
+
+    def rejected(reason: str, detail: str, sha: str | None = expected_sha256) -> CleaningOutcome:
+        return CleaningOutcome(None, {
+            "article_id": article_id, "source_path": source_path, "content_sha256": sha,
+            "reason": reason, "detail": detail, "rejected_at": now,
+            "pipeline_version": CLEAN_VERSION})
+
+    if inventory_error is not None:
+        reason, _, detail = inventory_error.partition(" ")
+        return rejected(reason, detail.strip("()"))
+    path = raw_dir / source_path
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_ARTICLE_BYTES + 1)
+    except OSError as error:
+        return rejected("unreadable", error.strerror or str(error))
+    sha = hashlib.sha256(data).hexdigest() if len(data) <= MAX_ARTICLE_BYTES else expected_sha256
+    try:
+        decoded = decode_article(data)
+        document = clean_article(decoded.text, path_hint=source_path)
+    except RejectedInput as error:
+        return rejected(error.reason, error.detail, sha)
+    except Exception as error:  # a cleaner bug must cost one article, not the run
+        log.exception("cleaning %s failed", source_path)
+        return rejected("cleaner_error", f"{type(error).__name__}: {error}", sha)
+    if not document.text.strip():
+        return rejected("no_body_text", "nothing left after removing markup and boilerplate", sha)
+    return CleaningOutcome({
+        "article_id": article_id, "source_path": source_path, "content_sha256": sha,
+        "title": document.title, "published_at": document.published_at,
+        "source": document.source, "language": document.language, "text": document.text,
+        "text_sha256": hashlib.sha256(document.text.encode("utf-8")).hexdigest(),
+        "n_chars": len(document.text), "processed_at": now,
+        "pipeline_version": CLEAN_VERSION,
+        "warnings": list(decoded.warnings + document.warnings)}, None)
+
+
+def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=SCHEMAS[table].names)
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def clean_changed_articles(warehouse: Warehouse, raw_dir: Path,
+                           logger: InfoLogger = log) -> StageReport:
+    """Clean what the inventory lists and the articles/rejected tables do not hold yet."""
+    report = StageReport()
+    with warehouse.locked():
+        inventory = warehouse.read("_inventory")
+        columns = ["article_id", "content_sha256", "pipeline_version"]
+        done = pd.concat([warehouse.read("articles", columns), warehouse.read("rejected", columns)])
+        done_keys = set(zip(done["article_id"], done["content_sha256"].fillna(""),
+                            done["pipeline_version"]))
+        known_ids = set(done["article_id"])
+        todo = [row for row in records(inventory)
+                if (row["article_id"], row["content_sha256"] or "", CLEAN_VERSION) not in done_keys]
+        deleted = sorted(known_ids - set(inventory["article_id"]))
+        report.unchanged = len(inventory) - len(todo)
+        report.deleted = len(deleted)
+        progress = Progress(logger, "cleaning", len(todo))
+        for index, chunk in enumerate(_chunks(todo, CHUNK_ARTICLES)):
+            articles, rejections = [], []
+            for row in chunk:
+                outcome = clean_file(raw_dir, row["source_path"], row["article_id"],
+                                     row["content_sha256"], row["error"])
+                if outcome.article:
+                    articles.append(outcome.article)
+                else:
+                    rejections.append(outcome.rejection)
+                if row["article_id"] in known_ids:
+                    report.changed += 1
+                else:
+                    report.new += 1
+                progress.advance()
+            report.rejected += len(rejections)
+            touched = [row["article_id"] for row in chunk] + (deleted if index == 0 else [])
+            with warehouse.transaction() as tx:
+                tx.upsert("articles", _frame("articles", articles), delete_keys=touched)
+                tx.upsert("rejected", _frame("rejected", rejections), delete_keys=touched)
+                # Mentions point into the old text: drop them in the same commit, so the
+                # dataset never shows offsets that do not match the article.
+                tx.upsert("mentions", _frame("mentions", []), delete_keys=touched)
+        if not todo and deleted:
+            with warehouse.transaction() as tx:
+                for table in ("articles", "rejected", "mentions"):
+                    tx.upsert(table, _frame(table, []), delete_keys=deleted)
+    report.extra["clean_version"] = CLEAN_VERSION
+    return report

@@ -1,0 +1,128 @@
+"""Stage 1: inventory of the raw folder (path, size, mtime, content hash)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from news_pipeline.stages.report import StageReport
+from news_pipeline.warehouse import Warehouse, records
+
+SCAN_VERSION = "scan-1"
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm")
+_HASH_CHUNK = 1 << 20
+
+log = logging.getLogger(__name__)
+
+
+class RawFolderError(FileNotFoundError):
+    """The raw folder is missing or not a folder; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class RawFile:
+    article_id: str
+    source_path: str
+    size: int
+    mtime_ns: int
+    content_sha256: str | None
+    error: str | None
+
+
+def article_id_for(source_path: str) -> str:
+    """Stable id of an article: derived from its path under the raw folder."""
+    return hashlib.sha256(source_path.encode("utf-8")).hexdigest()[:16]
+
+
+def list_raw_files(raw_dir: Path) -> list[tuple[str, Path]]:
+    """(relative posix path, absolute path) of every non-hidden file, sorted."""
+    if not raw_dir.is_dir():
+        raise RawFolderError(
+            f"raw folder {raw_dir} does not exist or is not a folder; create it and put the "
+            f"articles there, or point NEWS_PIPELINE_RAW_DIR at your articles"
+        )
+    found = []
+    for folder, dirs, files in os.walk(raw_dir, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if not name.startswith("."):
+                path = Path(folder) / name
+                found.append((path.relative_to(raw_dir).as_posix(), path))
+    return sorted(found)
+
+
+def fingerprint_raw_folder(raw_dir: Path) -> str:
+    """Cheap digest of paths, sizes and mtimes: changes when any file is added/changed/removed."""
+    digest = hashlib.sha256()
+    for relative, path in list_raw_files(raw_dir):
+        try:
+            stat = path.lstat()
+            digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+        except OSError:
+            digest.update(f"{relative}\0?\n".encode())
+    return digest.hexdigest()
+
+
+def inspect_file(raw_dir: Path, relative: str, path: Path,
+                 previous: RawFile | None) -> RawFile:
+    """Stat the file and hash it unless size and mtime match the previous scan."""
+    article_id = article_id_for(relative)
+    try:
+        stat = path.lstat()
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(raw_dir.resolve()):
+                return RawFile(article_id, relative, 0, stat.st_mtime_ns, None,
+                               "symlink_outside_raw_folder")
+            stat = target.stat()
+        if not path.is_file():
+            return RawFile(article_id, relative, 0, stat.st_mtime_ns, None, "not_a_regular_file")
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            return RawFile(article_id, relative, stat.st_size, stat.st_mtime_ns, None,
+                           f"unsupported_file_type ({path.suffix or 'no suffix'})")
+        if (previous is not None and previous.content_sha256 is not None
+                and (previous.size, previous.mtime_ns) == (stat.st_size, stat.st_mtime_ns)):
+            return previous
+        return RawFile(article_id, relative, stat.st_size, stat.st_mtime_ns, _sha256(path), None)
+    except OSError as error:
+        return RawFile(article_id, relative, 0, 0, None, f"unreadable ({error.strerror})")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def scan_raw_folder(warehouse: Warehouse, raw_dir: Path) -> StageReport:
+    """Record the current inventory of `raw_dir`; count what changed since the last scan."""
+    with warehouse.transaction() as tx:
+        previous = {row["article_id"]: RawFile(**row) for row in records(tx.read("_inventory"))}
+        files = [inspect_file(raw_dir, rel, path, previous.get(article_id_for(rel)))
+                 for rel, path in list_raw_files(raw_dir)]
+        report = StageReport()
+        for file in files:
+            before = previous.get(file.article_id)
+            if before is None:
+                report.new += 1
+            elif (before.content_sha256, before.error) != (file.content_sha256, file.error):
+                report.changed += 1
+            else:
+                report.unchanged += 1
+            report.rejected += file.error is not None
+        current_ids = {f.article_id for f in files}
+        deleted = [a for a in previous if a not in current_ids]
+        report.deleted = len(deleted)
+        changed_rows = [f for f in files if previous.get(f.article_id) != f]
+        tx.upsert("_inventory", pd.DataFrame(changed_rows, columns=list(RawFile.__annotations__)),
+                  delete_keys=deleted)
+        report.extra["files"] = len(files)
+    log.info("scanned %s: %s", raw_dir, report.as_metadata())
+    return report

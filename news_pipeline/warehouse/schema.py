@@ -1,0 +1,98 @@
+"""Arrow schemas of every table the pipeline writes.
+
+Tables whose name starts with "_" are the pipeline's own state (file inventory, raw NER spans);
+the others are the user-facing dataset documented in the README.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "articles": pa.schema([
+        ("article_id", pa.string()),
+        ("source_path", pa.string()),
+        ("content_sha256", pa.string()),
+        ("title", pa.string()),
+        ("published_at", TIMESTAMP),
+        ("source", pa.string()),
+        ("language", pa.string()),
+        ("text", pa.string()),
+        ("text_sha256", pa.string()),
+        ("n_chars", pa.int64()),
+        ("processed_at", TIMESTAMP),
+        ("pipeline_version", pa.string()),
+        ("warnings", pa.list_(pa.string())),
+    ]),
+    "rejected": pa.schema([
+        ("article_id", pa.string()),
+        ("source_path", pa.string()),
+        ("content_sha256", pa.string()),
+        ("reason", pa.string()),
+        ("detail", pa.string()),
+        ("rejected_at", TIMESTAMP),
+        ("pipeline_version", pa.string()),
+    ]),
+    "mentions": pa.schema([
+        ("article_id", pa.string()),
+        ("entity_id", pa.string()),
+        ("text", pa.string()),
+        ("label", pa.string()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("sentence_index", pa.int64()),
+    ]),
+    "entities": pa.schema([
+        ("entity_id", pa.string()),
+        ("name", pa.string()),
+        ("label", pa.string()),
+        ("aliases", pa.list_(pa.string())),
+        ("n_mentions", pa.int64()),
+        ("n_articles", pa.int64()),
+        ("country_code", pa.string()),
+        ("geonames_id", pa.int64()),
+        ("latitude", pa.float64()),
+        ("longitude", pa.float64()),
+    ]),
+    "cooccurrences": pa.schema([
+        ("entity_a", pa.string()),
+        ("entity_b", pa.string()),
+        ("n_articles", pa.int64()),
+        ("n_sentences", pa.int64()),
+    ]),
+    "_inventory": pa.schema([
+        ("article_id", pa.string()),
+        ("source_path", pa.string()),
+        ("size", pa.int64()),
+        ("mtime_ns", pa.int64()),
+        ("content_sha256", pa.string()),
+        ("error", pa.string()),
+    ]),
+    "_spans": pa.schema([
+        ("article_id", pa.string()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("label", pa.string()),
+        ("text", pa.string()),
+        ("sentence_index", pa.int64()),
+    ]),
+    "_ner_runs": pa.schema([
+        ("article_id", pa.string()),
+        ("text_sha256", pa.string()),
+        ("recogniser_version", pa.string()),
+        ("n_mentions", pa.int64()),
+    ]),
+}
+
+# Tables split into files by a hash of this key, so an incremental run rewrites only the
+# files holding changed keys. The others are small and written whole.
+BUCKET_KEYS: dict[str, str] = {
+    "articles": "article_id",
+    "rejected": "article_id",
+    "mentions": "article_id",
+    "_inventory": "article_id",
+    "_spans": "article_id",
+    "_ner_runs": "article_id",
+}

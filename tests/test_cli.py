@@ -1,0 +1,62 @@
+"""The news-pipeline command: JSON tools, a recorded run, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from news_pipeline.cli import main
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "002_bedeccd0ddf3dfac.txt"
+
+
+def test_clean_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["clean", str(SAMPLE)]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert set(document) >= {"title", "published_at", "source", "language", "text"}
+    assert "Kreml-Chef Wladimir Putin" in document["text"]
+
+
+def test_entities_prints_mentions(capsys: pytest.CaptureFixture[str], tiny_model: str) -> None:
+    assert main(["entities", str(SAMPLE), "--model", tiny_model]) == 0
+    mentions = json.loads(capsys.readouterr().out)["mentions"]
+    assert any(m["text"] == "Nordkorea" and m["label"] == "LOC" for m in mentions)
+    assert all({"start", "end", "sentence_index"} <= set(m) for m in mentions)
+
+
+def test_run_records_in_dagster_home_and_reruns_incrementally(
+        raw_dir: Path, warehouse_dir: Path, tmp_path: Path, tiny_model: str,
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    monkeypatch.setenv("NEWS_PIPELINE_RAW_DIR", str(raw_dir))
+    monkeypatch.setenv("NEWS_PIPELINE_WAREHOUSE", str(warehouse_dir))
+    assert main(["run", "--model", tiny_model]) == 0
+    first = capsys.readouterr().out
+    assert "SUCCESS" in first and "new 5" in first
+    assert main(["run", "--model", tiny_model]) == 0
+    second = capsys.readouterr().out
+    assert "new 0, changed 0, unchanged 5" in second
+    with dg.DagsterInstance.get() as instance:
+        assert len(instance.get_runs()) == 2
+
+
+def test_missing_raw_folder_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    code = main(["run", "--raw-dir", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "wh")])
+    error = capsys.readouterr().err.strip()
+    assert code == 2
+    assert len(error.splitlines()) == 1 and "NEWS_PIPELINE_RAW_DIR" in error
+
+
+def test_foreign_warehouse_folder_is_a_one_line_error(raw_dir: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    (tmp_path / "wh").mkdir()
+    code = main(["run", "--raw-dir", str(raw_dir), "--warehouse", str(tmp_path / "wh")])
+    assert code == 2
+    assert "not a news_pipeline warehouse" in capsys.readouterr().err
