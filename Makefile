@@ -24,6 +24,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/uv
 	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev]'
 	touch $@ $(VENV)/.installed-run
 
+$(VENV)/.installed-train: pyproject.toml | $(BIN)/uv
+	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[train]'
+	touch $@ $(VENV)/.installed-run
+
 ## run: materialise every asset on data/raw into data/warehouse and print a summary
 run: $(VENV)/.installed-run
 	$(BIN)/news-pipeline run
@@ -42,7 +46,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check news_pipeline tests
 
 ## train-ner: retrain the shipped NER model from $(NER_DATA)
-train-ner: $(VENV)/.installed-run
+train-ner: $(VENV)/.installed-train
 	$(BIN)/news-pipeline train-ner --data $(NER_DATA)
 
 ## eval-ner: score the shipped recogniser on GermEval 2014 test

@@ -15,6 +15,8 @@ from news_pipeline.warehouse import Warehouse
 
 _INSTANCE_CONFIG = "telemetry:\n  enabled: false\n"
 _COUNTS = ("new", "changed", "unchanged", "deleted", "rejected")
+# Dagster's console logger prints every engine event at DEBUG; a CLI user wants progress.
+_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
 @dataclass
@@ -63,9 +65,11 @@ def run_pipeline(raw_dir: Path | None = None, warehouse_dir: Path | None = None,
     if instance is None:
         ensure_dagster_home()
         with dg.DagsterInstance.get() as persistent:
-            result = job.execute_in_process(instance=persistent, raise_on_error=False)
+            result = job.execute_in_process(run_config=_RUN_CONFIG, instance=persistent,
+                                            raise_on_error=False)
     else:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(run_config=_RUN_CONFIG, instance=instance,
+                                        raise_on_error=False)
     return _summarise(result, Path(paths.warehouse_dir))
 
 

@@ -23,9 +23,9 @@ def resolved_entities(context: dg.AssetExecutionContext,
                       paths: PipelinePaths) -> Iterator[dg.MaterializeResult]:
     """Resolve spans across spellings and articles; write mentions, entities, co-occurrences."""
     warehouse = paths.warehouse()
-    report = resolve_all(warehouse)
-    context.log.info(f"resolution: {report.as_metadata()}")
+    summary = resolve_all(warehouse)
+    context.log.info(f"resolution: {summary}")
     for table in _SPECS:
         frame = warehouse.read(table)
-        yield dg.MaterializeResult(asset_key=table, metadata=table_metadata(
-            table, frame, f"{paths.warehouse_dir}/{table}", report))
+        yield dg.MaterializeResult(asset_key=table, metadata={
+            **table_metadata(table, frame, f"{paths.warehouse_dir}/{table}"), **summary})

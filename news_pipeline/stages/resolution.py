@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from news_pipeline.resolve import RESOLVE_VERSION, resolve_entities
-from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Warehouse
 
 
@@ -15,7 +14,7 @@ def current_spans(articles: pd.DataFrame, runs: pd.DataFrame, spans: pd.DataFram
     return spans[spans["article_id"].isin(set(fresh))].reset_index(drop=True)
 
 
-def resolve_all(warehouse: Warehouse) -> StageReport:
+def resolve_all(warehouse: Warehouse) -> dict[str, int | str]:
     with warehouse.transaction() as tx:
         spans = current_spans(tx.read("articles", ["article_id", "text_sha256"]),
                               tx.read("_ner_runs", ["article_id", "text_sha256"]),
@@ -25,6 +24,6 @@ def resolve_all(warehouse: Warehouse) -> StageReport:
         tx.replace("mentions", mentions)
         tx.replace("entities", resolution.entities.reindex(columns=SCHEMAS["entities"].names))
         tx.replace("cooccurrences", resolution.cooccurrences)
-    return StageReport(extra={"mentions": len(mentions), "entities": len(resolution.entities),
-                              "cooccurrences": len(resolution.cooccurrences),
-                              "resolve_version": RESOLVE_VERSION})
+    return {"articles_resolved": spans["article_id"].nunique(), "mentions": len(mentions),
+            "entities": len(resolution.entities), "cooccurrences": len(resolution.cooccurrences),
+            "resolve_version": RESOLVE_VERSION}
