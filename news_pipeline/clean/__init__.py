@@ -1,8 +1,16 @@
 """Cleaning: raw article bytes -> body text and metadata (no Dagster here)."""
 
+from news_pipeline.clean.boilerplate import (
+    BoilerplateModel,
+    LineStats,
+    article_source,
+    candidate_lines,
+    learn_boilerplate,
+)
 from news_pipeline.clean.cleaner import CLEAN_VERSION, clean_article
 from news_pipeline.clean.decode import MAX_ARTICLE_BYTES, DecodedText, RejectedInput, decode_article
 from news_pipeline.clean.document import CleanedDocument
 
-__all__ = ["CLEAN_VERSION", "MAX_ARTICLE_BYTES", "CleanedDocument", "DecodedText",
-           "RejectedInput", "clean_article", "decode_article"]
+__all__ = ["CLEAN_VERSION", "MAX_ARTICLE_BYTES", "BoilerplateModel", "CleanedDocument",
+           "DecodedText", "LineStats", "RejectedInput", "article_source", "candidate_lines",
+           "clean_article", "decode_article", "learn_boilerplate"]

@@ -1,51 +1,131 @@
-"""First cleaner: markup to text, drop obvious boilerplate lines and duplicate paragraphs."""
+"""Scraped article (text with HTML fragments, plain text dump, or HTML page) -> CleanedDocument.
+
+Text: repair markup -> unescape/fix Unicode -> logical lines -> classify lines -> pick the
+main-content run(s) -> metadata from the lines before the body -> drop duplicates and the
+repeated title. HTML pages: trafilatura, then the same duplicate/boilerplate pass; if the
+extractor finds too little, the page is flattened and cleaned as text.
+"""
 
 from __future__ import annotations
 
-import re
-import warnings
+import logging
+from collections.abc import Sequence
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
-
+from news_pipeline.clean.boilerplate import BoilerplateModel, article_source
+from news_pipeline.clean.classify import Kind, classify_lines, select_body
+from news_pipeline.clean.dedup import remove_duplicates, repeated_non_sentences, strip_title
 from news_pipeline.clean.document import CleanedDocument
-
-CLEAN_VERSION = "clean-0.1"
-
-_BLOCK_TAGS = "p|div|h[1-6]|li|br|tr|section|article|header|footer"
-_MIN_BODY_WORDS = 4
-_BOILERPLATE = re.compile(
-    r"^(werbung|anzeige|loading\.*|kommentare|weitere nachrichten|verwandte themen:?|"
-    r"leave a reply|schreibe einen kommentar|siehe auch\b.*|\d\d:\d\d( / \d\d:\d\d)?)$",
-    re.IGNORECASE,
+from news_pipeline.clean.htmlpage import extract_page
+from news_pipeline.clean.lines import Line, to_lines
+from news_pipeline.clean.markup import (
+    fix_text,
+    html_page_to_text,
+    looks_like_html_page,
+    markup_to_text,
 )
+from news_pipeline.clean.metadata import detect_language, find_source, read_header
+from news_pipeline.clean.settings import DEFAULT_SETTINGS, CleanSettings
+
+log = logging.getLogger(__name__)
+
+# Bump on every change that can change output (code, settings, word lists, extractor use).
+CLEAN_VERSION = "clean-1.0"
 
 
-def clean_article(raw: str) -> CleanedDocument:
-    lines = _markup_to_lines(raw)
-    title = lines[0] if lines else None
-    body: list[str] = []
-    seen: set[str] = set()
-    for line in lines[1:]:
-        key = re.sub(r"\W+", " ", line).casefold().strip()
-        if key in seen or key == (title or "").casefold() or _is_boilerplate(line):
-            continue
-        seen.add(key)
-        body.append(line)
-    return CleanedDocument(text="\n\n".join(body), title=title, language="de")
+def clean_article(
+    raw: str,
+    *,
+    path_hint: str | None = None,
+    boilerplate: BoilerplateModel | None = None,
+    settings: CleanSettings = DEFAULT_SETTINGS,
+) -> CleanedDocument:
+    """Body text and metadata of one scraped article. Never raises on any str input:
+    an internal failure yields an empty document with an "internal-error" warning."""
+    try:
+        if looks_like_html_page(raw, path_hint):
+            return _clean_html(raw, path_hint, boilerplate, settings)
+        text = fix_text(markup_to_text(raw))
+        return _clean_text(text, raw, path_hint, boilerplate, settings)
+    except Exception as error:  # last resort: one bad article must not stop a pipeline run
+        log.exception("cleaner failed on %s", path_hint)
+        return CleanedDocument(text="", warnings=(f"internal-error: {type(error).__name__}",))
 
 
-def _markup_to_lines(raw: str) -> list[str]:
-    # Broken tags such as "strong>" lose their "<" in scrapes; restore it before parsing.
-    repaired = re.sub(r"(?<![<\w/])(/?(?:strong|em|b|i|p|span|a|div))>", r"<\1>", raw)
-    repaired = re.sub(rf"</?({_BLOCK_TAGS})\b[^>]*>", "\n", repaired, flags=re.IGNORECASE)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        text = BeautifulSoup(repaired, "html.parser").get_text()
-    text = re.sub(r"<[^>\n]*$", "", text)  # a tag cut off at the end of the file
-    return [re.sub(r"\s+", " ", line).strip() for line in text.splitlines() if line.strip()]
+def _clean_text(
+    text: str,
+    raw: str,
+    path_hint: str | None,
+    boilerplate: BoilerplateModel | None,
+    settings: CleanSettings,
+    warnings: Sequence[str] = (),
+) -> CleanedDocument:
+    lines = to_lines(text)
+    texts = [line.text for line in lines]
+    source = article_source(raw, path_hint)
+    learnt = boilerplate.for_source(source) if boilerplate else frozenset()
+    infos = classify_lines(lines, settings, learnt)
+    keep = select_body(infos, settings)
+    first_body = keep[0] if keep else len(lines)
+    learnt_idx = [i for i, info in enumerate(infos) if info.reason == "learnt"]
+    header = read_header(texts, first_body, settings, excluded=learnt_idx)
+    body = [texts[i] for i in keep if i not in header.used]
+    body = _dedup(body, lines, infos, settings)
+    body = strip_title(body, header.title)
+    body_text = "\n\n".join(body)
+    body_set = set(keep)
+    outside = [t for i, t in enumerate(texts) if i not in body_set]
+    found = find_source(outside) or find_source(body)
+    out_warnings = list(warnings)
+    if not body_text:
+        out_warnings.append("no-body-text")
+    if header.title is None:
+        out_warnings.append("no-title")
+    return CleanedDocument(
+        text=body_text,
+        title=header.title,
+        published_at=header.published_at,
+        source=source or found,
+        language=detect_language(body_text, settings),
+        warnings=tuple(out_warnings),
+        kicker=header.kicker,
+        section=header.section,
+    )
 
 
-def _is_boilerplate(line: str) -> bool:
-    if _BOILERPLATE.match(line):
-        return True
-    return len(line.split()) < _MIN_BODY_WORDS and not line.endswith((".", "!", "?", "“", '"'))
+def _dedup(
+    body: list[str], lines: Sequence[Line], infos: Sequence, settings: CleanSettings
+) -> list[str]:
+    bad = [line.text for line, info in zip(lines, infos)
+           if info.kind is Kind.BAD and info.reason in ("credit", "learnt", "notice")]
+    repeated = repeated_non_sentences([line.text for line in lines])
+    return remove_duplicates(body, settings, boilerplate=bad, repeated_keys=repeated)
+
+
+def _clean_html(
+    raw: str, path_hint: str | None, boilerplate: BoilerplateModel | None, settings: CleanSettings
+) -> CleanedDocument:
+    page = extract_page(raw)
+    if page is None or len(page.text) < settings.html_min_extracted_chars:
+        # The extractor found (almost) nothing: clean the flattened page as text instead.
+        fallback = _clean_text(html_page_to_text(raw), raw, path_hint, boilerplate, settings,
+                               warnings=("html-extractor-empty: cleaned as text",))
+        if page is None or len(fallback.text) > len(page.text):
+            return fallback
+    source = page.source or article_source(raw, path_hint)
+    lines = to_lines(fix_text(page.text))
+    learnt = boilerplate.for_source(source) if boilerplate else frozenset()
+    infos = classify_lines(lines, settings, learnt)
+    # The extractor already chose the main content; only drop lines that are boilerplate
+    # by shape or learnt, and duplicates.
+    body = [line.text for line, info in zip(lines, infos) if info.kind is not Kind.BAD]
+    body = strip_title(_dedup(body, lines, infos, settings), page.title)
+    body_text = "\n\n".join(body)
+    return CleanedDocument(
+        text=body_text,
+        title=page.title,
+        published_at=page.published_at,
+        source=source,
+        language=detect_language(body_text, settings),
+        warnings=() if body_text else ("no-body-text",),
+        section=page.section,
+    )

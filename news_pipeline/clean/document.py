@@ -16,3 +16,6 @@ class CleanedDocument:
     source: str | None = None
     language: str | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    # Added with clean-1.0 (defaults keep older constructors working):
+    kicker: str | None = None  # the line above the headline ("Dachzeile")
+    section: str | None = None  # the site's section/ressort ("Ausland")

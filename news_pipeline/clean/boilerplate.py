@@ -1,0 +1,141 @@
+"""Per-source boilerplate learnt from the corpus: lines that recur in many articles of a site.
+
+Learning only counts, per source, in how many articles each normalised line occurs, so it
+is order-independent and linear in the corpus. The model holds only the learnt lines (no
+document counts, no timestamps), serialised canonically: its JSON, and so its hash, changes
+only when the set of boilerplate lines changes, not when an article is merely added.
+Cleaning one article then costs a set lookup per line.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from news_pipeline.clean.lines import line_key, to_lines
+from news_pipeline.clean.markup import (
+    fix_text,
+    html_page_to_text,
+    looks_like_html_page,
+    markup_to_text,
+)
+from news_pipeline.clean.metadata import find_source
+from news_pipeline.clean.settings import DEFAULT_SETTINGS, CleanSettings
+
+MODEL_FORMAT = "news_pipeline.boilerplate/1"
+_CANONICAL = re.compile(
+    r"<link[^>]+rel=[\"']canonical[\"'][^>]*>|<meta[^>]+property=[\"']og:url[\"'][^>]*>", re.I
+)
+_HOST = re.compile(r"https?://([^/\"'\s:]+)", re.I)
+# article_source looks only at the start and the end of an article: site furniture lives
+# there, and it keeps the call cheap on big inputs.
+_SOURCE_HEAD_CHARS = 20_000
+_SOURCE_TAIL_CHARS = 5_000
+
+
+@dataclass(frozen=True)
+class BoilerplateModel:
+    """Learnt boilerplate: source -> set of line keys (see lines.line_key)."""
+
+    lines_by_source: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def for_source(self, source: str | None) -> frozenset[str]:
+        if source is None:
+            return frozenset()
+        return self.lines_by_source.get(source, frozenset())
+
+    def to_json(self) -> str:
+        """Canonical JSON (sorted sources and lines): equal models give equal bytes."""
+        payload = {
+            "format": MODEL_FORMAT,
+            "sources": {s: sorted(self.lines_by_source[s]) for s in sorted(self.lines_by_source)},
+        }
+        return json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> BoilerplateModel:
+        payload = json.loads(text)
+        if payload.get("format") != MODEL_FORMAT:
+            raise ValueError(f"not a boilerplate model: format {payload.get('format')!r}")
+        return cls({s: frozenset(lines) for s, lines in payload["sources"].items()})
+
+    def summary(self) -> dict[str, int]:
+        """Lines learnt per source (for asset metadata in the UI)."""
+        return {s: len(self.lines_by_source[s]) for s in sorted(self.lines_by_source)}
+
+
+def article_source(raw: str, path_hint: str | None = None) -> str | None:
+    """The site of an article ("krone.at"): from the path, the page's canonical URL, or the
+    domain its text names most often near its start and end. None when nothing says."""
+    from_path = find_source((), path_hint)
+    if from_path:
+        return from_path
+    head = raw[:_SOURCE_HEAD_CHARS]
+    for tag in _CANONICAL.findall(head):
+        host = _HOST.search(tag)
+        if host:
+            return find_source([host.group(1)])
+    tail = raw[-_SOURCE_TAIL_CHARS:] if len(raw) > _SOURCE_HEAD_CHARS else ""
+    return find_source([head, tail])
+
+
+def candidate_lines(raw: str, path_hint: str | None = None) -> list[str]:
+    """Normalised, de-duplicated lines of one article, as counted by learn_boilerplate."""
+    html = looks_like_html_page(raw, path_hint)
+    text = html_page_to_text(raw) if html else fix_text(markup_to_text(raw))
+    keys = {line_key(line.text) for line in to_lines(text)}
+    settings = DEFAULT_SETTINGS
+    return sorted(
+        k for k in keys if settings.learn_min_chars <= len(k) <= settings.learn_max_chars
+    )
+
+
+@dataclass
+class LineStats:
+    """Incremental learning state: per source, articles seen and articles per line key.
+
+    add() per article, merge() partial stats from parallel workers, model() at the end;
+    the result does not depend on the order of add/merge calls.
+    """
+
+    docs: Counter[str] = field(default_factory=Counter)
+    lines: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def add(self, source: str, lines: Iterable[str]) -> None:
+        self.docs[source] += 1
+        self.lines.setdefault(source, Counter()).update(set(lines))
+
+    def merge(self, other: LineStats) -> None:
+        self.docs.update(other.docs)
+        for source, counts in other.lines.items():
+            self.lines.setdefault(source, Counter()).update(counts)
+
+    def model(self, settings: CleanSettings = DEFAULT_SETTINGS) -> BoilerplateModel:
+        learnt: dict[str, frozenset[str]] = {}
+        for source, n_docs in self.docs.items():
+            needed = max(settings.learn_min_docs, math.ceil(settings.learn_min_share * n_docs))
+            lines = frozenset(k for k, n in self.lines.get(source, {}).items() if n >= needed)
+            if lines:
+                learnt[source] = lines
+        return BoilerplateModel(learnt)
+
+
+def learn_boilerplate(
+    lines_by_source: Mapping[str, Iterable[Sequence[str]]],
+    settings: CleanSettings = DEFAULT_SETTINGS,
+) -> BoilerplateModel:
+    """source -> the candidate_lines of each of its articles  ==>  learnt boilerplate.
+
+    A line is boilerplate for a source when it occurs in at least settings.learn_min_docs of
+    its articles and in at least settings.learn_min_share of them. Lines are compared by
+    line_key, so callers may pass raw or already normalised lines.
+    """
+    stats = LineStats()
+    for source, articles in lines_by_source.items():
+        for lines in articles:
+            stats.add(source, (line_key(line) for line in lines))
+    return stats.model(settings)

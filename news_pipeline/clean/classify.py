@@ -1,0 +1,211 @@
+"""Line classification and main-content selection for plain text.
+
+Each logical line gets a class from features that do not depend on any site:
+word count, function-word density, a closing punctuation mark, UI-string shapes (widget
+names, time codes, domains, ids), and generic web-furniture vocabulary (lexicon.py).
+The article is then the best-scoring contiguous run of lines (a maximum-sum segment, as in
+Body Text Extraction), plus further runs that are nearly as strong; inside a run, short
+lines survive only as sub-headings or short sentences between prose.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from news_pipeline.clean.lexicon import (
+    AD_MARKER,
+    COMMENT_HEADING,
+    CREDIT,
+    DOMAIN,
+    ENGLISH_STOPWORDS,
+    GERMAN_STOPWORDS,
+    NOTICE_CUES,
+    RELATED_HEADING,
+    UI_TOKEN,
+)
+from news_pipeline.clean.lines import Line, ends_sentence, line_key, words
+from news_pipeline.clean.settings import CleanSettings
+
+
+class Kind(enum.Enum):
+    GOOD = "good"  # prose
+    NEAR = "near"  # shorter prose
+    SHORT = "short"  # headings, captions, menu items: decided by context
+    BAD = "bad"  # boilerplate by shape or vocabulary
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    kind: Kind
+    n_words: int
+    reason: str = ""
+    sentence: bool = False  # ends with a sentence mark
+    comment_heading: bool = False
+    related_heading: bool = False
+
+
+_ID_LIKE = re.compile(r"^[\w.-]*\d[\w.-]*$")  # "source-121", "img_2024_03"
+_LIST_SEPARATORS = re.compile(r"\s[|•·/]\s")
+
+
+def stop_density(tokens: Sequence[str]) -> float:
+    if not tokens:
+        return 0.0
+    lowered = [t.lower() for t in tokens]
+    german = sum(t in GERMAN_STOPWORDS for t in lowered)
+    english = sum(t in ENGLISH_STOPWORDS for t in lowered)
+    return max(german, english) / len(tokens)
+
+
+def notice_cues(text: str) -> int:
+    return sum(1 for pattern in NOTICE_CUES.values() if pattern.search(text))
+
+
+def classify_line(text: str, settings: CleanSettings, learnt: Collection[str] = ()) -> LineInfo:
+    tokens = words(text)
+    n = len(tokens)
+    if learnt and line_key(text) in learnt:
+        return LineInfo(Kind.BAD, n, "learnt")
+    bad = _bad_shape(text, tokens)
+    if bad:
+        return LineInfo(Kind.BAD, n, bad)
+    if COMMENT_HEADING.match(text.strip(" :–-")):
+        return LineInfo(Kind.BAD, n, "comment-heading", comment_heading=True)
+    if RELATED_HEADING.match(text) and n <= settings.heading_max_words:
+        # "Weitere Nachrichten" alone heads a link list; "Siehe auch X" is itself a link.
+        return LineInfo(Kind.BAD, n, "related", related_heading=n <= 4)
+    if notice_cues(text) >= settings.notice_min_cues:
+        return LineInfo(Kind.BAD, n, "notice")
+    density = stop_density(tokens)
+    sentence = ends_sentence(text)
+    if (n >= settings.good_min_words and density >= settings.good_min_stop_density
+            and (sentence or n >= settings.good_unpunctuated_min_words)):
+        return LineInfo(Kind.GOOD, n, sentence=sentence)
+    if (n >= settings.near_good_min_words and density >= settings.near_good_min_stop_density
+            and (sentence or n >= settings.good_unpunctuated_min_words)):
+        return LineInfo(Kind.NEAR, n, sentence=sentence)
+    return LineInfo(Kind.SHORT, n, sentence=sentence)
+
+
+def _bad_shape(text: str, tokens: Sequence[str]) -> str:
+    if not tokens:
+        return "no-words"
+    if AD_MARKER.match(text):
+        return "ad"
+    if CREDIT.search(text):
+        return "credit"
+    parts = text.split()
+    if all(UI_TOKEN.match(p) or DOMAIN.fullmatch(p.strip(".,:;")) for p in parts):
+        return "ui"
+    if len(parts) == 1 and _ID_LIKE.match(text) and not text.isdigit():
+        return "id"
+    if len(tokens) <= 3 and text.isupper() and len(text) > 3:
+        return "caps"
+    if len(_LIST_SEPARATORS.findall(text)) >= 2 and not ends_sentence(text):
+        return "link-list"
+    return ""
+
+
+def classify_lines(
+    lines: Sequence[Line], settings: CleanSettings, learnt: Collection[str] = ()
+) -> list[LineInfo]:
+    infos = [classify_line(line.text, settings, learnt) for line in lines]
+    _cut_comment_tail(infos, settings)
+    _drop_link_lists(infos)
+    return infos
+
+
+def _cut_comment_tail(infos: list[LineInfo], settings: CleanSettings) -> None:
+    """Everything after a comment-section heading that follows the article is comments/forms."""
+    prose_words = 0
+    for i, info in enumerate(infos):
+        if info.comment_heading and prose_words >= settings.tail_cut_min_words_before:
+            for j in range(i, len(infos)):
+                infos[j] = LineInfo(Kind.BAD, infos[j].n_words, "comment-section")
+            return
+        if info.kind is Kind.GOOD:
+            prose_words += info.n_words
+
+
+def _drop_link_lists(infos: list[LineInfo]) -> None:
+    """Lines right after a related-content heading, up to the next prose, are its links."""
+    in_list = False
+    for i, info in enumerate(infos):
+        if info.related_heading:
+            in_list = True
+        elif in_list and info.kind in (Kind.SHORT, Kind.NEAR):
+            infos[i] = LineInfo(Kind.BAD, info.n_words, "link-list")
+        elif info.kind is Kind.GOOD:
+            in_list = False
+
+
+def _score(info: LineInfo, settings: CleanSettings) -> float:
+    if info.kind is Kind.GOOD:
+        return settings.score_good_per_word * info.n_words
+    if info.kind is Kind.NEAR:
+        return settings.score_near_good_per_word * info.n_words
+    if info.kind is Kind.SHORT:
+        return settings.score_short
+    return settings.score_bad
+
+
+def _best_segment(scores: Sequence[float], lo: int, hi: int) -> tuple[float, int, int]:
+    """Maximum-sum contiguous segment in scores[lo:hi] (Kadane); (score, start, end)."""
+    best = (0.0, lo, lo)
+    run, start = 0.0, lo
+    for i in range(lo, hi):
+        if run <= 0:
+            run, start = 0.0, i
+        run += scores[i]
+        if run > best[0]:
+            best = (run, start, i + 1)
+    return best
+
+
+def content_windows(infos: Sequence[LineInfo], settings: CleanSettings) -> list[tuple[int, int]]:
+    """The main run of article lines plus other runs scoring a good share of it."""
+    scores = [_score(info, settings) for info in infos]
+    top = _best_segment(scores, 0, len(scores))
+    if top[0] <= 0:
+        return []
+    windows = [(top[1], top[2])]
+    todo = [(0, top[1]), (top[2], len(scores))]
+    while todo:
+        lo, hi = todo.pop()
+        score, start, end = _best_segment(scores, lo, hi)
+        if score > 0 and score >= settings.extra_window_min_share * top[0]:
+            windows.append((start, end))
+            todo += [(lo, start), (end, hi)]
+    return sorted(windows)
+
+
+def select_body(infos: Sequence[LineInfo], settings: CleanSettings) -> list[int]:
+    """Indices of lines kept as article body."""
+    keep: list[int] = []
+    for start, end in content_windows(infos, settings):
+        for i in range(start, end):
+            if _keep_in_window(infos, i, start, end, settings):
+                keep.append(i)
+    return keep
+
+
+def _keep_in_window(
+    infos: Sequence[LineInfo], i: int, start: int, end: int, settings: CleanSettings
+) -> bool:
+    info = infos[i]
+    if info.kind in (Kind.GOOD, Kind.NEAR):
+        return True
+    if info.kind is Kind.BAD:
+        return False
+    nxt = infos[i + 1] if i + 1 < end else None
+    prev = infos[i - 1] if i > start else None
+    prose = (Kind.GOOD, Kind.NEAR)
+    # A sub-heading: a short line directly followed by prose.
+    if nxt is not None and nxt.kind in prose and 0 < info.n_words <= settings.heading_max_words:
+        return True
+    # A short sentence between prose paragraphs (not a "Teilen" button between them).
+    return (info.sentence and prev is not None and nxt is not None
+            and prev.kind in prose and nxt.kind in prose)

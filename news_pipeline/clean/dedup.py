@@ -1,0 +1,117 @@
+"""Removal of exact and near-duplicate paragraphs, and of the title repeated in the body."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from news_pipeline.clean.lines import ends_sentence, line_key
+from news_pipeline.clean.settings import CleanSettings
+
+# Pairwise containment checks are quadratic; above this many paragraphs only exact and
+# shingle-indexed near duplicates are removed (keeps hostile inputs fast).
+_MAX_PAIRWISE = 400
+
+
+def _shingles(key: str) -> frozenset[tuple[str, ...]]:
+    tokens = key.split()
+    if len(tokens) < 3:
+        return frozenset({tuple(tokens)})
+    return frozenset(zip(tokens, tokens[1:], tokens[2:]))
+
+
+def remove_duplicates(
+    paragraphs: Sequence[str],
+    settings: CleanSettings,
+    boilerplate: Sequence[str] = (),
+    repeated_keys: frozenset[str] = frozenset(),
+) -> list[str]:
+    """Keep the first (or the most complete) copy of each paragraph.
+
+    - exact duplicates (after line_key normalisation) and word-3-gram near duplicates go;
+    - a paragraph contained in another kept paragraph goes (the longer one is the repair
+      of a broken scrape, e.g. a sentence whose end was cut into the next block);
+    - a paragraph contained in a boilerplate line goes (a caption repeated without its
+      "(Bild: AFP)" credit is still a caption);
+    - a non-sentence line that the document repeats (repeated_keys) is a caption or teaser.
+    """
+    keys = [line_key(p) for p in paragraphs]
+    bad_keys = [k for k in (line_key(b) for b in boilerplate) if k]
+    keep = [bool(k) for k in keys]
+    seen: dict[str, int] = {}
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    shingles = [_shingles(k) for k in keys]
+    for i, key in enumerate(keys):
+        if not keep[i]:
+            continue
+        n_words = len(key.split())
+        if key in repeated_keys and not ends_sentence(paragraphs[i]):
+            keep[i] = False
+            continue
+        if key in seen:
+            keep[i] = False
+            continue
+        if n_words >= 3 and any(key in bad for bad in bad_keys):
+            keep[i] = False
+            continue
+        candidates = Counter(j for s in shingles[i] for j in index.get(s, ()) if keep[j])
+        if any(
+            shared / len(shingles[i] | shingles[j]) >= settings.near_duplicate_jaccard
+            for j, shared in candidates.items()
+        ):
+            keep[i] = False
+            continue
+        seen[key] = i
+        for s in shingles[i]:
+            index[s].append(i)
+    if len(paragraphs) <= _MAX_PAIRWISE:
+        _drop_contained(keys, keep, settings)
+    return [p for p, k in zip(paragraphs, keep) if k]
+
+
+def _drop_contained(keys: Sequence[str], keep: list[bool], settings: CleanSettings) -> None:
+    alive = [i for i, k in enumerate(keep) if k]
+    for i in alive:
+        if len(keys[i].split()) < settings.contained_duplicate_min_words:
+            continue
+        padded = f" {keys[i]} "
+        if any(j != i and keep[j] and len(keys[j]) > len(keys[i]) and padded in f" {keys[j]} "
+               for j in alive):
+            keep[i] = False
+
+
+def repeated_non_sentences(lines: Sequence[str]) -> frozenset[str]:
+    """Keys of lines that occur more than once in a document and are not sentences."""
+    counts = Counter(line_key(t) for t in lines if not ends_sentence(t))
+    return frozenset(k for k, n in counts.items() if n > 1 and k)
+
+
+def strip_title(paragraphs: list[str], title: str | None) -> list[str]:
+    """Drop the title when the body repeats it, or cut it off the first paragraph."""
+    if not title or not paragraphs:
+        return paragraphs
+    title_key = line_key(title)
+    first_key = line_key(paragraphs[0])
+    if not title_key:
+        return paragraphs
+    if first_key == title_key:
+        return paragraphs[1:]
+    if first_key.startswith(title_key + " "):
+        rest = _cut_prefix(paragraphs[0], title)
+        if rest:
+            return [rest, *paragraphs[1:]]
+    return paragraphs
+
+
+def _cut_prefix(text: str, prefix: str) -> str:
+    """text minus a prefix that matches it up to spacing/case; '' if it does not."""
+    ti = 0
+    for char in prefix:
+        if char.isspace():
+            continue
+        while ti < len(text) and text[ti].isspace():
+            ti += 1
+        if ti >= len(text) or text[ti].casefold() != char.casefold():
+            return ""
+        ti += 1
+    return text[ti:].lstrip(" :–-")

@@ -1,0 +1,112 @@
+"""Plain text -> logical lines (paragraph candidates), and the normal form used to compare lines.
+
+Text dumps of web pages (e.g. BeautifulSoup ``get_text("\\n")``) break a paragraph at every
+inline element: "Der " / "Kreml" / " teilte mit, ...". We glue such fragments back together
+using only the seams' shape (whitespace at the seam, a continuation starting in lower case or
+with punctuation), so that every later step sees whole paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Characters that close a sentence, possibly followed by closing quotes/brackets.
+_TERMINAL = re.compile(r"[.!?…:;][\"'“”»«›‹)\]]*$")
+# A line that continues the previous one: starts with punctuation that never opens a line.
+_CONTINUATION_START = re.compile(r"^[,.;:!?)\]%»“]")
+_COMMA_START = re.compile(r"^[,;]")
+_SPACE_BEFORE_PUNCT = re.compile(r"(?<=\w)\s+([,.;:!?])(?=\s|$)")
+_WS = re.compile(r"[ \t\f\v\r]+")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One logical line and whether a blank line preceded it (a paragraph break)."""
+
+    text: str
+    after_blank: bool = False
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(_TERMINAL.search(text.rstrip()))
+
+
+def to_lines(text: str) -> list[Line]:
+    """Split into logical lines, merging inline fragments; whitespace is normalised."""
+    lines: list[Line] = []
+    parts: list[str] = []  # raw pieces of the logical line being built (no quadratic concat)
+    blank_before = False
+    pending_blank = False
+
+    def flush() -> None:
+        if parts:
+            lines.append(Line(_tidy("".join(parts)), blank_before))
+            parts.clear()
+
+    for raw_line in text.split("\n"):
+        if not raw_line.strip():
+            flush()
+            pending_blank = True
+            continue
+        if not parts and lines and _COMMA_START.match(raw_line.lstrip()):
+            # No paragraph starts with a comma: the block break was a scraping artefact
+            # (e.g. "<p>strong>, insbesondere ..."), so the previous paragraph goes on.
+            previous = lines.pop()
+            parts.append(previous.text)
+            blank_before = previous.after_blank
+        if parts and _continues(parts[-1], raw_line):
+            if _glue_tight(parts[-1], raw_line):
+                parts.append(raw_line)
+            else:
+                parts[-1] = parts[-1].rstrip()
+                parts.append(" " + raw_line.lstrip())
+            continue
+        flush()
+        parts.append(raw_line)
+        blank_before = pending_blank
+        pending_blank = False
+    flush()
+    return [line for line in lines if line.text]
+
+
+def _continues(current: str, nxt: str) -> bool:
+    stripped = nxt.lstrip()
+    if _CONTINUATION_START.match(stripped):
+        return True
+    if ends_sentence(current):
+        return False
+    # A seam with whitespace on either side is an inline-element boundary in a text dump;
+    # a continuation in lower case is a sentence going on (German nouns are capitalised,
+    # but line-initial lower case almost never starts a new paragraph).
+    seam_space = current[-1:] in (" ", "\t") or nxt[:1] in (" ", "\t")
+    return seam_space or stripped[:1].islower()
+
+
+def _glue_tight(current: str, nxt: str) -> bool:
+    """No space when the continuation is punctuation or the seam had no whitespace at all."""
+    return bool(_CONTINUATION_START.match(nxt.lstrip())) or (
+        current[-1:] not in (" ", "\t") and nxt[:1] not in (" ", "\t") and current[-1:] == "-")
+
+
+def _tidy(text: str) -> str:
+    text = _WS.sub(" ", text).strip()
+    # "berichtet ." -> "berichtet." (scrapes put spaces before punctuation around inline tags)
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+
+
+def line_key(text: str) -> str:
+    """Normal form for comparing lines across articles: case, digits and spacing ignored."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = re.sub(r"\d+", "0", text)
+    text = re.sub(r"[^\w]+", " ", text)
+    return text.strip()
+
+
+WORD = re.compile(r"[^\W\d_](?:[^\W_]|[-'’.](?=[^\W_]))*")
+
+
+def words(text: str) -> list[str]:
+    """Tokens that contain letters (numbers and punctuation are not words here)."""
+    return WORD.findall(text)

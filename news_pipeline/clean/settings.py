@@ -1,0 +1,68 @@
+"""Every tunable threshold of the cleaner, in one place.
+
+Changing any value here can change cleaned output, so it must come with a new CLEAN_VERSION
+(cleaner.py). Values were chosen on the five sample articles and on the shared
+trafilatura-de evaluation pages (see evaluate.py), never on held-out data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CleanSettings:
+    # --- line classes (jusText-style, adapted to plain text without link density) ---
+    # A "good" line is prose: enough words and enough German/English function words.
+    good_min_words: int = 10
+    good_min_stop_density: float = 0.18
+    # Long lines are prose even without a final punctuation mark (truncated scrapes).
+    good_unpunctuated_min_words: int = 25
+    # "Near good": shorter prose, kept when its neighbours are kept.
+    near_good_min_words: int = 5
+    near_good_min_stop_density: float = 0.15
+    # Short lines up to this many words may be sub-headings when followed by prose.
+    heading_max_words: int = 14
+    # Policy/form/notice lines: at least this many distinct notice cues make a line boilerplate.
+    notice_min_cues: int = 3
+
+    # --- main-content window (maximum-sum segment over line scores) ---
+    score_good_per_word: float = 1.0
+    score_near_good_per_word: float = 0.5
+    score_short: float = -2.0
+    score_bad: float = -4.0
+    # Further windows are kept when their score reaches this share of the best one.
+    extra_window_min_share: float = 0.25
+    # A comment-section heading ends the article once this many prose words precede it.
+    tail_cut_min_words_before: int = 40
+
+    # --- duplicates ---
+    # Word-3-gram Jaccard at or above which two paragraphs are the same paragraph.
+    near_duplicate_jaccard: float = 0.8
+    # A paragraph contained in an earlier/later one is a duplicate if it has this many words.
+    contained_duplicate_min_words: int = 5
+
+    # --- metadata ---
+    # Lines searched for title, kicker, section and dateline before the body starts.
+    header_max_lines: int = 8
+    title_max_words: int = 25
+    section_max_words: int = 3
+    language_min_stop_share: float = 0.12
+
+    # --- learnt per-source boilerplate ---
+    # A line is boilerplate for a source when it occurs in at least this many of its articles
+    learn_min_docs: int = 3
+    # ... and in at least this share of them (protects same-story updates in big sources).
+    learn_min_share: float = 0.05
+    # Lines longer than this are not learnt (they are article text, not site furniture).
+    learn_max_chars: int = 1500
+    # Shorter normalised lines are too generic to be learnt ("0", "a").
+    learn_min_chars: int = 2
+
+    # --- HTML pages ---
+    # Below this many characters the extractor's result is treated as a failure and the
+    # text-mode cleaner runs on the flattened page instead.
+    html_min_extracted_chars: int = 250
+
+
+DEFAULT_SETTINGS = CleanSettings()
