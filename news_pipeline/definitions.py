@@ -8,12 +8,13 @@ from news_pipeline.assets.ingest import raw_articles
 from news_pipeline.assets.recognition import ner_spans
 from news_pipeline.assets.resolution import resolved_entities
 from news_pipeline.automation import daily_schedule, news_pipeline_job, raw_folder_sensor
-from news_pipeline.resources import NerModel, PipelinePaths
+from news_pipeline.resources import NerModel, PipelinePaths, Processing
 
 ALL_ASSETS = [raw_articles, cleaned_articles, ner_spans, resolved_entities]
 
 
-def build_definitions(paths: PipelinePaths | None = None, ner: NerModel | None = None) -> dg.Definitions:
+def build_definitions(paths: PipelinePaths | None = None, ner: NerModel | None = None,
+                      processing: Processing | None = None) -> dg.Definitions:
     """Definitions against the given resources (default: from the environment)."""
     return dg.Definitions(
         assets=ALL_ASSETS,
@@ -22,7 +23,8 @@ def build_definitions(paths: PipelinePaths | None = None, ner: NerModel | None =
         schedules=[daily_schedule],
         sensors=[raw_folder_sensor],
         resources={"paths": paths or PipelinePaths.from_environment(),
-                   "ner": ner or NerModel.from_environment()},
+                   "ner": ner or NerModel.from_environment(),
+                   "processing": processing or Processing.from_environment()},
     )
 
 

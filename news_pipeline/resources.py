@@ -42,3 +42,13 @@ class NerModel(dg.ConfigurableResource):
         from news_pipeline.ner import load_recogniser  # loads model weights: only when running
 
         return load_recogniser(self.model)
+
+
+class Processing(dg.ConfigurableResource):
+    """Worker processes for cleaning and NER of large batches (0 = one per core)."""
+
+    n_process: int = 0
+
+    @classmethod
+    def from_environment(cls) -> Processing:
+        return cls(n_process=settings.n_process())

@@ -8,6 +8,7 @@ from pathlib import Path
 RAW_DIR_ENV = "NEWS_PIPELINE_RAW_DIR"
 WAREHOUSE_ENV = "NEWS_PIPELINE_WAREHOUSE"
 NER_MODEL_ENV = "NEWS_PIPELINE_NER_MODEL"
+PROCESSES_ENV = "NEWS_PIPELINE_PROCESSES"
 
 
 def project_root() -> Path:
@@ -30,3 +31,11 @@ def ner_model() -> str:
 
 def dagster_home() -> Path:
     return Path(os.environ.get("DAGSTER_HOME") or project_root() / "dagster_home")
+
+
+def n_process() -> int:
+    """Worker processes for large batches; 0 (the default) means one per core."""
+    value = os.environ.get(PROCESSES_ENV) or "0"
+    if not value.isdigit():
+        raise ValueError(f"{PROCESSES_ENV} must be a whole number >= 0, not {value!r}")
+    return int(value)

@@ -9,15 +9,17 @@ import pandas as pd
 import pytest
 
 from news_pipeline.definitions import ALL_ASSETS, build_definitions
-from news_pipeline.resources import NerModel, PipelinePaths
+from news_pipeline.parallel import MIN_PARALLEL_ITEMS
+from news_pipeline.resources import NerModel, PipelinePaths, Processing
 
 TABLES = ("articles", "mentions", "entities", "cooccurrences", "rejected")
 
 
-def materialise(raw_dir: Path, warehouse_dir: Path, model: str) -> dg.ExecuteInProcessResult:
+def materialise(raw_dir: Path, warehouse_dir: Path, model: str,
+                n_process: int = 1) -> dg.ExecuteInProcessResult:
     definitions = build_definitions(PipelinePaths(raw_dir=str(raw_dir),
                                                   warehouse_dir=str(warehouse_dir)),
-                                    NerModel(model=model))
+                                    NerModel(model=model), Processing(n_process=n_process))
     job = definitions.resolve_job_def("news_pipeline_job")
     result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral())
     assert result.success
@@ -36,7 +38,7 @@ def test_materialize_builds_all_tables(raw_dir: Path, warehouse_dir: Path, tiny_
     result = dg.materialize(
         ALL_ASSETS, instance=dg.DagsterInstance.ephemeral(),
         resources={"paths": PipelinePaths(raw_dir=str(raw_dir), warehouse_dir=str(warehouse_dir)),
-                   "ner": NerModel(model=tiny_model)},
+                   "ner": NerModel(model=tiny_model), "processing": Processing()},
     )
     assert result.success
     tables = {name: pd.read_parquet(warehouse_dir / name) for name in TABLES}
@@ -140,3 +142,22 @@ def test_code_version_change_reprocesses(raw_dir: Path, warehouse_dir: Path, tin
     # The cleaned text did not change, so NER is not redone.
     assert metadata(result, "ner_spans")["changed"] == 0
     assert set(pd.read_parquet(warehouse_dir / "articles")["pipeline_version"]) == {"clean-test-bump"}
+
+
+def test_large_batches_in_worker_processes_match_one_process(tmp_path: Path, tiny_model: str) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(MIN_PARALLEL_ITEMS + 20):
+        (raw / f"{i:04d}.txt").write_text(
+            f"Meldung {i}\n\nWladimir Putin und Kim Jong Un trafen sich am Tag {i} in Pjöngjang. "
+            f"Die NATO beobachtete das Treffen in Nordkorea genau, hieß es am Abend.\n")
+    result = materialise(raw, tmp_path / "two", tiny_model, n_process=2)
+    assert metadata(result, "ner_spans")["processes"] == 2
+    materialise(raw, tmp_path / "one", tiny_model, n_process=1)
+    key = ["article_id", "start"]
+    for table in ("articles", "mentions"):
+        one = pd.read_parquet(tmp_path / "one" / table).sort_values(key[:1 if table == "articles" else 2])
+        two = pd.read_parquet(tmp_path / "two" / table).sort_values(key[:1 if table == "articles" else 2])
+        drop = ["processed_at"] if table == "articles" else []
+        pd.testing.assert_frame_equal(one.drop(columns=drop).reset_index(drop=True),
+                                      two.drop(columns=drop).reset_index(drop=True))

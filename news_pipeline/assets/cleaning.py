@@ -4,7 +4,7 @@ import dagster as dg
 
 from news_pipeline.assets.metadata import table_metadata
 from news_pipeline.clean import CLEAN_VERSION
-from news_pipeline.resources import PipelinePaths
+from news_pipeline.resources import PipelinePaths, Processing
 from news_pipeline.stages.cleaning import clean_changed_articles
 
 
@@ -18,11 +18,11 @@ from news_pipeline.stages.cleaning import clean_changed_articles
                      description="Inputs that could not be processed, with the reason."),
     ],
 )
-def cleaned_articles(context: dg.AssetExecutionContext,
-                     paths: PipelinePaths) -> Iterator[dg.MaterializeResult]:
+def cleaned_articles(context: dg.AssetExecutionContext, paths: PipelinePaths,
+                     processing: Processing) -> Iterator[dg.MaterializeResult]:
     """Decode and clean new or changed raw files; unusable ones go to `rejected`."""
     warehouse = paths.warehouse()
-    report = clean_changed_articles(warehouse, paths.raw_path, context.log)
+    report = clean_changed_articles(warehouse, paths.raw_path, context.log, processing.n_process)
     for table in ("articles", "rejected"):
         frame = warehouse.read(table)
         yield dg.MaterializeResult(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,6 +20,7 @@ from news_pipeline.clean import (
     clean_article,
     decode_article,
 )
+from news_pipeline.parallel import ordered_map, process_pool, worker_count
 from news_pipeline.progress import InfoLogger, Progress
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Warehouse, records
@@ -83,9 +86,18 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield items[start:start + size]
 
 
-def clean_changed_articles(warehouse: Warehouse, raw_dir: Path,
-                           logger: InfoLogger = log) -> StageReport:
-    """Clean what the inventory lists and the articles/rejected tables do not hold yet."""
+def _clean_row(task: tuple[Path, dict]) -> CleaningOutcome:
+    raw_dir, row = task
+    return clean_file(raw_dir, row["source_path"], row["article_id"], row["content_sha256"],
+                      row["error"])
+
+
+def clean_changed_articles(warehouse: Warehouse, raw_dir: Path, logger: InfoLogger = log,
+                           n_process: int = 1) -> StageReport:
+    """Clean what the inventory lists and the articles/rejected tables do not hold yet.
+
+    Large batches are cleaned in `n_process` worker processes (0 = one per core).
+    """
     report = StageReport()
     with warehouse.locked():
         inventory = warehouse.read("_inventory")
@@ -99,32 +111,40 @@ def clean_changed_articles(warehouse: Warehouse, raw_dir: Path,
         deleted = sorted(known_ids - set(inventory["article_id"]))
         report.unchanged = len(inventory) - len(todo)
         report.deleted = len(deleted)
-        progress = Progress(logger, "cleaning", len(todo))
-        for index, chunk in enumerate(_chunks(todo, CHUNK_ARTICLES)):
-            articles, rejections = [], []
-            for row in chunk:
-                outcome = clean_file(raw_dir, row["source_path"], row["article_id"],
-                                     row["content_sha256"], row["error"])
-                if outcome.article:
-                    articles.append(outcome.article)
-                else:
-                    rejections.append(outcome.rejection)
-                if row["article_id"] in known_ids:
-                    report.changed += 1
-                else:
-                    report.new += 1
-                progress.advance()
-            report.rejected += len(rejections)
-            touched = [row["article_id"] for row in chunk] + (deleted if index == 0 else [])
-            with warehouse.transaction() as tx:
-                tx.upsert("articles", _frame("articles", articles), delete_keys=touched)
-                tx.upsert("rejected", _frame("rejected", rejections), delete_keys=touched)
-                # Mentions point into the old text: drop them in the same commit, so the
-                # dataset never shows offsets that do not match the article.
-                tx.upsert("mentions", _frame("mentions", []), delete_keys=touched)
+        workers = worker_count(n_process, len(todo))
+        progress = Progress(logger, f"cleaning ({workers} process(es))", len(todo))
+        with ExitStack() as stack:
+            pool = stack.enter_context(process_pool(workers)) if workers > 1 else None
+            for index, chunk in enumerate(_chunks(todo, CHUNK_ARTICLES)):
+                _clean_chunk(warehouse, raw_dir, pool, chunk, deleted if index == 0 else [],
+                             known_ids, report, progress)
         if not todo and deleted:
             with warehouse.transaction() as tx:
                 for table in ("articles", "rejected", "mentions"):
                     tx.upsert(table, _frame(table, []), delete_keys=deleted)
     report.extra["clean_version"] = CLEAN_VERSION
     return report
+
+
+def _clean_chunk(warehouse: Warehouse, raw_dir: Path, pool: ProcessPoolExecutor | None,
+                 chunk: list[dict], deleted: list[str], known_ids: set[str],
+                 report: StageReport, progress: Progress) -> None:
+    articles, rejections = [], []
+    for row, outcome in zip(chunk, ordered_map(pool, _clean_row, [(raw_dir, r) for r in chunk])):
+        if outcome.article:
+            articles.append(outcome.article)
+        else:
+            rejections.append(outcome.rejection)
+        if row["article_id"] in known_ids:
+            report.changed += 1
+        else:
+            report.new += 1
+        progress.advance()
+    report.rejected += len(rejections)
+    touched = [row["article_id"] for row in chunk] + deleted
+    with warehouse.transaction() as tx:
+        tx.upsert("articles", _frame("articles", articles), delete_keys=touched)
+        tx.upsert("rejected", _frame("rejected", rejections), delete_keys=touched)
+        # Mentions point into the old text: drop them in the same commit, so the
+        # dataset never shows offsets that do not match the article.
+        tx.upsert("mentions", _frame("mentions", []), delete_keys=touched)
