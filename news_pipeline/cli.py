@@ -13,6 +13,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from tqdm import tqdm
+
 from news_pipeline import settings
 from news_pipeline.warehouse import WarehouseError
 
@@ -53,11 +55,38 @@ def command_entities(args: argparse.Namespace) -> int:
     return 0
 
 
+class _ProgressBars:
+    """One tqdm bar per stage on stderr, fed by news_pipeline.progress."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bars: dict[str, tqdm] = {}
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        bar = self.bars.get(what)
+        if bar is None:
+            bar = self.bars[what] = tqdm(total=total, desc=what, unit="article", file=sys.stderr,
+                                         leave=True, dynamic_ncols=True)
+        bar.update(done - bar.n)
+
+    def close(self) -> None:
+        for bar in self.bars.values():
+            bar.close()
+
+
 def command_run(args: argparse.Namespace) -> int:
+    from news_pipeline.progress import listening
     from news_pipeline.runner import run_pipeline
 
-    summary = run_pipeline(raw_dir=args.raw_dir, warehouse_dir=args.warehouse,
-                           ner_model=args.model)
+    bars = _ProgressBars(enabled=not args.no_progress and sys.stderr.isatty())
+    try:
+        with listening(bars):
+            summary = run_pipeline(raw_dir=args.raw_dir, warehouse_dir=args.warehouse,
+                                   ner_model=args.model)
+    finally:
+        bars.close()
     print(summary.render())
     return 0 if summary.success else 1
 
@@ -95,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse", type=Path, default=None,
                      help=f"Parquet warehouse (default: ${settings.WAREHOUSE_ENV} or data/warehouse)")
     run.add_argument("--model", default=None, help="recogniser: default, spacy:NAME, hf:DIR")
+    run.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
     run.set_defaults(handler=command_run)
 
     clean = sub.add_parser("clean", help="print the cleaned article FILE as JSON")

@@ -3,7 +3,22 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Protocol
+
+# (what, done, total): called on every advance, e.g. to draw a progress bar in the CLI.
+ProgressListener = Callable[[str, int, int], None]
+_listeners: list[ProgressListener] = []
+
+
+@contextmanager
+def listening(listener: ProgressListener) -> Iterator[None]:
+    _listeners.append(listener)
+    try:
+        yield
+    finally:
+        _listeners.remove(listener)
 
 
 class InfoLogger(Protocol):
@@ -24,6 +39,8 @@ class Progress:
 
     def advance(self, n: int = 1) -> None:
         self.done += n
+        for listener in _listeners:
+            listener(self.what, self.done, self.total)
         now = time.monotonic()
         if now - self._last >= self.every_s or self.done >= self.total:
             self._last = now

@@ -60,5 +60,15 @@ def entity_ids_unique(paths: PipelinePaths) -> dg.AssetCheckResult:
     return _result(quality.duplicate_keys(entities, ["entity_id"]), "entity_id unique")
 
 
-ALL_CHECKS = [articles_have_text, article_ids_unique, mention_offsets_match_text,
+@dg.asset_check(asset="rejected",
+                description="No input was rejected because the cleaner itself failed (a bug to report).")
+def no_cleaner_errors(paths: PipelinePaths) -> dg.AssetCheckResult:
+    rejected = paths.warehouse().read("rejected", ["article_id", "source_path", "reason", "detail"])
+    errors = rejected[rejected["reason"] == "cleaner_error"]
+    result = _result(errors, "reason != cleaner_error")
+    return dg.AssetCheckResult(passed=result.passed, metadata=result.metadata,
+                               severity=dg.AssetCheckSeverity.WARN)
+
+
+ALL_CHECKS = [no_cleaner_errors, articles_have_text, article_ids_unique, mention_offsets_match_text,
               no_orphan_mentions, mentions_unique, entity_ids_unique]
