@@ -9,6 +9,8 @@ RAW_DIR_ENV = "NEWS_PIPELINE_RAW_DIR"
 WAREHOUSE_ENV = "NEWS_PIPELINE_WAREHOUSE"
 NER_MODEL_ENV = "NEWS_PIPELINE_NER_MODEL"
 PROCESSES_ENV = "NEWS_PIPELINE_PROCESSES"
+CHUNK_ENV = "NEWS_PIPELINE_COMMIT_EVERY"
+ARTICLE_TIMEOUT_ENV = "NEWS_PIPELINE_ARTICLE_TIMEOUT_S"
 
 
 def project_root() -> Path:
@@ -33,9 +35,23 @@ def dagster_home() -> Path:
     return Path(os.environ.get("DAGSTER_HOME") or project_root() / "dagster_home")
 
 
+def _whole_number(variable: str, default: int, minimum: int) -> int:
+    value = os.environ.get(variable) or str(default)
+    if not value.isdigit() or int(value) < minimum:
+        raise ValueError(f"{variable} must be a whole number >= {minimum}, not {value!r}")
+    return int(value)
+
+
 def n_process() -> int:
     """Worker processes for large batches; 0 (the default) means one per core."""
-    value = os.environ.get(PROCESSES_ENV) or "0"
-    if not value.isdigit():
-        raise ValueError(f"{PROCESSES_ENV} must be a whole number >= 0, not {value!r}")
-    return int(value)
+    return _whole_number(PROCESSES_ENV, 0, 0)
+
+
+def commit_every() -> int:
+    """Articles per commit in the cleaning and NER steps: the work a killed run can lose."""
+    return _whole_number(CHUNK_ENV, 2000, 1)
+
+
+def article_timeout_s() -> int:
+    """Seconds one article may take to clean before it is rejected as `timeout`."""
+    return _whole_number(ARTICLE_TIMEOUT_ENV, 30, 1)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import signal
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
 
+from news_pipeline import settings
 from news_pipeline.clean import (
     CLEAN_VERSION,
     MAX_ARTICLE_BYTES,
@@ -24,8 +27,6 @@ from news_pipeline.parallel import ordered_map, process_pool, worker_count
 from news_pipeline.progress import InfoLogger, Progress
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Warehouse, records
-
-CHUNK_ARTICLES = 2000
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,9 @@ def clean_file(raw_dir: Path, source_path: str, article_id: str,
         return rejected("unreadable", error.strerror or str(error))
     sha = hashlib.sha256(data).hexdigest() if len(data) <= MAX_ARTICLE_BYTES else expected_sha256
     try:
-        decoded = decode_article(data)
-        document = clean_article(decoded.text, path_hint=source_path)
+        with time_limit(settings.article_timeout_s()):
+            decoded = decode_article(data)
+            document = clean_article(decoded.text, path_hint=source_path)
     except RejectedInput as error:
         return rejected(error.reason, error.detail, sha)
     except Exception as error:  # a cleaner bug must cost one article, not the run
@@ -75,6 +77,34 @@ def clean_file(raw_dir: Path, source_path: str, article_id: str,
         "n_chars": len(document.text), "processed_at": now,
         "pipeline_version": CLEAN_VERSION,
         "warnings": list(decoded.warnings + document.warnings)}, None)
+
+
+class ArticleTimeout(RejectedInput):
+    def __init__(self, seconds: int) -> None:
+        super().__init__("timeout", f"cleaning took longer than {seconds}s")
+
+
+@contextmanager
+def time_limit(seconds: int) -> Iterator[None]:
+    """Reject a pathological article instead of hanging the run.
+
+    Uses SIGALRM, so it only applies in a main thread (the pipeline's steps and its worker
+    processes run there); elsewhere the article runs unbounded.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise ArticleTimeout(seconds)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
@@ -115,7 +145,7 @@ def clean_changed_articles(warehouse: Warehouse, raw_dir: Path, logger: InfoLogg
         progress = Progress(logger, f"cleaning ({workers} process(es))", len(todo))
         with ExitStack() as stack:
             pool = stack.enter_context(process_pool(workers)) if workers > 1 else None
-            for index, chunk in enumerate(_chunks(todo, CHUNK_ARTICLES)):
+            for index, chunk in enumerate(_chunks(todo, settings.commit_every())):
                 _clean_chunk(warehouse, raw_dir, pool, chunk, deleted if index == 0 else [],
                              known_ids, report, progress)
         if not todo and deleted:

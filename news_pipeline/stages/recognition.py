@@ -6,13 +6,13 @@ import logging
 
 import pandas as pd
 
+from news_pipeline import settings
 from news_pipeline.ner.mention import Recogniser
 from news_pipeline.parallel import pooled_recogniser, worker_count
 from news_pipeline.progress import InfoLogger, Progress
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Warehouse
 
-CHUNK_ARTICLES = 2000
 # Articles per recogniser call: the granularity of progress lines (and of pool tasks).
 PROGRESS_BATCH = 256
 
@@ -24,7 +24,7 @@ def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser,
                                n_process: int = 1) -> StageReport:
     """Run NER where (text hash, recogniser version) differs from the recorded run.
 
-    Work is committed every CHUNK_ARTICLES articles: memory stays bounded by the chunk, and a
+    Work is committed every `settings.commit_every()` articles: memory stays bounded by the chunk, and a
     killed run keeps what it finished. With `spec` (how to load `recogniser` again), large
     batches run in `n_process` worker processes (0 = one per core).
     """
@@ -54,8 +54,9 @@ def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser,
 def _recognise_in_chunks(warehouse: Warehouse, recogniser: Recogniser, todo: list[tuple[str, str]],
                          deleted: list[str], progress: Progress) -> tuple[int, int]:
     n_mentions = n_chars = 0
-    for start in range(0, max(len(todo), 1 if deleted else 0), CHUNK_ARTICLES):
-        chunk = todo[start:start + CHUNK_ARTICLES]
+    chunk_size = settings.commit_every()
+    for start in range(0, max(len(todo), 1 if deleted else 0), chunk_size):
+        chunk = todo[start:start + chunk_size]
         ids = [a for a, _ in chunk]
         texts = warehouse.read("articles", ["article_id", "text"], keys=ids)
         text_of = dict(zip(texts["article_id"], texts["text"]))

@@ -1,0 +1,5 @@
+"""`python -m news_pipeline ...` is the `news-pipeline` command."""
+
+from news_pipeline.cli import main
+
+raise SystemExit(main())
