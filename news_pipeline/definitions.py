@@ -6,11 +6,12 @@ from news_pipeline.assets.checks import ALL_CHECKS
 from news_pipeline.assets.cleaning import cleaned_articles
 from news_pipeline.assets.ingest import raw_articles
 from news_pipeline.assets.recognition import ner_spans
+from news_pipeline.assets.reports import entity_report
 from news_pipeline.assets.resolution import resolved_entities
 from news_pipeline.automation import daily_schedule, news_pipeline_job, raw_folder_sensor
 from news_pipeline.resources import NerModel, PipelinePaths, Processing
 
-ALL_ASSETS = [raw_articles, cleaned_articles, ner_spans, resolved_entities]
+ALL_ASSETS = [raw_articles, cleaned_articles, ner_spans, resolved_entities, entity_report]
 
 
 def build_definitions(paths: PipelinePaths | None = None, ner: NerModel | None = None,
