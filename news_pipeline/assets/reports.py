@@ -7,7 +7,6 @@ from pathlib import Path
 
 import dagster as dg
 
-from news_pipeline.reports import cooccurrence_network_chart, top_entities_chart
 from news_pipeline.resources import PipelinePaths
 from news_pipeline.warehouse.warehouse import read_table
 
@@ -47,6 +46,9 @@ def embedded_png(png: bytes, title: str) -> dg.MetadataValue:
 def entity_report(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
     """Charts of the most mentioned entities per label and of who is mentioned with whom,
     written as PNG files to data/reports/ (beside the warehouse) and shown in the metadata."""
+    # Imported here: loading definitions (UI, CLI, sensors) need not import matplotlib.
+    from news_pipeline.reports import cooccurrence_network_chart, top_entities_chart
+
     snapshot = paths.warehouse().snapshots.current()  # one snapshot for both tables
     entities = read_table(snapshot, "entities")
     cooccurrences = read_table(snapshot, "cooccurrences")
