@@ -148,6 +148,8 @@ def _score(info: LineInfo, settings: CleanSettings) -> float:
     if info.kind is Kind.NEAR:
         return settings.score_near_good_per_word * info.n_words
     if info.kind is Kind.SHORT:
+        if info.n_words > settings.menu_item_max_words:
+            return settings.score_short_per_word * info.n_words
         return settings.score_short
     return settings.score_bad
 
@@ -200,6 +202,8 @@ def _keep_in_window(
         return True
     if info.kind is Kind.BAD:
         return False
+    if settings.keep_all_in_window and info.n_words > settings.menu_item_max_words:
+        return True
     nxt = infos[i + 1] if i + 1 < end else None
     prev = infos[i - 1] if i > start else None
     prose = (Kind.GOOD, Kind.NEAR)

@@ -29,7 +29,10 @@ from news_pipeline.clean.settings import DEFAULT_SETTINGS, CleanSettings
 log = logging.getLogger(__name__)
 
 # Bump on every change that can change output (code, settings, word lists, extractor use).
-CLEAN_VERSION = "clean-1.0"
+CLEAN_VERSION = "clean-1.1"
+# On the extractor's output only unambiguous boilerplate shapes are dropped: its lines are
+# already main content, and e.g. tables (rendered with "|") or form help text are wanted.
+_HTML_DROP_REASONS = frozenset({"learnt", "ui", "ad", "id", "no-words"})
 
 
 def clean_article(
@@ -117,7 +120,8 @@ def _clean_html(
     infos = classify_lines(lines, settings, learnt)
     # The extractor already chose the main content; only drop lines that are boilerplate
     # by shape or learnt, and duplicates.
-    body = [line.text for line, info in zip(lines, infos) if info.kind is not Kind.BAD]
+    body = [line.text for line, info in zip(lines, infos)
+            if not (info.kind is Kind.BAD and info.reason in _HTML_DROP_REASONS)]
     body = strip_title(_dedup(body, lines, infos, settings), page.title)
     body_text = "\n\n".join(body)
     return CleanedDocument(

@@ -53,8 +53,8 @@ RELATED_HEADING = re.compile(
     r"^(?:siehe auch|weitere (?:nachrichten|artikel|meldungen|beiträge|themen|news)|"
     r"verwandte (?:themen|artikel|beiträge)|ähnliche (?:artikel|beiträge|themen)|"
     r"mehr (?:zum thema|dazu|aus dem ressort|news)|das könnte (?:sie|dich) auch interessieren|"
-    r"auch interessant|lesen sie (?:auch|mehr)|meistgelesen|top[- ]?themen|related(?: posts| articles)?|"
-    r"read more|you may also like|empfehlungen|tags?|schlagwörter|themen)\b",
+    r"auch interessant|lesen sie (?:auch|mehr)|meistgelesen|related(?: posts| articles)?|"
+    r"read more|you may also like)\b",
     re.IGNORECASE,
 )
 # One-word (or tiny) ad markers.

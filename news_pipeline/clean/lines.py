@@ -16,6 +16,7 @@ from dataclasses import dataclass
 _TERMINAL = re.compile(r"[.!?…:;][\"'“”»«›‹)\]]*$")
 # A line that continues the previous one: starts with punctuation that never opens a line.
 _CONTINUATION_START = re.compile(r"^[,.;:!?)\]%»“]")
+_OPENERS = frozenset("([„‚/-–")
 _COMMA_START = re.compile(r"^[,;]")
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<=\w)\s+([,.;:!?])(?=\s|$)")
 _WS = re.compile(r"[ \t\f\v\r]+")
@@ -77,6 +78,8 @@ def _continues(current: str, nxt: str) -> bool:
         return True
     if ends_sentence(current):
         return False
+    if current.rstrip()[-1:] in _OPENERS:  # "Kathrin Göbel (" + "Twitter" + ") ist ..."
+        return True
     # A seam with whitespace on either side is an inline-element boundary in a text dump;
     # a continuation in lower case is a sentence going on (German nouns are capitalised,
     # but line-initial lower case almost never starts a new paragraph).

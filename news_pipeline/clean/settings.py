@@ -30,6 +30,13 @@ class CleanSettings:
     score_good_per_word: float = 1.0
     score_near_good_per_word: float = 0.5
     score_short: float = -2.0
+    # Short lines of more words are content-like (list items, captions, short paragraphs),
+    # unlike menu items (1-3 words): they score per word instead of the flat penalty.
+    menu_item_max_words: int = 3
+    score_short_per_word: float = 0.0
+    # Inside a window keep every line that is not boilerplate (else only headings and short
+    # sentences between prose).
+    keep_all_in_window: bool = False
     score_bad: float = -4.0
     # Further windows are kept when their score reaches this share of the best one.
     extra_window_min_share: float = 0.25
