@@ -96,7 +96,17 @@ class FeatureExtractor:
             if cap:
                 for suffix in ORG_SUFFIXES:
                     if lower.endswith(suffix):
-                        feats.append("orgsuf=" + ("full" if lower == suffix else "end"))
+                        # "Kookmin-Universität" (hyphenated name + head) and unknown compounds
+                        # are strong evidence; known nouns ("Vorrat") are not.
+                        if lower == suffix:
+                            kind = "full"
+                        elif "-" in word:
+                            kind = "hyph"
+                        elif word in self.lex.nouns:
+                            kind = "noun"
+                        else:
+                            kind = "unknown"
+                        feats.append("orgsuf=" + kind)
                         break
                 for suffix in LOC_SUFFIXES:
                     if lower.endswith(suffix) and lower != suffix:
@@ -140,6 +150,29 @@ class FeatureExtractor:
             i += max(matched, 1)
         return tags
 
+    @staticmethod
+    def _capital_runs(words: Sequence[str], base: list[list[str]]) -> list[str | None]:
+        """Multi-token name chunks: runs of capitalised words (German capitalises adjectives
+        only inside names: "Koreanische Zentrale Nachrichtenagentur"), typed by the head
+        (last word) when it is an organisation or place keyword."""
+        result: list[str | None] = [None] * len(words)
+        i = 0
+        while i < len(words):
+            if not _is_cap(words[i]):
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(words) and _is_cap(words[j + 1]):
+                j += 1
+            if j > i:
+                head_feats = base[j]
+                head = "org" if any(f.startswith("orgsuf") for f in head_feats) else (
+                    "loc" if "locsuf" in head_feats else "x")
+                for k in range(i, j + 1):
+                    result[k] = f"run={'B' if k == i else 'I'}{head}"
+            i = j + 1
+        return result
+
     # ------------------------------------------------------------------ document
     def document(self, sentences: Sequence[Sequence[str]]) -> list[list[list[str]]]:
         groups = self.groups
@@ -168,6 +201,7 @@ class FeatureExtractor:
         base = [self._word_features(w) for w in words]
         gaz = self._gazetteer_tags(words) if "gaz" in groups else [[] for _ in words]
         lowers = [w.lower() for w in words]
+        runs = self._capital_runs(words, base) if "keywords" in groups else [None] * n
         shapes = [f[5] for f in base]
         result = []
         for i, word in enumerate(words):
@@ -196,6 +230,8 @@ class FeatureExtractor:
                                          if f.startswith(("orgsuf", "orgword", "title")))
                 else:
                     feats.append(f"{offset}w=<pad>")
+            if runs[i] is not None:
+                feats.append(runs[i])
             if i > 0:
                 feats.append("bi=" + lowers[i - 1] + "|" + lowers[i])
             if doc_info is not None and cap:

@@ -14,7 +14,7 @@ import pycrfsuite
 from news_pipeline.ner.features import FeatureConfig, FeatureExtractor
 from news_pipeline.ner.lexicon import Lexicon, load_lexicon
 from news_pipeline.ner.mention import Mention
-from news_pipeline.ner.spans import Span, bio_to_spans, propagate
+from news_pipeline.ner.spans import Span, bio_to_spans, org_chunks, propagate
 from news_pipeline.ner.text import Segmenter
 
 log = logging.getLogger(__name__)
@@ -31,10 +31,12 @@ class HybridSettings:
     groups: tuple[str, ...]
     propagate: bool
     version: str
+    org_chunks: bool = False
 
     @classmethod
     def from_meta(cls, meta: dict) -> HybridSettings:
-        return cls(tuple(meta["feature_groups"]), bool(meta["propagate"]), meta["version"])
+        return cls(tuple(meta["feature_groups"]), bool(meta["propagate"]), meta["version"],
+                   bool(meta.get("org_chunks", False)))
 
 
 class HybridTagger:
@@ -53,6 +55,8 @@ class HybridTagger:
         for index, feats in enumerate(self.features.document(sentences)):
             if feats:
                 spans.extend(bio_to_spans(self.tagger.tag(feats), index))
+        if self.settings.org_chunks:
+            spans = org_chunks(sentences, spans)
         if self.settings.propagate if use_propagation is None else use_propagation:
             spans = propagate(sentences, spans)
         return spans

@@ -50,7 +50,28 @@ TITLES = frozenset({
     "abgeordnete", "abgeordneten", "professor", "professorin", "experte", "expertin", "von",
 })
 
-GAZETTEER_KINDS = ("country", "place", "toponym", "first", "last")
+# Well-known organisations (general knowledge, written by hand; not taken from any test data):
+# international bodies, German parties and institutions, news agencies and broadcasters, and
+# metonyms that stand for a government ("Kreml").
+KNOWN_ORGS = (
+    "NATO", "Nato", "UNO", "UN", "Vereinte Nationen", "Vereinten Nationen", "EU",
+    "Europäische Union", "Europäischen Union", "EU-Kommission", "Europäische Kommission",
+    "Europäischen Kommission", "Europäisches Parlament", "Europäischen Parlament",
+    "Europäischen Parlaments", "Europarat", "OSZE", "OPEC", "WHO", "IWF", "Weltbank", "WTO",
+    "UNICEF", "UNESCO", "IAEA", "G7", "G20", "Interpol", "Europol", "Frontex", "Kreml",
+    "Weißes Haus", "Weiße Haus", "Weißen Haus", "Pentagon", "Élysée", "Elysee", "Downing Street",
+    "Bundestag", "Bundesrat", "Bundesregierung", "Bundeswehr", "Bundesverfassungsgericht",
+    "Bundesbank", "Europäische Zentralbank", "EZB", "Fed", "SPD", "CDU", "CSU", "FDP", "AfD",
+    "Grüne", "Grünen", "Linke", "Linken", "Die Linke", "BSW", "ÖVP", "SPÖ", "FPÖ", "NEOS",
+    "SVP", "Republikaner", "Demokraten", "Hamas", "Hisbollah", "Taliban", "IS", "Al-Kaida",
+    "dpa", "AFP", "Reuters", "AP", "Interfax", "Tass", "TASS", "RIA Nowosti", "KCNA", "Yonhap",
+    "Xinhua", "BBC", "CNN", "ARD", "ZDF", "ORF", "SRF", "RTL", "Spiegel", "FAZ", "Bild",
+    "New York Times", "Washington Post", "Bloomberg", "Google", "Apple", "Microsoft", "Amazon",
+    "Meta", "Facebook", "Siemens", "Volkswagen", "VW", "BMW", "Daimler", "Mercedes-Benz",
+    "Deutsche Bank", "Deutsche Bahn", "Lufthansa", "Gazprom", "Rosneft", "Samsung", "Toyota",
+    "FIFA", "UEFA", "IOC", "DFB", "Bayern München", "FC Bayern", "Borussia Dortmund",
+)
+GAZETTEER_KINDS = ("country", "place", "toponym", "first", "last", "org")
 
 
 @dataclass
@@ -202,6 +223,7 @@ def build_lexicon() -> Lexicon:
         "toponym": {_tokens(n) for n in proper["toponym"]},
         "first": {_tokens(n) for n in _first_names() | proper["first"]},
         "last": {_tokens(n) for n in proper["last"]},
+        "org": {_tokens(n) for n in KNOWN_ORGS},
     }
     lexicon = Lexicon(nouns=nouns, zipf=zipf, gazetteers=gazetteers)
     lexicon.finalise()

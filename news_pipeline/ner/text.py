@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import spacy
-
 _FINAL = {".", "!", "?", "…", "?!", "!?"}
 _CLOSING = {'"', "“", "”", "«", "»", "'", ")", "]", "’", "‘"}
 
@@ -34,6 +32,8 @@ class Segmenter:
     """Raw text -> sentences of tokens with character offsets."""
 
     def __init__(self) -> None:
+        import spacy  # here, so that training on pre-tokenised data does not need spaCy
+
         self._tokenizer = spacy.blank("de").tokenizer
 
     def sentences(self, text: str) -> Iterator[TextSentence]:

@@ -51,6 +51,7 @@ class TrainConfig:
     propagate: bool
     crf: dict
     retrain_on_all: bool
+    org_chunks: bool = False
 
     @classmethod
     def load(cls, path: Path = CONFIG_PATH, overrides: dict | None = None) -> TrainConfig:
@@ -125,16 +126,21 @@ def _fit(config: TrainConfig, lexicon: Lexicon, train: list[Sentence], folder: P
 
 
 def train_model(data_dir: Path = DEFAULT_DATA_DIR, output_dir: Path = DEFAULT_OUTPUT_DIR,
-                overrides: dict | None = None, lexicon: Lexicon | None = None) -> dict:
+                overrides: dict | None = None, lexicon: Lexicon | None = None,
+                corpora: dict[str, list[Sentence]] | None = None) -> dict:
     """Train with the versioned config (plus `overrides`, used by the ablation) and write the
     model folder to `output_dir`. Returns the dev scores and a summary."""
     config = TrainConfig.load(overrides=overrides)
-    corpora = load_corpora(Path(data_dir), config.corpora)
+    if corpora is None:
+        corpora = load_corpora(Path(data_dir), config.corpora)
+    else:
+        corpora = {name: corpora[name] for name in config.corpora}
     germeval_train, dev = split_germeval(corpora.get("germeval_dev", []), config.dev_fraction,
                                          config.split_seed)
     extra = [s for name, sents in corpora.items() if name != "germeval_dev" for s in sents]
     lexicon = lexicon or build_lexicon()
-    settings = HybridSettings(tuple(config.feature_groups), config.propagate, config.version)
+    settings = HybridSettings(tuple(config.feature_groups), config.propagate, config.version,
+                              config.org_chunks)
 
     output_dir = Path(output_dir)
     work = output_dir.with_name(output_dir.name + ".tmp")
@@ -142,6 +148,9 @@ def train_model(data_dir: Path = DEFAULT_DATA_DIR, output_dir: Path = DEFAULT_OU
     tagger, seconds = _fit(config, lexicon, germeval_train + extra, work, settings)
     dev_scores = score_tagger(tagger, dev)
     dev_no_propagation = score_tagger(tagger, dev, use_propagation=False)
+    tagger.settings.org_chunks = not config.org_chunks
+    dev_org_chunks_flipped = score_tagger(tagger, dev)
+    tagger.settings.org_chunks = config.org_chunks
     log.info("dev F1 %.4f (without propagation %.4f)", dev_scores["overall"]["f1"],
              dev_no_propagation["overall"]["f1"])
     if config.retrain_on_all:
@@ -152,6 +161,7 @@ def train_model(data_dir: Path = DEFAULT_DATA_DIR, output_dir: Path = DEFAULT_OU
         "config": config.__dict__,
         "dev": dev_scores,
         "dev_without_propagation": dev_no_propagation,
+        f"dev_org_chunks_{not config.org_chunks}": dev_org_chunks_flipped,
         "train_sentences": len(germeval_train) + len(extra) + (len(dev) if
                                                                config.retrain_on_all else 0),
         "dev_sentences": len(dev),
@@ -159,7 +169,8 @@ def train_model(data_dir: Path = DEFAULT_DATA_DIR, output_dir: Path = DEFAULT_OU
     }
     save_lexicon(lexicon, work / LEXICON_DIR)
     meta = {"version": config.version, "feature_groups": config.feature_groups,
-            "propagate": config.propagate, "training": summary}
+            "propagate": config.propagate, "org_chunks": config.org_chunks,
+            "training": summary}
     (work / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
                                   encoding="utf-8")
     shutil.rmtree(output_dir, ignore_errors=True)
