@@ -53,21 +53,34 @@ def resolve_articles(mentions: pd.DataFrame) -> pd.DataFrame:
 
     short_key, short_rule = _resolve_short_names(out)
     out["local_key"] = short_key
-    rules = [_join(a, b) for a, b in zip(rules, short_rule)]
-    out["local_rule"] = pd.Series(rules, index=out.index, dtype=object)
+    out["local_rule"] = pd.Series(join_rules(rules, short_rule), index=out.index, dtype=object)
     return out
 
 
-def _join(*rules: str) -> str:
-    return "+".join(r for r in rules if r)
+def join_rules(*columns: np.ndarray) -> np.ndarray:
+    """Element-wise "+".join of the non-empty rules; computed once per distinct combination
+    (the columns are factorised to integer codes first: hashing strings row by row is slow)."""
+    values = [pd.Series(np.asarray(c, dtype=object)).fillna("").to_numpy() for c in columns]
+    combined = np.zeros(len(values[0]), dtype=np.int64)
+    for column in values:
+        codes, uniques = pd.factorize(column)
+        combined = combined * (len(uniques) + 1) + codes
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    joined = np.array(["+".join(c[i] for c in values if c[i]) for i in first] + [""],
+                      dtype=object)
+    return joined[inverse.reshape(-1)] if len(first) else joined[:0]
 
 
 def label_votes(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Mentions per label for each `keys` group, columns PER, LOC, ORG, MISC, n."""
-    votes = pd.crosstab([frame[k] for k in keys], frame["label"])
-    votes = votes.reindex(columns=list(LABELS), fill_value=0)
-    votes.columns = list(LABELS)
-    votes["n"] = votes.sum(axis=1)
+    """Mentions per label for each `keys` group (sorted), columns PER, LOC, ORG, MISC, n.
+    Counted with bincount: crosstab/pivot run a Python function per group."""
+    grouped = frame.groupby(keys, sort=True)
+    group = grouped.ngroup().to_numpy()
+    index = grouped.size().index
+    labels = frame["label"].to_numpy()
+    votes = pd.DataFrame({label: np.bincount(group[labels == label], minlength=len(index))
+                          for label in LABELS}, index=index)
+    votes["n"] = np.bincount(group, minlength=len(index))
     return votes
 
 
@@ -105,8 +118,8 @@ def _resolve_genitives(mentions: pd.DataFrame) -> pd.Series:
     place_known = {b: gazetteer.place(b) is not None for b in base_names}
     self_names = {k: (gazetteer.name_link(k) is not None, gazetteer.place(k) is not None)
                   for k in pd.unique(pairs["key"])}
-    is_name = pairs["key"].map(lambda k: self_names[k][0]).to_numpy(bool)
-    is_place = pairs["key"].map(lambda k: self_names[k][1]).to_numpy(bool)
+    is_name = pairs["key"].map({k: v[0] for k, v in self_names.items()}).to_numpy(bool)
+    is_place = pairs["key"].map({k: v[1] for k, v in self_names.items()}).to_numpy(bool)
     known = (
         probe.isin(known_keys)
         | probe.isin(known_tokens)
@@ -127,15 +140,16 @@ def _resolve_genitives(mentions: pd.DataFrame) -> pd.Series:
 def _person_tokens(ak: pd.DataFrame) -> pd.DataFrame:
     """(article_id, token, key) for the first and last word of multi-word person keys."""
     full = ak[ak["is_per"] & ak["key"].str.contains(" ", regex=False)]
-    first = full["key"].str.split(" ").str[0]
-    last = full["key"].str.split(" ").str[-1]
+    distinct = pd.unique(full["key"])
+    first = full["key"].map({k: k.split(" ", 1)[0] for k in distinct})
+    last = full["key"].map({k: k.rsplit(" ", 1)[-1] for k in distinct})
     return pd.concat([
         pd.DataFrame({"article_id": full["article_id"], "token": first, "full_key": full["key"]}),
         pd.DataFrame({"article_id": full["article_id"], "token": last, "full_key": full["key"]}),
     ]).drop_duplicates()
 
 
-def _resolve_short_names(mentions: pd.DataFrame) -> tuple[pd.Series, list[str]]:
+def _resolve_short_names(mentions: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
     """A one-word mention that is the first or last word of a person's full name in the same
     article means that person: "Putin" -> "wladimir putin", "Lankov" -> "andrei lankov",
     "Kim" -> "kim jong un" (Korean names start with the family name). With several
@@ -148,7 +162,8 @@ def _resolve_short_names(mentions: pd.DataFrame) -> tuple[pd.Series, list[str]]:
                        "key": votes.index.get_level_values("key"),
                        "n": votes["n"].to_numpy(),
                        "is_per": plurality(votes, "PER").to_numpy()})
-    ak = ak[ak["key"].map(lambda k: gazetteer.name_link(k) is None).to_numpy(bool)]
+    distinct = pd.unique(ak["key"])
+    ak = ak[ak["key"].map({k: gazetteer.name_link(k) is None for k in distinct}).to_numpy(bool)]
     tokens = _person_tokens(ak).merge(ak[["article_id", "key", "n"]].rename(
         columns={"key": "full_key"}), on=["article_id", "full_key"])
     short = ak[~ak["key"].str.contains(" ", regex=False) & (ak["key"].str.len() >= 2)]
@@ -172,7 +187,7 @@ def _resolve_short_names(mentions: pd.DataFrame) -> tuple[pd.Series, list[str]]:
 
     local_key = mentions["local_key"]
     if keep.empty:
-        return local_key, [""] * len(mentions)
+        return local_key, np.full(len(mentions), "", dtype=object)
     probe = pd.MultiIndex.from_arrays([mentions["article_id"], local_key])
     target = keep.reindex(probe).to_numpy()
     rule = rule_of.reindex(probe).to_numpy()
@@ -180,8 +195,7 @@ def _resolve_short_names(mentions: pd.DataFrame) -> tuple[pd.Series, list[str]]:
     distinct = pd.unique(local_key[~pd.isna(target)])
     self_place = {k: gazetteer.is_gazetteer_name(k, loc_label=True) for k in distinct}
     blocked = (mentions["label"].to_numpy() != "PER") & local_key.map(
-        lambda k: self_place.get(k, False)).to_numpy(bool)
+        self_place).fillna(False).to_numpy(bool)
     apply = ~pd.isna(target) & ~blocked
     new_key = pd.Series(np.where(apply, target, local_key), index=mentions.index, dtype=object)
-    rules = [r if a else "" for r, a in zip(rule, apply)]
-    return new_key, rules
+    return new_key, np.where(apply, rule, "").astype(object)

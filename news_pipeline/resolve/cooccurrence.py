@@ -26,29 +26,40 @@ def _pairs_within(groups: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np
     return items[left], items[right]
 
 
-def cooccurrences(mentions: pd.DataFrame) -> pd.DataFrame:
+def _unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    # sort + diff: numpy's hash-based np.unique is several times slower on millions of ints.
+    values = np.sort(values)
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if len(values) else values
+    return values[starts], np.diff(np.r_[starts, len(values)])
+
+
+def cooccurrences(mentions: pd.DataFrame, entity_codes=None) -> pd.DataFrame:
     """entity_a < entity_b, n_articles (articles mentioning both), n_sentences (sentences
-    mentioning both, counted over all articles)."""
+    mentioning both, counted over all articles). `entity_codes` (optional) carries already
+    factorised entity ids (sorted uniques) to save re-hashing them."""
     if mentions.empty:
         return pd.DataFrame({c: pd.Series(dtype=object if c.startswith("entity") else "int64")
                              for c in COOCCURRENCE_COLUMNS})
-    codes, uniques = pd.factorize(mentions["entity_id"], sort=True)
+    if entity_codes is None:
+        codes, uniques = pd.factorize(mentions["entity_id"], sort=True)
+        codes = codes.astype(np.int64)
+    else:
+        codes, uniques = entity_codes.entity, entity_codes.entity_ids
     articles = pd.factorize(mentions["article_id"], sort=True)[0].astype(np.int64)
     sentences = mentions["sentence_index"].to_numpy(np.int64)
+    sentences = sentences - sentences.min()
     n_entities = np.int64(len(uniques))
 
-    def pair_codes(*group_cols: np.ndarray) -> np.ndarray:
-        table = np.unique(np.column_stack([*group_cols, codes.astype(np.int64)]), axis=0)
-        group = table[:, 0] if len(group_cols) == 1 else (
-            table[:, 0] * (table[:, 1].max() + 1) + table[:, 1])
-        a, b = _pairs_within(group, table[:, -1])
+    def pair_codes(group: np.ndarray) -> np.ndarray:
+        # One int64 per (group, entity): np.unique on 1-D is much faster than on rows.
+        table = _unique_counts(group * n_entities + codes)[0]
+        a, b = _pairs_within(table // n_entities, table % n_entities)
         return a * n_entities + b
 
     by_article = pair_codes(articles)
-    # Article and sentence as one group code; sentence indices are small non-negative ints.
-    by_sentence = pair_codes(articles, sentences - sentences.min())
-    art_pairs, n_articles = np.unique(by_article, return_counts=True)
-    sent_pairs, n_sentences = np.unique(by_sentence, return_counts=True)
+    by_sentence = pair_codes(articles * (sentences.max() + 1) + sentences)
+    art_pairs, n_articles = _unique_counts(by_article)
+    sent_pairs, n_sentences = _unique_counts(by_sentence)
     sentence_counts = np.zeros(len(art_pairs), np.int64)
     sentence_counts[np.searchsorted(art_pairs, sent_pairs)] = n_sentences
     return pd.DataFrame({

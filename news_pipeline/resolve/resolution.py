@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from news_pipeline.resolve import gazetteer
-from news_pipeline.resolve.article import LABELS, LOCAL_COLUMNS, resolve_articles
+from news_pipeline.resolve.article import LABELS, LOCAL_COLUMNS, join_rules, resolve_articles
 from news_pipeline.resolve.cooccurrence import COOCCURRENCE_COLUMNS, cooccurrences
 from news_pipeline.resolve.corpus import _NAMING_RULES, resolve_keys
 from news_pipeline.resolve.corpus import entity_id as _anchor_id
@@ -64,22 +64,50 @@ def resolve_entities(mentions: pd.DataFrame, previous: pd.DataFrame | None = Non
 
 
 def resolve_corpus(local: pd.DataFrame, previous: pd.DataFrame | None = None) -> Resolution:
-    """Global step over mentions that already carry LOCAL_COLUMNS."""
+    """Global step over mentions that already carry LOCAL_COLUMNS.
+
+    After the key-level work (resolve_keys, one row per distinct local key) everything runs
+    on integer codes of entities, texts and articles: strings are hashed once, not per
+    groupby, which is what keeps a 500k-mention rerun within a couple of seconds."""
     local = local.sort_values(["article_id", "start", "end", "label", "text"],
                               kind="stable").reset_index(drop=True)
     if local.empty:
         return _empty(local)
     resolved = resolve_keys(local, previous)
-    keys = resolved.keys.set_index("key")
+    key_codes, key_uniques = pd.factorize(local["local_key"])
+    per_key = resolved.keys.set_index("key").reindex(key_uniques)
+    entity_uniques, entity_of_key = np.unique(per_key["entity_id"].to_numpy(dtype=object)
+                                              .astype(str), return_inverse=True)
+    entity = entity_of_key.reshape(-1)[key_codes].astype(np.int64)
+    key_rule = per_key["key_rule"].fillna("").to_numpy(dtype=object)[key_codes]
+    local_rule = local["local_rule"].fillna("").to_numpy(dtype=object)
+    rule = join_rules(local_rule, key_rule)
+
     out = local.copy()
-    out["entity_id"] = out["local_key"].map(keys["entity_id"]).astype(object)
-    key_rule = out["local_key"].map(keys["key_rule"]).fillna("").to_numpy()
-    local_rule = out["local_rule"].fillna("").to_numpy()
-    out["rule"] = [("+".join(r for r in (a, b) if r) or "exact")
-                   for a, b in zip(local_rule, key_rule)]
+    out["entity_id"] = entity_uniques.astype(object)[entity]
+    out["rule"] = np.where(rule == "", "exact", rule).astype(object)
     naming = (local_rule == "") & np.isin(key_rule, list(_NAMING_RULES))
-    entities = _entities(out, resolved.groups, naming)
-    return Resolution(out, entities, cooccurrences(out), _aliases(out))
+    codes = _Codes(entity, entity_uniques.astype(object), out)
+    entities = _entities(codes, resolved.groups, naming)
+    return Resolution(out, entities, cooccurrences(out, entity_codes=codes), _aliases(codes))
+
+
+@dataclass(frozen=True)
+class _Codes:
+    """Integer codes of the per-mention columns the tables are built from."""
+
+    entity: np.ndarray  # index into entity_ids
+    entity_ids: np.ndarray
+    mentions: pd.DataFrame
+
+    @property
+    def n(self) -> int:
+        return len(self.entity_ids)
+
+    def factorize(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted codes, so that code order is string order."""
+        codes, uniques = pd.factorize(self.mentions[column], sort=True)
+        return codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
 
 def _empty(local: pd.DataFrame) -> Resolution:
@@ -89,43 +117,74 @@ def _empty(local: pd.DataFrame) -> Resolution:
     return Resolution(out, entities, cooccurrences(out), aliases)
 
 
-def _entities(mentions: pd.DataFrame, groups: pd.DataFrame, naming: np.ndarray
-              ) -> pd.DataFrame:
-    by_entity = mentions.groupby("entity_id", sort=True)
-    table = pd.DataFrame({
-        "n_mentions": by_entity.size(),
-        "n_articles": by_entity["article_id"].nunique(),
-    })
+def _distinct(*codes: np.ndarray, sizes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of small integer code columns (sorted) and their counts."""
+    combined = np.zeros(len(codes[0]), dtype=np.int64)
+    for column, size in zip(codes, sizes):
+        combined = combined * size + column
+    combined = np.sort(combined)
+    starts = np.flatnonzero(np.r_[True, combined[1:] != combined[:-1]])
+    counts = np.diff(np.r_[starts, len(combined)])
+    return combined[starts], counts
+
+
+def _split(combined: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    return combined // size, combined % size
+
+
+def _entities(codes: _Codes, groups: pd.DataFrame, naming: np.ndarray) -> pd.DataFrame:
+    entity, n = codes.entity, codes.n
+    article, _ = codes.factorize("article_id")
+    n_art = int(article.max()) + 1
+    table = pd.DataFrame(index=pd.Index(codes.entity_ids, name="entity_id"))
+    table["n_mentions"] = np.bincount(entity, minlength=n)
+    pairs, _ = _distinct(entity, article, sizes=(n, n_art))
+    table["n_articles"] = np.bincount(pairs // n_art, minlength=n)
     # Majority label of the whole group; ties broken by LABELS order.
-    votes = pd.crosstab(mentions["entity_id"], mentions["label"]).reindex(
-        columns=list(LABELS), fill_value=0)
-    table["label"] = votes.idxmax(axis=1)
-    distinct = mentions[["entity_id", "text"]].drop_duplicates().sort_values(["entity_id", "text"])
-    table["aliases"] = distinct.groupby("entity_id")["text"].agg(list)
-    rules = mentions.loc[mentions["rule"] != "exact", ["entity_id", "rule"]].drop_duplicates()
-    table["merge_rules"] = rules.sort_values(["entity_id", "rule"]).groupby("entity_id")[
-        "rule"].agg(list)
-    table["merge_rules"] = [r if isinstance(r, list) else [] for r in table["merge_rules"]]
-    table["name"] = _names(mentions, naming)
+    labels = codes.mentions["label"].to_numpy()
+    votes = np.column_stack([np.bincount(entity[labels == lab], minlength=n) for lab in LABELS])
+    table["label"] = np.asarray(LABELS, dtype=object)[votes.argmax(axis=1)]
+
+    text, texts = codes.factorize("text")
+    pairs, counts = _distinct(entity, text, sizes=(n, len(texts)))
+    ent_of, text_of = _split(pairs, len(texts))
+    table["aliases"] = _lists(ent_of, texts[text_of], n)
+    rule, rules = codes.factorize("rule")
+    real = rules[rule] != "exact"
+    pairs, _ = _distinct(entity[real], rule[real], sizes=(n, len(rules)))
+    ent_r, rule_of = _split(pairs, len(rules))
+    table["merge_rules"] = _lists(ent_r, rules[rule_of], n)
+    table["name"] = _names(entity[naming], text[naming], ent_of, text_of, counts, texts, n)
     table = table.join(groups.set_index("entity_id")["link"])
     _add_links(table)
     return table.reset_index()[ENTITY_COLUMNS]
 
 
-def _names(mentions: pd.DataFrame, naming: np.ndarray) -> pd.Series:
+def _lists(owner: np.ndarray, values: np.ndarray, n: int) -> list[list]:
+    """values grouped by sorted owner codes as lists, [] for owners without values."""
+    result: list[list] = [[] for _ in range(n)]
+    if len(owner):
+        starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        for start, chunk in zip(starts, np.split(values, starts[1:])):
+            result[owner[start]] = list(chunk)
+    return result
+
+
+def _names(entity: np.ndarray, text: np.ndarray, all_ent: np.ndarray, all_text: np.ndarray,
+           all_counts: np.ndarray, texts: np.ndarray, n: int) -> np.ndarray:
     """Most frequent surface form among the mentions that name the entity directly (no
     genitive, short name or acronym), then the longest, then alphabetical; all forms when
     none does."""
-    def best(frame: pd.DataFrame) -> pd.Series:
-        counts = frame.groupby(["entity_id", "text"]).size().rename("count").reset_index()
-        counts["length"] = counts["text"].str.len()
-        counts = counts.sort_values(["entity_id", "count", "length", "text"],
-                                    ascending=[True, False, False, True])
-        return counts.drop_duplicates("entity_id").set_index("entity_id")["text"]
-
-    names = best(mentions[naming])
-    fallback = best(mentions)
-    return names.reindex(fallback.index).fillna(fallback)
+    lengths = np.fromiter((len(t) for t in texts), np.int64, len(texts))
+    names = np.empty(n, dtype=object)
+    pairs, counts = _distinct(entity, text, sizes=(n, len(texts)))
+    ent, txt = _split(pairs, len(texts))
+    for e, t, c in ((all_ent, all_text, all_counts), (ent, txt, counts)):
+        # lexsort: last key is primary -> entity, then count desc, length desc, text asc.
+        order = np.lexsort((t, -lengths[t], -c, e))
+        first = order[np.r_[True, e[order][1:] != e[order][:-1]]]
+        names[e[first]] = texts[t[first]]  # second pass (naming mentions) overrides
+    return names
 
 
 def _add_links(table: pd.DataFrame) -> None:
@@ -157,9 +216,17 @@ def _add_links(table: pd.DataFrame) -> None:
     table["longitude"] = pd.array(lon, dtype="Float64")
 
 
-def _aliases(mentions: pd.DataFrame) -> pd.DataFrame:
-    counts = (mentions.groupby(["entity_id", "text", "local_key", "rule"]).size()
-              .rename("n_mentions").reset_index()
-              .rename(columns={"text": "alias", "local_key": "key"}))
-    return counts.sort_values(["entity_id", "alias", "key", "rule"]).reset_index(drop=True)[
-        ALIAS_COLUMNS]
+def _aliases(codes: _Codes) -> pd.DataFrame:
+    frame = pd.DataFrame({"entity": codes.entity})
+    values = {}
+    for column in ("text", "local_key", "rule"):
+        frame[column], values[column] = codes.factorize(column)
+    counts = frame.groupby(["entity", "text", "local_key", "rule"], sort=True).size()
+    index = counts.index
+    return pd.DataFrame({
+        "entity_id": codes.entity_ids[index.get_level_values("entity")],
+        "alias": values["text"][index.get_level_values("text")],
+        "key": values["local_key"][index.get_level_values("local_key")],
+        "rule": values["rule"][index.get_level_values("rule")],
+        "n_mentions": counts.to_numpy(np.int64),
+    })[ALIAS_COLUMNS]
