@@ -1,0 +1,54 @@
+"""A tiny end-to-end benchmark: every reported key is there and the numbers add up."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from news_pipeline.benchmark import run as bench
+
+REQUIRED_KEYS = {"articles", "articles_per_s", "tokens_per_s", "bare_ner_tokens_per_s",
+                 "ratio_to_bare_ner", "full_run_s", "incremental_run_s", "incremental_fraction",
+                 "peak_rss_mb"}
+
+
+@pytest.mark.slow
+def test_tiny_benchmark_reports_all_keys(tmp_path: Path, tiny_corpus: Path, tiny_model: str,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    work = tmp_path / "work"
+    code = bench.main(["--articles", "20", "--work-dir", str(work), "--corpus", str(tiny_corpus),
+                       "--model", tiny_model])
+    assert code == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    results = json.loads(out[-1])  # the last stdout line is the JSON object
+    assert out[0].startswith("| metric | value |")
+    assert results.keys() >= REQUIRED_KEYS
+    assert results["articles"] == 20 and results["articles_cleaned"] == 20
+    assert results["tokens"] > 20 * 50
+    assert results["full_run_s"] > 0 and results["incremental_run_s"] > 0
+    assert results["incremental_fraction"] == pytest.approx(
+        results["incremental_run_s"] / results["full_run_s"], rel=1e-2)
+    assert results["ratio_to_bare_ner"] == pytest.approx(
+        results["tokens_per_s"] / results["bare_ner_tokens_per_s"], rel=1e-2)
+    assert results["bare_ner_method"].startswith("nlp.pipe")  # a spaCy model: its own n_process
+    assert set(results["bare_ner_seconds_by_processes"]) == {"1", "2"}
+    assert 20 < results["peak_rss_mb"] < 4000
+    # The rerun saw exactly one new article, everything else unchanged.
+    assert "ner_spans" in results["incremental_steps_s"]
+    assert len(list((work / "raw").rglob("*.txt"))) == 21
+
+
+def test_bad_corpus_path_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = bench.main(["--articles", "5", "--work-dir", str(tmp_path), "--corpus",
+                       str(tmp_path / "missing.csv")])
+    assert code == 2
+    assert "10kGNAD" in capsys.readouterr().err
+
+
+def test_reset_removes_only_benchmark_paths(tmp_path: Path) -> None:
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "keep.txt").write_text("mine")
+    bench._reset(tmp_path)
+    assert not (tmp_path / "raw").exists() and (tmp_path / "keep.txt").exists()
