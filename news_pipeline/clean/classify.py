@@ -64,6 +64,10 @@ def notice_cues(text: str) -> int:
     return sum(1 for pattern in NOTICE_CUES.values() if pattern.search(text))
 
 
+def _addresses_reader(text: str) -> bool:
+    return bool(NOTICE_CUES["address"].search(text) or NOTICE_CUES["informal"].search(text))
+
+
 def classify_line(text: str, settings: CleanSettings, learnt: Collection[str] = ()) -> LineInfo:
     tokens = words(text)
     n = len(tokens)
@@ -77,8 +81,11 @@ def classify_line(text: str, settings: CleanSettings, learnt: Collection[str] = 
     if RELATED_HEADING.match(text) and n <= settings.heading_max_words:
         # "Weitere Nachrichten" alone heads a link list; "Siehe auch X" is itself a link.
         return LineInfo(Kind.BAD, n, "related", related_heading=n <= 4)
-    if notice_cues(text) >= settings.notice_min_cues:
+    cues = notice_cues(text)
+    if cues >= settings.notice_min_cues:
         return LineInfo(Kind.BAD, n, "notice")
+    if cues >= 2 and n <= settings.cta_max_words and _addresses_reader(text):
+        return LineInfo(Kind.BAD, n, "call-to-action")
     density = stop_density(tokens)
     sentence = ends_sentence(text)
     if (n >= settings.good_min_words and density >= settings.good_min_stop_density
@@ -154,6 +161,20 @@ def _score(info: LineInfo, settings: CleanSettings) -> float:
     return settings.score_bad
 
 
+def _scores(infos: Sequence[LineInfo], settings: CleanSettings) -> list[float]:
+    scores: list[float] = []
+    gap = 0
+    for info in infos:
+        score = _score(info, settings)
+        if score < 0:
+            score *= 1 + settings.gap_growth * gap
+            gap += 1
+        elif info.kind in (Kind.GOOD, Kind.NEAR):
+            gap = 0
+        scores.append(score)
+    return scores
+
+
 def _best_segment(scores: Sequence[float], lo: int, hi: int) -> tuple[float, int, int]:
     """Maximum-sum contiguous segment in scores[lo:hi] (Kadane); (score, start, end)."""
     best = (0.0, lo, lo)
@@ -169,7 +190,7 @@ def _best_segment(scores: Sequence[float], lo: int, hi: int) -> tuple[float, int
 
 def content_windows(infos: Sequence[LineInfo], settings: CleanSettings) -> list[tuple[int, int]]:
     """The main run of article lines plus other runs scoring a good share of it."""
-    scores = [_score(info, settings) for info in infos]
+    scores = _scores(infos, settings)
     top = _best_segment(scores, 0, len(scores))
     if top[0] <= 0:
         return []

@@ -29,7 +29,7 @@ from news_pipeline.clean.settings import DEFAULT_SETTINGS, CleanSettings
 log = logging.getLogger(__name__)
 
 # Bump on every change that can change output (code, settings, word lists, extractor use).
-CLEAN_VERSION = "clean-1.1"
+CLEAN_VERSION = "clean-1.2"
 # On the extractor's output only unambiguous boilerplate shapes are dropped: its lines are
 # already main content, and e.g. tables (rendered with "|") or form help text are wanted.
 _HTML_DROP_REASONS = frozenset({"learnt", "ui", "ad", "id", "no-words"})
@@ -68,7 +68,9 @@ def _clean_text(
     learnt = boilerplate.for_source(source) if boilerplate else frozenset()
     infos = classify_lines(lines, settings, learnt)
     keep = select_body(infos, settings)
-    first_body = keep[0] if keep else len(lines)
+    # The header (title, kicker, dateline) ends where the prose starts: short lines that
+    # the content window took in before the first paragraph are header candidates too.
+    first_body = next((i for i in keep if infos[i].kind in (Kind.GOOD, Kind.NEAR)), len(lines))
     learnt_idx = [i for i, info in enumerate(infos) if info.reason == "learnt"]
     header = read_header(texts, first_body, settings, excluded=learnt_idx)
     body = [texts[i] for i in keep if i not in header.used]

@@ -25,6 +25,9 @@ class CleanSettings:
     heading_max_words: int = 14
     # Policy/form/notice lines: at least this many distinct notice cues make a line boilerplate.
     notice_min_cues: int = 3
+    # Lines up to this many words that address the reader ("Sie", "du") and carry one more
+    # notice cue are calls to action (subscribe, follow, share), not article prose.
+    cta_max_words: int = 30
 
     # --- main-content window (maximum-sum segment over line scores) ---
     score_good_per_word: float = 1.0
@@ -33,11 +36,14 @@ class CleanSettings:
     # Short lines of more words are content-like (list items, captions, short paragraphs),
     # unlike menu items (1-3 words): they score per word instead of the flat penalty.
     menu_item_max_words: int = 3
-    score_short_per_word: float = 0.0
+    score_short_per_word: float = 0.3
     # Inside a window keep every line that is not boilerplate (else only headings and short
     # sentences between prose).
-    keep_all_in_window: bool = False
+    keep_all_in_window: bool = True
     score_bad: float = -4.0
+    # Each further non-prose line in a row costs this much more (relative): a long gap of
+    # menus/teasers separates the article from sidebar prose more than scattered short lines.
+    gap_growth: float = 0.5
     # Further windows are kept when their score reaches this share of the best one.
     extra_window_min_share: float = 0.25
     # A comment-section heading ends the article once this many prose words precede it.
