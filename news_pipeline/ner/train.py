@@ -62,13 +62,12 @@ class TrainConfig:
 
 def split_germeval(sentences: list[Sentence], fraction: float, seed: int
                    ) -> tuple[list[Sentence], list[Sentence]]:
-    """Split by document (source URL run) so that no article is on both sides."""
-    docs: list[list[Sentence]] = []
+    """Split by source (the comment line's URL or "site vom date"), so that no source is on
+    both sides; the same source recurs at several places in the file."""
+    by_source: dict[str, list[Sentence]] = {}
     for sentence in sentences:
-        if docs and docs[-1][-1].doc_id == sentence.doc_id:
-            docs[-1].append(sentence)
-        else:
-            docs.append([sentence])
+        by_source.setdefault(sentence.doc_id, []).append(sentence)
+    docs = list(by_source.values())
     order = list(range(len(docs)))
     random.Random(seed).shuffle(order)
     n_dev = int(len(docs) * fraction)

@@ -27,6 +27,8 @@ def test_interface_and_offsets(recogniser) -> None:
     assert ("Wladimir Putin", "PER") in found
     assert ("Nordkorea", "LOC") in found
     assert ("Kim Jong Un", "PER") in found
+    assert ("NATO", "ORG") in found
+    assert ("Ukraine", "LOC") in found
 
 
 def test_sentence_index(recogniser) -> None:
