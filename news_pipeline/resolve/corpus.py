@@ -145,12 +145,15 @@ def _short_name_edges(keys: pd.DataFrame) -> pd.DataFrame:
     persons = keys[(keys["label"] == "PER") & keys["link"].isna()]
     full = persons[persons["multi"]]
     # Genitive variants of full names ("kim jong uns") are not separate candidates.
-    full = full[~full["key"].map(lambda k: any(b in set(full["key"]) for b in genitive_bases(k)))]
+    full_keys = set(full["key"])
+    full = full[[not any(b in full_keys for b in genitive_bases(k)) for k in full["key"]]]
+    short = persons.loc[~persons["multi"] & (persons["key"].str.len() >= 2), ["key"]]
+    if full.empty or short.empty:
+        return _edges([], [], "corpus_short_name")
     words = full["key"].str.split(" ")
     tokens = pd.concat([pd.DataFrame({"token": words.str[0], "full": full["key"]}),
                         pd.DataFrame({"token": words.str[-1], "full": full["key"]})])
     tokens = tokens.drop_duplicates()
-    short = persons.loc[~persons["multi"] & (persons["key"].str.len() >= 2), ["key"]]
     cand = short.merge(tokens, left_on="key", right_on="token")
     unique = cand.groupby("key")["full"].transform("nunique") == 1
     cand = cand[unique].drop_duplicates("key")

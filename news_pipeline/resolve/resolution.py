@@ -123,6 +123,8 @@ def _distinct(*codes: np.ndarray, sizes: tuple[int, ...]) -> tuple[np.ndarray, n
     for column, size in zip(codes, sizes):
         combined = combined * size + column
     combined = np.sort(combined)
+    if not len(combined):
+        return combined, combined
     starts = np.flatnonzero(np.r_[True, combined[1:] != combined[:-1]])
     counts = np.diff(np.r_[starts, len(combined)])
     return combined[starts], counts

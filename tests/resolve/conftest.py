@@ -11,7 +11,7 @@ import pytest
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
 
 
-def spans(article_id: str, text: str, names: Iterable[tuple[str, str]]) -> pd.DataFrame:
+def make_spans(article_id: str, text: str, names: Iterable[tuple[str, str]]) -> pd.DataFrame:
     """Every whole-word occurrence of each (surface, label), longest surfaces first and
     without overlaps, with the sentence index counted from sentence ends before it."""
     taken: list[tuple[int, int]] = []
@@ -28,10 +28,16 @@ def spans(article_id: str, text: str, names: Iterable[tuple[str, str]]) -> pd.Da
     return frame.sort_values("start").reset_index(drop=True)
 
 
-def corpus(*articles: pd.DataFrame) -> pd.DataFrame:
+def make_corpus(*articles: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(articles, ignore_index=True)
 
 
 @pytest.fixture
-def make_spans():
-    return spans
+def spans():
+    """Fixture, not an import: the tests directory has several conftest modules."""
+    return make_spans
+
+
+@pytest.fixture
+def corpus():
+    return make_corpus
