@@ -32,12 +32,12 @@ def make_corpus(*articles: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(articles, ignore_index=True)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def spans():
     """Fixture, not an import: the tests directory has several conftest modules."""
     return make_spans
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def corpus():
     return make_corpus
