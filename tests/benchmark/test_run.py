@@ -35,8 +35,10 @@ def test_tiny_benchmark_reports_all_keys(tmp_path: Path, tiny_corpus: Path, tiny
     assert results["bare_ner_method"].startswith("nlp.pipe")  # a spaCy model: its own n_process
     assert set(results["bare_ner_seconds_by_processes"]) == {"1", "2"}
     assert 20 < results["peak_rss_mb"] < 4000
-    # The rerun saw exactly one new article, everything else unchanged.
-    assert "ner_spans" in results["incremental_steps_s"]
+    # The rerun saw exactly one new article: each incremental stage did that one only.
+    redone = results["incremental_redone"]
+    assert {k: redone.get(k) for k in ("raw_articles", "articles", "ner_spans")} == {
+        "raw_articles": 1, "articles": 1, "ner_spans": 1}, redone
     assert len(list((work / "raw").rglob("*.txt"))) == 21
 
 
