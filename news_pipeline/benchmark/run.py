@@ -253,14 +253,14 @@ def _results(n_articles: int, texts: list[str], full: dict, incremental: dict, r
         "bare_ner_processes": reference["best_processes"],
         "bare_ner_seconds_by_processes": reference["seconds_by_processes"],
         "bare_ner_method": reference["method"],
-        "ratio_to_bare_ner": round(tokens_per_s / bare_tokens_per_s, 4),
+        "ratio_to_bare_ner": _significant(tokens_per_s / bare_tokens_per_s),
         "full_run_s": full["run_s"],
         "full_process_s": full["process_s"],
         "full_steps_s": full["steps_s"],
         "incremental_run_s": incremental["run_s"],
         "incremental_process_s": incremental["process_s"],
         "incremental_steps_s": incremental["steps_s"],
-        "incremental_fraction": round(incremental["run_s"] / full["run_s"], 4),
+        "incremental_fraction": _significant(incremental["run_s"] / full["run_s"]),
         "incremental_redone": redone,
         "peak_rss_mb": full["peak_rss_mb"],
         "peak_rss_main_mb": full["peak_rss_self_mb"],
@@ -273,6 +273,11 @@ def _results(n_articles: int, texts: list[str], full: dict, incremental: dict, r
         "date": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "work_dir": str(work_dir),
     }
+
+
+def _significant(value: float, digits: int = 4) -> float:
+    """Rounded to significant digits: ratios of tiny test runs must not round to 0."""
+    return float(f"{value:.{digits}g}")
 
 
 def _redone(run: dict) -> dict[str, int]:
