@@ -59,7 +59,7 @@ def find_entities(tables: Tables, name: str, exact: bool = False) -> pd.DataFram
         return spelling == wanted if exact else wanted in spelling
 
     entities = tables.entities
-    hit = [matches(n) or any(matches(a) for a in aliases)
+    hit = [matches(n) or any(matches(a) for a in (aliases if aliases is not None else ()))
            for n, aliases in zip(entities["name"], entities["aliases"])]
     return (entities[pd.Series(hit, index=entities.index, dtype=bool)]
             .sort_values(["n_mentions", "name"], ascending=[False, True])

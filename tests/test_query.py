@@ -145,3 +145,13 @@ def test_top_entities_per_day_and_overall(tables: query.Tables) -> None:
     assert overall["n_mentions"].iloc[0] == most
     with pytest.raises(ValueError, match="by must be"):
         query.top_entities(tables, by="week")  # type: ignore[arg-type]
+
+
+def test_empty_tables_give_empty_answers() -> None:
+    from news_pipeline.warehouse.warehouse import read_table
+
+    empty = query.Tables(**{name: read_table(None, name) for name in query.TABLES})
+    assert query.find_entities(empty, "Putin").empty
+    assert list(query.mentions_with_sentence(empty, "Putin").columns)[-1] == "sentence"
+    for by in ("source", "day", None):
+        assert query.top_entities(empty, by=by).empty
