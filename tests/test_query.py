@@ -12,7 +12,8 @@ import pytest
 from news_pipeline import query
 from news_pipeline.definitions import build_definitions
 from news_pipeline.resources import NerModel, PipelinePaths
-from tests.conftest import SAMPLE_DIR
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "raw"
 
 PIPELINE_TABLES = [dg.AssetKey(name) for name in
                    ("raw_articles", "articles", "rejected", "ner_spans", "mentions", "entities",

@@ -13,9 +13,9 @@ import pytest
 from news_pipeline.assets.reports import entity_report, reports_dir
 from news_pipeline.definitions import build_definitions
 from news_pipeline.resources import NerModel, PipelinePaths
-from tests.conftest import SAMPLE_DIR
 from tests.reports.test_charts import assert_sensible_png
 
+SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "raw"
 CHARTS = ("top_entities", "cooccurrence_network")
 EMBEDDED = re.compile(r"^!\[[^\]]+\]\(data:image/png;base64,([A-Za-z0-9+/=]+)\)$")
 

@@ -27,7 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SAMPLE_DIR
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE_DIR = REPO / "data" / "raw"
 
 pytestmark = pytest.mark.ui
 
