@@ -114,7 +114,7 @@ def cooccurrence_network_chart(entities: pd.DataFrame, cooccurrences: pd.DataFra
     Only the strongest edges are drawn (about `max_edges_per_node` per node) so that a large
     corpus, where nearly everything co-occurs with everything, still gives a readable picture.
     """
-    title = f"Entities mentioned together (top {n}; edge width = {weight.removeprefix('n_')})"
+    title = "Entities mentioned together"
     pairs = cooccurrences[cooccurrences[weight] > 0]
     nodes = _network_nodes(entities, pairs, n)
     index = {entity_id: i for i, entity_id in enumerate(nodes["entity_id"])}
@@ -131,7 +131,8 @@ def cooccurrence_network_chart(entities: pd.DataFrame, cooccurrences: pd.DataFra
     figure = Figure(figsize=(10, 8), layout="constrained")
     axes = figure.add_subplot()
     _draw_network(axes, nodes, edges, positions)
-    axes.set_title(title, fontsize=13)
+    axes.set_title(f"{title} ({len(nodes)} most mentioned; edge width = {weight.removeprefix('n_')})",
+                   fontsize=13)
     return _png(figure)
 
 
