@@ -102,6 +102,14 @@ class TreeRssSampler(threading.Thread):
 
 # ---------------------------------------------------------------- pipeline runs
 
+def _last_json_line(stdout: str) -> dict | None:
+    lines = stdout.strip().splitlines()
+    try:
+        return json.loads(lines[-1]) if lines else None
+    except json.JSONDecodeError:
+        return None
+
+
 def run_pipeline_process(raw_dir: Path, warehouse_dir: Path, dagster_home: Path, model: str,
                          profile: Path | None = None) -> dict:
     """One run of the whole job in a child process; its JSON result plus wall and memory."""
@@ -116,11 +124,10 @@ def run_pipeline_process(raw_dir: Path, warehouse_dir: Path, dagster_home: Path,
     stdout, _ = child.communicate()
     tree_peak_mb = sampler.stop()
     wall_s = time.perf_counter() - started
-    lines = stdout.strip().splitlines()
-    if child.returncode != 0 or not lines:
-        detail = json.loads(lines[-1]).get("error") if lines else None
-        raise RuntimeError(f"pipeline run failed (exit {child.returncode}): {detail or 'see stderr'}")
-    result = json.loads(lines[-1])
+    result = _last_json_line(stdout)
+    if child.returncode != 0 or result is None:
+        detail = (result or {}).get("error") or "see its log on stderr"
+        raise RuntimeError(f"pipeline run failed (exit {child.returncode}): {detail}")
     result["process_s"] = round(wall_s, 3)
     result["peak_rss_tree_mb"] = tree_peak_mb
     result["peak_rss_mb"] = max(tree_peak_mb, result["peak_rss_self_mb"])

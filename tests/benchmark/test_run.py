@@ -54,3 +54,10 @@ def test_reset_removes_only_benchmark_paths(tmp_path: Path) -> None:
     (tmp_path / "keep.txt").write_text("mine")
     bench._reset(tmp_path)
     assert not (tmp_path / "raw").exists() and (tmp_path / "keep.txt").exists()
+
+
+def test_failed_pipeline_run_raises(tmp_path: Path) -> None:
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    with pytest.raises(RuntimeError, match="pipeline run failed"):
+        bench.run_pipeline_process(tmp_path / "missing_raw", tmp_path / "warehouse", home, "default")
