@@ -109,8 +109,16 @@ def command_train_ner(args: argparse.Namespace) -> int:
 def command_eval_clean(args: argparse.Namespace) -> int:
     from news_pipeline.clean.evaluate import evaluate_directory
 
+    # trafilatura logs every page it finds no content in; the scores say that already.
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
     _print_json(evaluate_directory(args.directory))
     return 0
+
+
+def command_bench(args: argparse.Namespace) -> int:
+    from news_pipeline.benchmark.run import main as bench_main
+
+    return bench_main(args.bench_args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -151,6 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
     eval_clean.add_argument("directory", type=Path, nargs="?",
                             default=settings.project_root() / "../shared/data/cleaning/trafilatura-de")
     eval_clean.set_defaults(handler=command_eval_clean)
+
+    bench = sub.add_parser("bench", add_help=False,
+                           help="benchmark end to end vs. bare NER (see `news-pipeline bench --help`)")
+    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
+    bench.set_defaults(handler=command_bench)
     return parser
 
 

@@ -13,7 +13,7 @@ from news_pipeline.resources import NerModel, PipelinePaths
 from news_pipeline.stages.ingest import list_raw_files
 from news_pipeline.warehouse import Warehouse
 
-_INSTANCE_CONFIG = "telemetry:\n  enabled: false\n"
+_INSTANCE_CONFIG = "telemetry:\n  enabled: false\nnux:\n  enabled: false\n"
 _COUNTS = ("new", "changed", "unchanged", "deleted", "rejected")
 # Dagster's console logger prints every engine event at DEBUG; a CLI user wants progress.
 _RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}

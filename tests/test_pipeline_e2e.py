@@ -86,9 +86,11 @@ def test_incremental_add_change_delete(raw_dir: Path, warehouse_dir: Path, tiny_
     (raw_dir / "new_article.txt").write_text(
         "Neuer Titel\n\nWladimir Putin traf in Pjöngjang ein, wo ihn Kim Jong Un empfing.\n",
         encoding="utf-8")
-    files[0].write_text(files[0].read_text(encoding="utf-8")
-                        + "\n<p>Die NATO reagierte am Abend auf den Besuch in Nordkorea.</p>\n",
-                        encoding="utf-8")
+    # Inside the body: the cleaner rightly drops what follows the related-articles list.
+    original = files[0].read_text(encoding="utf-8")
+    files[0].write_text(original.replace(
+        "</p>", "</p>\n<p>Die NATO reagierte am Abend auf den Besuch des Präsidenten in Nordkorea.</p>", 1),
+        encoding="utf-8")
     files[1].unlink()
     result = materialise(raw_dir, warehouse_dir, tiny_model)
     articles_meta = metadata(result, "articles")

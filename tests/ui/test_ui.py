@@ -151,7 +151,7 @@ def dagster(tmp_path: Path, tiny_model_dir: Path) -> Iterator[Dagster]:
            "NEWS_PIPELINE_WAREHOUSE": str(tmp_path / "data" / "warehouse"),
            "NEWS_PIPELINE_NER_MODEL": f"spacy:{tiny_model_dir}"}  # fast and exact
     port = _free_port()
-    code = ["-m", "tests.ui.ui_definitions", "-a", "defs", "-d", str(REPO)]
+    code = ["-m", "news_pipeline.definitions", "-a", "defs", "-d", str(REPO)]
     commands = {
         "webserver": [_tool("dagster-webserver"), "-h", "127.0.0.1", "-p", str(port), *code],
         "daemon": [_tool("dagster-daemon"), "run", *code],

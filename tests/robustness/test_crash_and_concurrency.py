@@ -1,0 +1,88 @@
+"""SIGKILL a running pipeline at random moments; run two at once. Nothing is ever lost or
+duplicated, and the dataset always converges to that of an uninterrupted run."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.robustness.corpus import write_corpus
+from tests.robustness.harness import (
+    assert_consistent,
+    assert_same_dataset,
+    pipeline_command,
+    read_tables,
+    start_pipeline,
+)
+
+N_ARTICLES = 200
+KILLS = 20
+# Small commits, so kills land between commits of one step as well as between steps.
+COMMIT_EVERY = "20"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    write_corpus(tmp_path / "raw", N_ARTICLES)
+    return tmp_path / "raw"
+
+
+def run_to_completion(raw: Path, warehouse: Path, home: Path, model: str) -> float:
+    command, env = pipeline_command(raw, warehouse, home, model, NEWS_PIPELINE_COMMIT_EVERY=COMMIT_EVERY)
+    started = time.monotonic()
+    finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    return time.monotonic() - started
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_points_never_corrupts_and_rerun_converges(
+        corpus: Path, tmp_path: Path, tiny_model: str) -> None:
+    reference_dir = tmp_path / "reference"
+    full_run_s = run_to_completion(corpus, reference_dir, tmp_path / "home-ref", tiny_model)
+    reference = read_tables(reference_dir)
+    assert len(reference["articles"]) == N_ARTICLES and not reference["mentions"].empty
+
+    rng = random.Random(2024)
+    # Each run resumes what the killed one left; once one finishes before its kill, the next
+    # starts on a fresh warehouse so that later kills still land in the middle of work.
+    generation, interrupted = 0, 0
+    warehouse = tmp_path / "killed-0"
+    for _ in range(KILLS):
+        process = start_pipeline(corpus, warehouse, tmp_path / "home", tiny_model,
+                                 NEWS_PIPELINE_COMMIT_EVERY=COMMIT_EVERY)
+        time.sleep(rng.uniform(0.1, 1.0) * full_run_s)
+        finished_before_kill = process.poll() == 0
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        tables = read_tables(warehouse)
+        assert_consistent(tables, reference)
+        if finished_before_kill:
+            assert_same_dataset(tables, reference)
+            generation += 1
+            warehouse = tmp_path / f"killed-{generation}"
+        else:
+            interrupted += 1
+    assert interrupted >= KILLS // 2, f"only {interrupted} of {KILLS} kills hit a running pipeline"
+
+    run_to_completion(corpus, warehouse, tmp_path / "home", tiny_model)
+    assert_same_dataset(read_tables(warehouse), reference)
+
+
+@pytest.mark.slow
+def test_two_runs_at_once_serialise_on_the_lock(corpus: Path, tmp_path: Path, tiny_model: str) -> None:
+    reference_dir = tmp_path / "reference"
+    run_to_completion(corpus, reference_dir, tmp_path / "home-ref", tiny_model)
+    warehouse = tmp_path / "shared"
+    runs = [start_pipeline(corpus, warehouse, tmp_path / f"home-{i}", tiny_model) for i in range(2)]
+    outputs = [run.communicate(timeout=600) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], [err[-2000:] for _, err in outputs]
+    tables = read_tables(warehouse)
+    assert_consistent(tables)
+    assert_same_dataset(tables, read_tables(reference_dir))
