@@ -156,3 +156,21 @@ def test_empty_tables_give_empty_answers() -> None:
     assert list(query.mentions_with_sentence(empty, "Putin").columns)[-1] == "sentence"
     for by in ("source", "day", None):
         assert query.top_entities(empty, by=by).empty
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def readme_python_blocks() -> list[str]:
+    blocks = README.read_text(encoding="utf-8").split("```python\n")[1:]
+    return [block.split("```", 1)[0] for block in blocks]
+
+
+@pytest.mark.parametrize("index", range(len(readme_python_blocks())))
+def test_readme_python_examples_run(index: int, warehouse: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    code = readme_python_blocks()[index]
+    if "import duckdb" in code:
+        pytest.importorskip("duckdb", reason="DuckDB example skipped: duckdb is not installed")
+    monkeypatch.setenv("NEWS_PIPELINE_WAREHOUSE", str(warehouse))
+    exec(compile(code.replace("data/warehouse", str(warehouse)), f"README block {index}", "exec"), {})
