@@ -25,6 +25,10 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("processed_at", TIMESTAMP),
         ("pipeline_version", pa.string()),
         ("warnings", pa.list_(pa.string())),
+        ("kicker", pa.string()),
+        ("section", pa.string()),
+        # Digest of the learnt boilerplate lines of the article's source it was cleaned with.
+        ("boilerplate_sha256", pa.string()),
     ]),
     "rejected": pa.schema([
         ("article_id", pa.string()),
@@ -62,6 +66,23 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("n_articles", pa.int64()),
         ("n_sentences", pa.int64()),
     ]),
+    "source_boilerplate": pa.schema([
+        ("source", pa.string()),
+        ("line", pa.string()),  # normalised line key (clean.lines.line_key)
+        ("n_articles", pa.int64()),
+        ("n_source_articles", pa.int64()),
+        ("n_source_lines", pa.int64()),
+        ("source_sha256", pa.string()),
+        ("model_sha256", pa.string()),
+        ("learn_version", pa.string()),
+    ]),
+    "_line_stats": pa.schema([
+        ("article_id", pa.string()),
+        ("content_sha256", pa.string()),
+        ("source", pa.string()),
+        ("lines", pa.list_(pa.string())),
+        ("learn_version", pa.string()),
+    ]),
     "_inventory": pa.schema([
         ("article_id", pa.string()),
         ("source_path", pa.string()),
@@ -93,6 +114,7 @@ BUCKET_KEYS: dict[str, str] = {
     "rejected": "article_id",
     "mentions": "article_id",
     "_inventory": "article_id",
+    "_line_stats": "article_id",
     "_spans": "article_id",
     "_ner_runs": "article_id",
 }
