@@ -59,6 +59,16 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("geonames_id", pa.int64()),
         ("latitude", pa.float64()),
         ("longitude", pa.float64()),
+        ("link", pa.string()),  # gazetteer id: "country:KP", "org:UN", "geonames:1871859"
+        ("merge_rules", pa.list_(pa.string())),  # rules that merged its aliases (entity_aliases)
+    ]),
+    # One row per (entity, surface form, key, rule): how each spelling joined its entity.
+    "entity_aliases": pa.schema([
+        ("entity_id", pa.string()),
+        ("alias", pa.string()),
+        ("key", pa.string()),
+        ("rule", pa.string()),
+        ("n_mentions", pa.int64()),
     ]),
     "cooccurrences": pa.schema([
         ("entity_a", pa.string()),
@@ -99,6 +109,27 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("text", pa.string()),
         ("sentence_index", pa.int64()),
     ]),
+    # Per-article output of resolve.resolve_article (cache of the resolution stage).
+    "_resolved_spans": pa.schema([
+        ("article_id", pa.string()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("label", pa.string()),
+        ("text", pa.string()),
+        ("sentence_index", pa.int64()),
+        ("surface_key", pa.string()),
+        ("local_key", pa.string()),
+        ("local_rule", pa.string()),
+        ("acronym", pa.bool_()),
+    ]),
+    # What _resolved_spans was computed from; a mismatch redoes the article.
+    "_resolve_runs": pa.schema([
+        ("article_id", pa.string()),
+        ("text_sha256", pa.string()),
+        ("recogniser_version", pa.string()),
+        ("resolve_version", pa.string()),
+        ("n_mentions", pa.int64()),
+    ]),
     "_ner_runs": pa.schema([
         ("article_id", pa.string()),
         ("text_sha256", pa.string()),
@@ -117,4 +148,6 @@ BUCKET_KEYS: dict[str, str] = {
     "_line_stats": "article_id",
     "_spans": "article_id",
     "_ner_runs": "article_id",
+    "_resolved_spans": "article_id",
+    "_resolve_runs": "article_id",
 }
