@@ -12,7 +12,11 @@ from news_pipeline.warehouse import Warehouse
 
 
 class PipelinePaths(dg.ConfigurableResource):
-    """Raw input folder and Parquet warehouse (defaults: data/raw, data/warehouse)."""
+    """Raw input folder and Parquet warehouse (defaults: data/raw, data/warehouse).
+
+    `warehouse_dir` is a local folder or a URL (s3://bucket/news, memory://wh; see
+    docs/scaling.md): keep it a string, Path() would fold "s3://" into "s3:/".
+    """
 
     raw_dir: str
     warehouse_dir: str
@@ -26,7 +30,7 @@ class PipelinePaths(dg.ConfigurableResource):
         return Path(self.raw_dir)
 
     def warehouse(self) -> Warehouse:
-        return Warehouse(Path(self.warehouse_dir))
+        return Warehouse(self.warehouse_dir)
 
 
 class NerModel(dg.ConfigurableResource):

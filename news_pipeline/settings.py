@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from news_pipeline.warehouse.objectstore import is_url
+
 RAW_DIR_ENV = "NEWS_PIPELINE_RAW_DIR"
 WAREHOUSE_ENV = "NEWS_PIPELINE_WAREHOUSE"
 NER_MODEL_ENV = "NEWS_PIPELINE_NER_MODEL"
 PROCESSES_ENV = "NEWS_PIPELINE_PROCESSES"
 CHUNK_ENV = "NEWS_PIPELINE_COMMIT_EVERY"
 ARTICLE_TIMEOUT_ENV = "NEWS_PIPELINE_ARTICLE_TIMEOUT_S"
+REPORTS_ENV = "NEWS_PIPELINE_REPORTS_DIR"
 
 
 def project_root() -> Path:
@@ -23,8 +26,23 @@ def raw_dir() -> Path:
     return Path(os.environ.get(RAW_DIR_ENV) or project_root() / "data" / "raw")
 
 
-def warehouse_dir() -> Path:
-    return Path(os.environ.get(WAREHOUSE_ENV) or project_root() / "data" / "warehouse")
+def warehouse_dir() -> Path | str:
+    """A local folder, or a URL fsspec understands (s3://bucket/news, memory://wh), kept as
+    text: Path() would turn "s3://bucket" into "s3:/bucket"."""
+    value = os.environ.get(WAREHOUSE_ENV)
+    if value and is_url(value):
+        return value
+    return Path(value or project_root() / "data" / "warehouse")
+
+
+def reports_dir(warehouse: str | Path) -> Path:
+    """Where chart files go: $NEWS_PIPELINE_REPORTS_DIR, else beside a local warehouse
+    (data/warehouse -> data/reports), else data/reports for a warehouse on object storage."""
+    if os.environ.get(REPORTS_ENV):
+        return Path(os.environ[REPORTS_ENV])
+    if is_url(str(warehouse)):
+        return project_root() / "data" / "reports"
+    return Path(warehouse).parent / "reports"
 
 
 def ner_model() -> str:

@@ -16,6 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 KEEP_SNAPSHOTS = 3
 
 
@@ -64,7 +67,7 @@ class SnapshotStore:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def begin(self) -> tuple[Path | None, Path]:
+    def begin(self) -> tuple[Path | None, LocalDraft]:
         """The current snapshot and a fresh directory to build the next one in."""
         current = self.current()
         self.store.mkdir(parents=True, exist_ok=True)
@@ -73,10 +76,14 @@ class SnapshotStore:
         number = int(current.name) + 1 if current is not None else 1
         draft = self.store / f"{number:09d}.tmp"
         draft.mkdir()
-        return current, draft
+        return current, LocalDraft(draft)
 
-    def commit(self, draft: Path, written: list[Path]) -> Path:
-        """Publish `draft`; `written` are its new files (hard links are durable already)."""
+    def abort(self, draft: LocalDraft) -> None:
+        shutil.rmtree(draft.directory, ignore_errors=True)
+
+    def commit(self, local_draft: LocalDraft) -> Path:
+        """Publish the draft; only its new files need an fsync (hard links are durable already)."""
+        draft, written = local_draft.directory, local_draft.written
         final = draft.with_suffix("")
         for path in written:
             with open(path, "rb") as handle:
@@ -113,6 +120,44 @@ class SnapshotStore:
                 f"warehouse folder {self.link.parent} is not writable; fix its permissions or "
                 "choose another path with NEWS_PIPELINE_WAREHOUSE"
             )
+
+
+class LocalDraft:
+    """The next snapshot directory while a transaction builds it."""
+
+    filesystem = None  # plain local paths
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.written: list[Path] = []
+
+    def write(self, table: str, name: str, arrow: pa.Table) -> None:
+        directory = self.directory / table
+        directory.mkdir(exist_ok=True)
+        path = directory / name
+        pq.write_table(arrow, path, compression="zstd")
+        self.written.append(path)
+
+    def drafted(self, table: str, name: str) -> str | None:
+        """Path of a file this transaction already wrote (it is read back from there)."""
+        path = self.directory / table / name
+        return str(path) if path.exists() else None
+
+    def has_table(self, table: str) -> bool:
+        return (self.directory / table).exists()
+
+    def carry_over(self, base: Path | None, replaced: set[str]) -> None:
+        """Hard-link every file of the base that this transaction did not rewrite."""
+        if base is None:
+            return
+        for table_dir in sorted(p for p in base.iterdir() if p.is_dir()):
+            if table_dir.name in replaced:
+                continue
+            (self.directory / table_dir.name).mkdir(exist_ok=True)
+            for file in table_dir.glob("*.parquet"):
+                target = self.directory / table_dir.name / file.name
+                if not target.exists():
+                    os.link(file, target)
 
 
 def _fsync_dir(directory: Path) -> None:

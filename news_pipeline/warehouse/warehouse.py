@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import zlib
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
@@ -12,9 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from fsspec import AbstractFileSystem
 
+from news_pipeline.warehouse.objectstore import Filesystem, Manifest, ObjectDraft, ObjectStore, is_url
 from news_pipeline.warehouse.schema import BUCKET_KEYS, SCHEMAS
-from news_pipeline.warehouse.snapshots import SnapshotStore, WarehouseError
+from news_pipeline.warehouse.snapshots import LocalDraft, SnapshotStore, WarehouseError
 
 N_BUCKETS = 16
 DEFAULT_LOCK_TIMEOUT_S = 3600.0
@@ -34,27 +35,44 @@ def records(frame: pd.DataFrame) -> list[dict]:
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
-def _read_files(table: str, files: list[Path], columns: list[str] | None) -> pd.DataFrame:
+def _read_files(table: str, files: list[str], columns: list[str] | None,
+                filesystem: AbstractFileSystem | None = None) -> pd.DataFrame:
     schema = SCHEMAS[table]
-    existing = [f for f in files if f.exists()]
-    if not existing:
+    if not files:
         return schema.empty_table().select(columns or schema.names).to_pandas()
     try:
-        arrow = pq.read_table(existing, columns=columns, schema=schema)
+        arrow = pq.read_table(files, columns=columns, schema=schema, filesystem=filesystem)
     except (pa.ArrowInvalid, OSError) as error:
+        where = files[0].rsplit("/", 2)[0]
         raise WarehouseError(
-            f"cannot read table {table!r} at {files[0].parent}: {error}. A file in the warehouse "
+            f"cannot read table {table!r} at {where}: {error}. A file in the warehouse "
             "is corrupt or foreign; delete the warehouse folder's link and rerun to rebuild it"
         ) from None
     return arrow.to_pandas()
 
 
-class Warehouse:
-    """Tables under `path` (a link to the current snapshot; see snapshots.py)."""
+Location = str | os.PathLike
+Snapshot = Path | Manifest  # what SnapshotStore.current() / ObjectStore.current() return
+Store = SnapshotStore | ObjectStore
 
-    def __init__(self, path: Path, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S) -> None:
-        self.path = Path(path)
-        self.snapshots = SnapshotStore(self.path)
+
+def open_store(location: Location, filesystem: Filesystem | None = None) -> Store:
+    """A URL (s3://, memory://, file://, …) or a given filesystem: object storage through
+    fsspec; a plain path: the local store with its symlink and hard links."""
+    if filesystem is not None or is_url(location):
+        return ObjectStore(os.fspath(location), filesystem)
+    return SnapshotStore(Path(location))
+
+
+class Warehouse:
+    """Tables at `path`: a local folder (a link to the current snapshot; see snapshots.py) or
+    a URL any fsspec filesystem understands (see objectstore.py)."""
+
+    def __init__(self, path: Location, lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S,
+                 filesystem: Filesystem | None = None) -> None:
+        self.snapshots = open_store(path, filesystem)
+        self.location = os.fspath(path)  # a URL must not go through Path(): "s3://" -> "s3:/"
+        self.path = self.snapshots.link if isinstance(self.snapshots, SnapshotStore) else None
         self.lock_timeout_s = lock_timeout_s
         self._lock_depth = 0
 
@@ -93,41 +111,64 @@ class Warehouse:
             try:
                 yield transaction
                 transaction.link_unchanged()
-                self.snapshots.commit(draft, transaction.written)
+                self.snapshots.commit(draft)
             except BaseException:
-                shutil.rmtree(draft, ignore_errors=True)
+                self.snapshots.abort(draft)
                 raise
 
 
-def read_table(snapshot: Path | None, table: str, columns: list[str] | None = None,
+def _snapshot_files(snapshot: Snapshot | Location,
+                    table: str) -> tuple[dict[str, str], AbstractFileSystem | None]:
+    """File name -> path of each file of `table`, and the filesystem to read them with."""
+    if isinstance(snapshot, Manifest):
+        return snapshot.files(table), snapshot.filesystem
+    return {p.name: str(p) for p in sorted((Path(snapshot) / table).glob("*.parquet"))}, None
+
+
+def read_table(source: Snapshot | Location | None, table: str, columns: list[str] | None = None,
                keys: Collection[str] | None = None) -> pd.DataFrame:
-    """Rows of `table` in `snapshot`; with `keys`, only rows whose bucket key is in it."""
+    """Rows of `table`; with `keys`, only rows whose bucket key is in it.
+
+    `source` is a snapshot (from `Warehouse.snapshots.current()`: read several tables from
+    the same one), or a warehouse location: "data/warehouse", "s3://bucket/news", or None
+    for an empty table.
+    """
     if keys is not None and table not in BUCKET_KEYS:
         raise ValueError(f"table {table!r} is not keyed; read it whole")
-    if snapshot is None:
+    if isinstance(source, str) and is_url(source):
+        source = ObjectStore(source).current()
+    if source is None:
         return _read_files(table, [], columns)
-    directory = snapshot / table
+    files, filesystem = _snapshot_files(source, table)
     if keys is None or table not in BUCKET_KEYS:
-        files = sorted(directory.glob("*.parquet"))
-        frame = _read_files(table, files, columns)
-    else:
-        buckets = sorted({bucket_of(k) for k in keys})
-        key = BUCKET_KEYS[table]
-        wanted = columns if columns is None or key in columns else [*columns, key]
-        frame = _read_files(table, [directory / _bucket_file(b) for b in buckets], wanted)
-        frame = frame[frame[key].isin(set(keys))].reset_index(drop=True)
-        if columns is not None:
-            frame = frame[columns]
+        return _read_files(table, list(files.values()), columns, filesystem)
+    names = [_bucket_file(b) for b in sorted({bucket_of(k) for k in keys})]
+    key = BUCKET_KEYS[table]
+    wanted = columns if columns is None or key in columns else [*columns, key]
+    frame = _read_files(table, [files[n] for n in names if n in files], wanted, filesystem)
+    frame = frame[frame[key].isin(set(keys))].reset_index(drop=True)
+    if columns is not None:
+        frame = frame[columns]
     return frame
 
 
-class Transaction:
-    """Changes to the next snapshot; untouched files are hard-linked from the base."""
+def table_files(location: Location, table: str,
+                filesystem: Filesystem | None = None) -> tuple[AbstractFileSystem | None, list[str]]:
+    """The filesystem (None: local) and the Parquet files of `table` in the current snapshot,
+    for reading with another tool: `pd.read_parquet(files, filesystem=fs)`, pyarrow, DuckDB."""
+    snapshot = open_store(location, filesystem).current()
+    if snapshot is None:
+        raise WarehouseError(f"no warehouse at {os.fspath(location)}: run the pipeline first")
+    files, fs = _snapshot_files(snapshot, table)
+    return fs, list(files.values())
 
-    def __init__(self, base: Path | None, draft: Path) -> None:
+
+class Transaction:
+    """Changes to the next snapshot; untouched files are carried over from the base."""
+
+    def __init__(self, base: Snapshot | None, draft: LocalDraft | ObjectDraft) -> None:
         self.base = base
         self.draft = draft
-        self.written: list[Path] = []
         self._touched: dict[str, set[int] | None] = {}  # table -> rewritten buckets (None: all)
 
     def read(self, table: str, columns: list[str] | None = None,
@@ -166,32 +207,25 @@ class Transaction:
             self._write(table, "part-000.parquet", rows)
 
     def link_unchanged(self) -> None:
-        if self.base is not None:
-            for table_dir in sorted(p for p in self.base.iterdir() if p.is_dir()):
-                touched = self._touched.get(table_dir.name, set())
-                if touched is None:
-                    continue
-                (self.draft / table_dir.name).mkdir(exist_ok=True)
-                for file in table_dir.glob("*.parquet"):
-                    target = self.draft / table_dir.name / file.name
-                    if not target.exists():
-                        os.link(file, target)
+        """Carry the base's untouched files into the draft (hard links locally, manifest
+        references on object storage) and give every table at least an empty file."""
+        replaced = {table for table, touched in self._touched.items() if touched is None}
+        self.draft.carry_over(self.base, replaced)
         for table in SCHEMAS:  # every table exists, so pandas can always read it
-            if not (self.draft / table).exists():
+            if not self.draft.has_table(table):
                 self.replace(table, SCHEMAS[table].empty_table().to_pandas())
 
     def _read_bucket(self, table: str, bucket: int) -> pd.DataFrame:
         # A bucket already rewritten in this transaction is read back from the draft.
-        drafted = self.draft / table / _bucket_file(bucket)
-        if drafted.exists():
-            return _read_files(table, [drafted], None)
-        base = [self.base / table / _bucket_file(bucket)] if self.base is not None else []
-        return _read_files(table, base, None)
+        name = _bucket_file(bucket)
+        drafted = self.draft.drafted(table, name)
+        if drafted is not None:
+            return _read_files(table, [drafted], None, self.draft.filesystem)
+        if self.base is None:
+            return _read_files(table, [], None)
+        files, filesystem = _snapshot_files(self.base, table)
+        return _read_files(table, [files[name]] if name in files else [], None, filesystem)
 
     def _write(self, table: str, name: str, rows: pd.DataFrame) -> None:
-        directory = self.draft / table
-        directory.mkdir(exist_ok=True)
         arrow = pa.Table.from_pandas(rows, schema=SCHEMAS[table], preserve_index=False, safe=False)
-        path = directory / name
-        pq.write_table(arrow, path, compression="zstd")
-        self.written.append(path)
+        self.draft.write(table, name, arrow)
