@@ -5,9 +5,10 @@ from __future__ import annotations
 import dagster as dg
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from news_pipeline.stages.report import StageReport
-from news_pipeline.warehouse import SCHEMAS
+from news_pipeline.warehouse import SCHEMAS, Warehouse
 
 PREVIEW_ROWS = 5
 PREVIEW_CHARS = 80
@@ -36,11 +37,35 @@ def markdown_preview(frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> str:
 
 def table_metadata(table: str, frame: pd.DataFrame, path: str,
                    report: StageReport | None = None) -> dict[str, object]:
+    """Metadata from `frame`, the table as read (all rows; any columns)."""
+    return _metadata(table, len(frame), frame, path, report)
+
+
+def stored_table_metadata(warehouse: Warehouse, table: str, columns: list[str],
+                          report: StageReport | None = None) -> dict[str, object]:
+    """The same metadata without reading the table: the row count comes from the Parquet
+    footers and the preview from the first rows of one file (`columns` only)."""
+    snapshot = warehouse.snapshots.current()
+    files = sorted((snapshot / table).glob("*.parquet")) if snapshot is not None else []
+    count, preview = 0, None
+    for file in files:
+        rows = pq.read_metadata(file).num_rows
+        count += rows
+        if preview is None and rows:
+            batch = next(pq.ParquetFile(file).iter_batches(batch_size=PREVIEW_ROWS, columns=columns))
+            preview = batch.to_pandas()
+    if preview is None:
+        preview = SCHEMAS[table].empty_table().select(columns).to_pandas()
+    return _metadata(table, count, preview, str(warehouse.path / table), report)
+
+
+def _metadata(table: str, count: int, preview: pd.DataFrame, path: str,
+              report: StageReport | None) -> dict[str, object]:
     metadata: dict[str, object] = {
-        "dagster/row_count": len(frame),
+        "dagster/row_count": count,
         "dagster/column_schema": column_schema(table),
         "path": dg.MetadataValue.path(path),
-        "preview": dg.MetadataValue.md(markdown_preview(frame)),
+        "preview": dg.MetadataValue.md(markdown_preview(preview)),
     }
     if report is not None:
         metadata.update(report.as_metadata())

@@ -1,9 +1,11 @@
 import dagster as dg
 
-from news_pipeline.assets.metadata import table_metadata
+from news_pipeline.assets.metadata import stored_table_metadata
 from news_pipeline.ner import NER_VERSION
 from news_pipeline.resources import NerModel, PipelinePaths, Processing
 from news_pipeline.stages.recognition import recognise_changed_articles
+
+PREVIEW_COLUMNS = ["article_id", "start", "end", "label", "text", "sentence_index"]
 
 
 @dg.asset(deps=["articles"], group_name="ner", code_version=NER_VERSION, kinds={"spacy"})
@@ -11,11 +13,11 @@ def ner_spans(context: dg.AssetExecutionContext, paths: PipelinePaths, ner: NerM
               processing: Processing) -> dg.MaterializeResult:
     """Entity mentions found by the recogniser in each article, before resolution."""
     warehouse = paths.warehouse()
-    recogniser = ner.load()
-    report = recognise_changed_articles(warehouse, recogniser, context.log, spec=ner.model,
+    # The stage loads the model only if there is work, and only in the processes doing it.
+    report = recognise_changed_articles(warehouse, spec=ner.model, logger=context.log,
                                         n_process=processing.n_process)
-    spans = warehouse.read("_spans")
+    labels = warehouse.read("_spans", ["label"])["label"]
     return dg.MaterializeResult(metadata={
-        **table_metadata("_spans", spans, f"{paths.warehouse_dir}/_spans", report),
-        "mentions_by_label": dg.MetadataValue.json(spans["label"].value_counts().to_dict()),
+        **stored_table_metadata(warehouse, "_spans", PREVIEW_COLUMNS, report),
+        "mentions_by_label": dg.MetadataValue.json(labels.value_counts().to_dict()),
     })

@@ -39,9 +39,23 @@ def _default_version() -> str:
 NER_VERSION = _default_version()
 
 
+def _is_default(spec: str) -> bool:
+    return spec in ("default", "", "hybrid")
+
+
+def known_identity(spec: str) -> tuple[str, str] | None:
+    """(name, version) of the recogniser `spec` names, when known without loading its model
+    (the shipped one); None when only loading it tells (spaCy and HF backends)."""
+    if _is_default(spec):
+        from news_pipeline.ner.hybrid import HybridRecogniser  # no model files read
+
+        return HybridRecogniser.name, NER_VERSION
+    return None
+
+
 def load_recogniser(spec: str = "default") -> Recogniser:
     """"default" | "spacy:<name-or-path>" | "hf:<directory>" -> a Recogniser."""
-    if spec in ("default", "", "hybrid"):
+    if _is_default(spec):
         from news_pipeline.ner.hybrid import HybridRecogniser
 
         recogniser = HybridRecogniser.load(MODEL_DIR)
@@ -59,4 +73,4 @@ def load_recogniser(spec: str = "default") -> Recogniser:
     raise ValueError(f"unknown recogniser spec {spec!r}: use default, spacy:<name>, hf:<dir>")
 
 
-__all__ = ["LABELS", "NER_VERSION", "Mention", "Recogniser", "load_recogniser"]
+__all__ = ["LABELS", "NER_VERSION", "Mention", "Recogniser", "known_identity", "load_recogniser"]

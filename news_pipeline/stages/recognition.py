@@ -3,78 +3,137 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import islice
 
 import pandas as pd
 
 from news_pipeline import settings
-from news_pipeline.ner.mention import Recogniser
-from news_pipeline.parallel import pooled_recogniser, worker_count
+from news_pipeline.ner import known_identity, load_recogniser
+from news_pipeline.ner.mention import Mention, Recogniser
+from news_pipeline.parallel import preload_in_workers, recogniser_pool, worker_count
 from news_pipeline.progress import InfoLogger, Progress
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Warehouse
+from news_pipeline.warehouse.warehouse import bucket_of
 
 # Articles per recogniser call: the granularity of progress lines (and of pool tasks).
 PROGRESS_BATCH = 256
 
 log = logging.getLogger(__name__)
 
+# What NER workers import to load the shipped recogniser (its tokenizer is spaCy's).
+preload_in_workers("news_pipeline.ner.hybrid", "spacy")
 
-def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser,
+
+def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser | None = None,
                                logger: InfoLogger = log, spec: str | None = None,
                                n_process: int = 1) -> StageReport:
     """Run NER where (text hash, recogniser version) differs from the recorded run.
 
-    Work is committed every `settings.commit_every()` articles: memory stays bounded by the chunk, and a
-    killed run keeps what it finished. With `spec` (how to load `recogniser` again), large
-    batches run in `n_process` worker processes (0 = one per core).
+    Pass a loaded `recogniser`, or its `spec` (see news_pipeline.ner.load_recogniser): then
+    the model is loaded only if there is work, and only where the work is done (large
+    batches run in `n_process` worker processes, 0 = one per core, each loading `spec`).
+    Work is committed every `settings.commit_every()` articles: memory stays bounded by the
+    chunk, and a killed run keeps what it finished.
     """
+    if recogniser is None and spec is None:
+        raise ValueError("recognise_changed_articles needs a recogniser or its spec")
+    identity = ((recogniser.name, recogniser.version) if recogniser is not None
+                else known_identity(spec or ""))
+    if identity is None:  # a backend whose version only the loaded model knows
+        recogniser = load_recogniser(spec or "")
+        identity = (recogniser.name, recogniser.version)
+    name, version = identity
     report = StageReport()
     with warehouse.locked():
         articles = warehouse.read("articles", ["article_id", "text_sha256"])
-        runs = warehouse.read("_ner_runs")
+        runs = warehouse.read("_ner_runs", ["article_id", "text_sha256", "recogniser_version"])
         done = set(zip(runs["article_id"], runs["text_sha256"], runs["recogniser_version"]))
         previously_seen = set(runs["article_id"])
         todo = [(a, h) for a, h in zip(articles["article_id"], articles["text_sha256"])
-                if (a, h, recogniser.version) not in done]
+                if (a, h, version) not in done]
         deleted = sorted(previously_seen - set(articles["article_id"]))
         report.unchanged = len(articles) - len(todo)
         report.deleted = len(deleted)
         report.new = sum(a not in previously_seen for a, _ in todo)
         report.changed = len(todo) - report.new
         workers = worker_count(n_process, len(todo)) if spec is not None else 1
-        progress = Progress(logger, f"NER ({recogniser.name}, {workers} process(es))", len(todo))
-        with pooled_recogniser(spec or "", recogniser, workers) as runner:
-            n_mentions, n_chars = _recognise_in_chunks(warehouse, runner, todo, deleted, progress)
+        progress = Progress(logger, f"NER ({name}, {workers} process(es))", len(todo))
+        with _runner(recogniser, spec, name, version, workers, bool(todo)) as runner:
+            n_mentions, n_chars = _recognise_in_chunks(warehouse, runner, version, todo, deleted,
+                                                       progress)
     report.extra.update({"mentions_found": n_mentions, "chars_processed": n_chars,
-                         "processes": workers, "recogniser": recogniser.name,
-                         "recogniser_version": recogniser.version})
+                         "processes": workers if todo else 0, "recogniser": name,
+                         "recogniser_version": version})
     return report
 
 
-def _recognise_in_chunks(warehouse: Warehouse, recogniser: Recogniser, todo: list[tuple[str, str]],
-                         deleted: list[str], progress: Progress) -> tuple[int, int]:
+@contextmanager
+def _runner(recogniser: Recogniser | None, spec: str | None, name: str, version: str,
+            workers: int, has_work: bool) -> Iterator[Recogniser | None]:
+    """What recognises the batch: a worker pool, the given recogniser, one loaded here, or
+    nothing when there is no work."""
+    if has_work and workers > 1 and spec is not None:
+        with recogniser_pool(spec, name, version, workers) as pooled:
+            yield pooled
+    elif has_work and recogniser is None:
+        yield load_recogniser(spec or "")
+    else:
+        yield recogniser
+
+
+def _texts(warehouse: Warehouse, todo: list[tuple[str, str]],
+           lengths: dict[str, int]) -> Iterator[str]:
+    """The texts of `todo`, in order, read a chunk at a time (memory stays bounded)."""
+    chunk_size = settings.commit_every()
+    for start in range(0, len(todo), chunk_size):
+        ids = [a for a, _ in todo[start:start + chunk_size]]
+        frame = warehouse.read("articles", ["article_id", "text"], keys=ids)
+        text_of = dict(zip(frame["article_id"], frame["text"]))
+        for article_id in ids:
+            lengths[article_id] = len(text_of[article_id])
+            yield text_of[article_id]
+
+
+def _mentions_stream(recogniser: Recogniser, texts: Iterator[str]) -> Iterator[list[Mention]]:
+    """Mentions per text, in order. A pool keeps its workers busy across batches and commits
+    (stream); a local recogniser gets batches of PROGRESS_BATCH."""
+    stream = getattr(recogniser, "recognise_stream", None)
+    if stream is not None:
+        yield from stream(texts)
+        return
+    while batch := list(islice(texts, PROGRESS_BATCH)):
+        yield from recogniser.recognise(batch)
+
+
+def _recognise_in_chunks(warehouse: Warehouse, recogniser: Recogniser | None, version: str,
+                         todo: list[tuple[str, str]], deleted: list[str],
+                         progress: Progress) -> tuple[int, int]:
     n_mentions = n_chars = 0
+    # Bucket order: a chunk's texts then come from a few of the articles table's files.
+    todo = sorted(todo, key=lambda item: (bucket_of(item[0]), item[0]))
+    lengths: dict[str, int] = {}
+    found = (_mentions_stream(recogniser, _texts(warehouse, todo, lengths))
+             if recogniser is not None and todo else iter(()))
     chunk_size = settings.commit_every()
     for start in range(0, max(len(todo), 1 if deleted else 0), chunk_size):
         chunk = todo[start:start + chunk_size]
-        ids = [a for a, _ in chunk]
-        texts = warehouse.read("articles", ["article_id", "text"], keys=ids)
-        text_of = dict(zip(texts["article_id"], texts["text"]))
         spans, run_rows = [], []
-        for first in range(0, len(chunk), PROGRESS_BATCH):
-            batch = chunk[first:first + PROGRESS_BATCH]
-            found = recogniser.recognise([text_of[a] for a, _ in batch])
-            for (article_id, text_sha), mentions in zip(batch, found):
-                spans.extend({"article_id": article_id, "start": m.start, "end": m.end,
-                              "label": m.label, "text": m.text,
-                              "sentence_index": m.sentence_index} for m in mentions)
-                run_rows.append({"article_id": article_id, "text_sha256": text_sha,
-                                 "recogniser_version": recogniser.version,
-                                 "n_mentions": len(mentions)})
-                n_mentions += len(mentions)
-                n_chars += len(text_of[article_id])
-            progress.advance(len(batch))
-        stale = ids + (deleted if start == 0 else [])
+        for (article_id, text_sha), mentions in zip(chunk, found):
+            spans.extend({"article_id": article_id, "start": m.start, "end": m.end,
+                          "label": m.label, "text": m.text,
+                          "sentence_index": m.sentence_index} for m in mentions)
+            run_rows.append({"article_id": article_id, "text_sha256": text_sha,
+                             "recogniser_version": version, "n_mentions": len(mentions)})
+            n_mentions += len(mentions)
+            n_chars += lengths.pop(article_id)
+            progress.advance()
+        if len(run_rows) != len(chunk):
+            raise RuntimeError(f"the recogniser returned {len(run_rows)} results for "
+                               f"{len(chunk)} texts")
+        stale = [a for a, _ in chunk] + (deleted if start == 0 else [])
         with warehouse.transaction() as tx:
             tx.upsert("_spans", pd.DataFrame(spans, columns=SCHEMAS["_spans"].names),
                       delete_keys=stale)

@@ -1,0 +1,61 @@
+"""The NER stage: same spans in a worker pool as in one process, and no model loaded when
+there is nothing to recognise."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from news_pipeline.parallel import MIN_PARALLEL_ITEMS
+from news_pipeline.stages import recognition
+from news_pipeline.stages.recognition import recognise_changed_articles
+from news_pipeline.warehouse import SCHEMAS, Warehouse
+
+
+def _articles(n: int) -> pd.DataFrame:
+    texts = [f"Meldung {i}\n\nWladimir Putin traf Kim Jong Un am Tag {i} in Pjöngjang. "
+             f"Die NATO beobachtete das Treffen in Nordkorea.\n" for i in range(n)]
+    rows = [{"article_id": f"a{i:05d}", "source_path": f"{i}.txt", "text": text,
+             "text_sha256": hashlib.sha256(text.encode()).hexdigest(), "n_chars": len(text)}
+            for i, text in enumerate(texts)]
+    return pd.DataFrame(rows).reindex(columns=SCHEMAS["articles"].names)
+
+
+def _warehouse(path: Path, n: int) -> Warehouse:
+    warehouse = Warehouse(path)
+    with warehouse.transaction() as tx:
+        tx.upsert("articles", _articles(n))
+    return warehouse
+
+
+def _spans(warehouse: Warehouse) -> pd.DataFrame:
+    return (warehouse.read("_spans").sort_values(["article_id", "start"])
+            .reset_index(drop=True))
+
+
+def test_pool_finds_the_same_spans_as_one_process(tmp_path: Path, tiny_model: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWS_PIPELINE_COMMIT_EVERY", "64")  # several commits while streaming
+    n = MIN_PARALLEL_ITEMS + 30
+    one, two = _warehouse(tmp_path / "one", n), _warehouse(tmp_path / "two", n)
+    report_one = recognise_changed_articles(one, spec=tiny_model, n_process=1)
+    report_two = recognise_changed_articles(two, spec=tiny_model, n_process=2)
+    assert (report_one.extra["processes"], report_two.extra["processes"]) == (1, 2)
+    assert report_two.new == n and report_two.extra["mentions_found"] == n * 5
+    assert report_two.extra["chars_processed"] == report_one.extra["chars_processed"]
+    pd.testing.assert_frame_equal(_spans(one), _spans(two))
+    assert len(two.read("_ner_runs")) == n
+
+
+def test_no_model_is_loaded_without_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    warehouse = _warehouse(tmp_path / "w", 3)
+    recognise_changed_articles(warehouse, spec="default")
+    loaded = []
+    monkeypatch.setattr(recognition, "load_recogniser", lambda spec: loaded.append(spec))
+    report = recognise_changed_articles(warehouse, spec="default")
+    assert loaded == []
+    assert (report.new, report.changed, report.unchanged) == (0, 0, 3)
+    assert report.extra["processes"] == 0
