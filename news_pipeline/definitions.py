@@ -2,16 +2,12 @@
 
 import dagster as dg
 
-from news_pipeline.assets.checks import ALL_CHECKS
-from news_pipeline.assets.cleaning import cleaned_articles
-from news_pipeline.assets.ingest import raw_articles
-from news_pipeline.assets.recognition import ner_spans
-from news_pipeline.assets.reports import entity_report
-from news_pipeline.assets.resolution import resolved_entities
+from news_pipeline.assets import ASSETS, CHECKS
 from news_pipeline.automation import daily_schedule, news_pipeline_job, raw_folder_sensor
 from news_pipeline.resources import NerModel, PipelinePaths, Processing
 
-ALL_ASSETS = [raw_articles, cleaned_articles, ner_spans, resolved_entities, entity_report]
+# Registered in news_pipeline/assets/__init__.py, in pipeline order.
+ALL_ASSETS = ASSETS
 
 
 def build_definitions(paths: PipelinePaths | None = None, ner: NerModel | None = None,
@@ -19,7 +15,7 @@ def build_definitions(paths: PipelinePaths | None = None, ner: NerModel | None =
     """Definitions against the given resources (default: from the environment)."""
     return dg.Definitions(
         assets=ALL_ASSETS,
-        asset_checks=ALL_CHECKS,
+        asset_checks=CHECKS,
         jobs=[news_pipeline_job],
         schedules=[daily_schedule],
         sensors=[raw_folder_sensor],

@@ -6,6 +6,8 @@ from news_pipeline.clean.boilerplate import (
     article_source,
     candidate_lines,
     learn_boilerplate,
+    lines_sha256,
+    min_articles,
 )
 from news_pipeline.clean.cleaner import CLEAN_VERSION, clean_article
 from news_pipeline.clean.decode import MAX_ARTICLE_BYTES, DecodedText, RejectedInput, decode_article
@@ -13,4 +15,5 @@ from news_pipeline.clean.document import CleanedDocument
 
 __all__ = ["CLEAN_VERSION", "MAX_ARTICLE_BYTES", "BoilerplateModel", "CleanedDocument",
            "DecodedText", "LineStats", "RejectedInput", "article_source", "candidate_lines",
-           "clean_article", "decode_article", "learn_boilerplate"]
+           "clean_article", "decode_article", "learn_boilerplate", "lines_sha256",
+           "min_articles"]

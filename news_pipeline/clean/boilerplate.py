@@ -9,6 +9,7 @@ Cleaning one article then costs a set lookup per line.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -63,9 +64,26 @@ class BoilerplateModel:
             raise ValueError(f"not a boilerplate model: format {payload.get('format')!r}")
         return cls({s: frozenset(lines) for s, lines in payload["sources"].items()})
 
+    def source_sha256(self, source: str | None) -> str | None:
+        """Digest of one source's learnt lines (None when it has none): an article cleaned
+        with this model needs cleaning again only when the digest of its source changes."""
+        return lines_sha256(self.for_source(source))
+
+    def sha256(self) -> str:
+        """Digest of the whole model (of its canonical JSON)."""
+        return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()
+
     def summary(self) -> dict[str, int]:
         """Lines learnt per source (for asset metadata in the UI)."""
         return {s: len(self.lines_by_source[s]) for s in sorted(self.lines_by_source)}
+
+
+def lines_sha256(lines: Iterable[str]) -> str | None:
+    """Order-independent digest of a set of line keys; None for the empty set."""
+    keys = sorted(set(lines))
+    if not keys:
+        return None
+    return hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()
 
 
 def article_source(raw: str, path_hint: str | None = None) -> str | None:
@@ -94,6 +112,11 @@ def candidate_lines(raw: str, path_hint: str | None = None) -> list[str]:
     )
 
 
+def min_articles(n_source_articles: int, settings: CleanSettings = DEFAULT_SETTINGS) -> int:
+    """In how many of a source's articles a line must occur to be learnt as boilerplate."""
+    return max(settings.learn_min_docs, math.ceil(settings.learn_min_share * n_source_articles))
+
+
 @dataclass
 class LineStats:
     """Incremental learning state: per source, articles seen and articles per line key.
@@ -117,7 +140,7 @@ class LineStats:
     def model(self, settings: CleanSettings = DEFAULT_SETTINGS) -> BoilerplateModel:
         learnt: dict[str, frozenset[str]] = {}
         for source, n_docs in self.docs.items():
-            needed = max(settings.learn_min_docs, math.ceil(settings.learn_min_share * n_docs))
+            needed = min_articles(n_docs, settings)
             lines = frozenset(k for k, n in self.lines.get(source, {}).items() if n >= needed)
             if lines:
                 learnt[source] = lines

@@ -29,7 +29,9 @@ from news_pipeline.clean.settings import DEFAULT_SETTINGS, CleanSettings
 log = logging.getLogger(__name__)
 
 # Bump on every change that can change output (code, settings, word lists, extractor use).
-CLEAN_VERSION = "clean-1.2"
+# clean-1.3: learnt boilerplate looked up by article_source on HTML pages too; the pipeline
+# stores kicker, section and published_at in UTC.
+CLEAN_VERSION = "clean-1.3"
 # On the extractor's output only unambiguous boilerplate shapes are dropped: its lines are
 # already main content, and e.g. tables (rendered with "|") or form help text are wanted.
 _HTML_DROP_REASONS = frozenset({"learnt", "ui", "ad", "id", "no-words"})
@@ -116,9 +118,12 @@ def _clean_html(
                                warnings=("html-extractor-empty: cleaned as text",))
         if page is None or len(fallback.text) > len(page.text):
             return fallback
-    source = page.source or article_source(raw, path_hint)
+    learnt_source = article_source(raw, path_hint)
+    source = page.source or learnt_source
     lines = to_lines(fix_text(page.text))
-    learnt = boilerplate.for_source(source) if boilerplate else frozenset()
+    # Learnt lines are looked up under the source that learning filed this page under
+    # (article_source), not the extractor's site name: the two can differ.
+    learnt = boilerplate.for_source(learnt_source) if boilerplate else frozenset()
     infos = classify_lines(lines, settings, learnt)
     # The extractor already chose the main content; only drop lines that are boilerplate
     # by shape or learnt, and duplicates.

@@ -1,0 +1,71 @@
+"""Learnt per-source boilerplate: the small model cleaning uses, versioned and visible in the UI."""
+
+import dagster as dg
+import pandas as pd
+
+from news_pipeline.assets.metadata import column_schema, markdown_preview
+from news_pipeline.resources import PipelinePaths, Processing
+from news_pipeline.stages.boilerplate import LEARN_VERSION, learn_source_boilerplate
+
+PREVIEW_SOURCES = 10
+PREVIEW_LINES_PER_SOURCE = 5
+# Learnt lines should be site furniture around the articles, not most of them: above this
+# share of a source's line occurrences, learning likely ate article text (e.g. a source of
+# near-identical articles), and its articles lose body text.
+MAX_BOILERPLATE_SHARE = 0.5
+
+
+def top_lines(table: pd.DataFrame, sources: int = PREVIEW_SOURCES,
+              per_source: int = PREVIEW_LINES_PER_SOURCE) -> pd.DataFrame:
+    """The most frequent learnt lines of the largest sources, for the preview."""
+    biggest = (table.drop_duplicates("source")
+               .nlargest(sources, "n_source_articles")["source"])
+    rows = table[table["source"].isin(set(biggest))]
+    rows = rows.sort_values(["n_source_articles", "source", "n_articles", "line"],
+                            ascending=[False, True, False, True])
+    return rows.groupby("source", sort=False).head(per_source)[
+        ["source", "line", "n_articles", "n_source_articles"]]
+
+
+def boilerplate_share(table: pd.DataFrame) -> pd.DataFrame:
+    """Per source: the share of its articles' line occurrences that are learnt boilerplate."""
+    per_source = table.groupby("source").agg(
+        learnt_lines=("line", "size"), learnt_occurrences=("n_articles", "sum"),
+        n_source_lines=("n_source_lines", "first"), n_source_articles=("n_source_articles", "first"))
+    per_source["share"] = per_source["learnt_occurrences"] / per_source["n_source_lines"].clip(lower=1)
+    return per_source.reset_index()
+
+
+@dg.asset(group_name="clean", code_version=LEARN_VERSION, kinds={"parquet"},
+          deps=["raw_articles"])
+def source_boilerplate(context: dg.AssetExecutionContext, paths: PipelinePaths,
+                       processing: Processing) -> dg.MaterializeResult:
+    """Lines that recur in many articles of one source (menus, footers, notices), learnt from
+    the raw corpus; cleaning removes them. Only new or changed files are read."""
+    warehouse = paths.warehouse()
+    report = learn_source_boilerplate(warehouse, paths.raw_path, context.log, processing.n_process)
+    table = warehouse.read("source_boilerplate")
+    lines_per_source = table.groupby("source").size().sort_values(ascending=False)
+    return dg.MaterializeResult(metadata={
+        **report.as_metadata(),
+        "dagster/row_count": len(table),
+        "dagster/column_schema": column_schema("source_boilerplate"),
+        "path": dg.MetadataValue.path(f"{paths.warehouse_dir}/source_boilerplate"),
+        "lines_per_source": dg.MetadataValue.json(
+            {source: int(n) for source, n in lines_per_source.items()}),
+        "preview": dg.MetadataValue.md(markdown_preview(top_lines(table), rows=PREVIEW_SOURCES
+                                                        * PREVIEW_LINES_PER_SOURCE)),
+    })
+
+
+@dg.asset_check(asset=source_boilerplate,
+                description=f"No source loses more than {MAX_BOILERPLATE_SHARE:.0%} of its lines "
+                            "to learnt boilerplate.")
+def boilerplate_share_is_sane(paths: PipelinePaths) -> dg.AssetCheckResult:
+    shares = boilerplate_share(paths.warehouse().read("source_boilerplate"))
+    offending = shares[shares["share"] > MAX_BOILERPLATE_SHARE]
+    return dg.AssetCheckResult(
+        passed=offending.empty, severity=dg.AssetCheckSeverity.WARN,
+        metadata={"offending_sources": len(offending),
+                  "max_share": float(shares["share"].max()) if len(shares) else 0.0,
+                  "examples": dg.MetadataValue.md(markdown_preview(offending))})

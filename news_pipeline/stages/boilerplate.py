@@ -1,0 +1,184 @@
+"""Stage 1b: learn each source's boilerplate lines from the raw corpus, incrementally.
+
+A line that recurs in many articles of one source is site furniture (see
+clean.boilerplate). Learning needs every article of a source, but reading every raw file on
+each run would make one new article cost the whole corpus. So the stage keeps, per article,
+its source and its candidate line keys in the bucketed state table `_line_stats`, written only
+for new or changed files (and dropped for deleted ones). The model is an aggregation over that
+state, stored as the small table `source_boilerplate`; cleaning reads it from there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
+from pathlib import Path
+
+import pandas as pd
+
+from news_pipeline import settings
+from news_pipeline.clean import (
+    CLEAN_VERSION,
+    MAX_ARTICLE_BYTES,
+    BoilerplateModel,
+    RejectedInput,
+    article_source,
+    candidate_lines,
+    decode_article,
+    min_articles,
+)
+from news_pipeline.clean.settings import DEFAULT_SETTINGS, CleanSettings
+from news_pipeline.parallel import ordered_map, process_pool, worker_count
+from news_pipeline.progress import InfoLogger, Progress
+from news_pipeline.stages.limits import time_limit
+from news_pipeline.stages.report import StageReport
+from news_pipeline.warehouse import SCHEMAS, Warehouse, records
+
+log = logging.getLogger(__name__)
+
+# candidate_lines and article_source are the cleaner's code, so a new CLEAN_VERSION
+# re-reads the files too.
+LEARN_VERSION = f"boilerplate-1/{CLEAN_VERSION}"
+
+
+def article_line_row(raw_dir: Path, source_path: str, article_id: str,
+                     expected_sha256: str | None, inventory_error: str | None) -> dict:
+    """The `_line_stats` row of one file: its source and its candidate line keys.
+
+    Files that cannot be used (or have no known source, so nothing can be learnt from them)
+    get a row without lines, so they are not read again until they change.
+    """
+    row = {"article_id": article_id, "content_sha256": expected_sha256, "source": None,
+           "lines": [], "learn_version": LEARN_VERSION}
+    if inventory_error is not None:
+        return row
+    try:
+        with open(raw_dir / source_path, "rb") as handle:
+            data = handle.read(MAX_ARTICLE_BYTES + 1)
+    except OSError:
+        return row
+    if len(data) > MAX_ARTICLE_BYTES:
+        return row
+    row["content_sha256"] = hashlib.sha256(data).hexdigest()
+    try:
+        with time_limit(settings.article_timeout_s()):
+            text = decode_article(data).text
+            source = article_source(text, source_path)
+            lines = candidate_lines(text, source_path) if source else []
+    except RejectedInput:
+        return row
+    except Exception:  # the cleaning step reports the file; here it only teaches nothing
+        log.exception("reading lines of %s failed", source_path)
+        return row
+    return {**row, "source": source, "lines": lines}
+
+
+def _line_row(task: tuple[Path, dict]) -> dict:
+    raw_dir, row = task
+    return article_line_row(raw_dir, row["source_path"], row["article_id"],
+                            row["content_sha256"], row["error"])
+
+
+def boilerplate_table(line_stats: pd.DataFrame,
+                      clean_settings: CleanSettings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """`_line_stats` rows (article_id, source, lines) -> the `source_boilerplate` table.
+
+    One row per learnt (source, line), sorted; the same rule as clean.LineStats.model.
+    """
+    with_source = line_stats.loc[line_stats["source"].notna(), ["source", "lines"]]
+    pairs = with_source.explode("lines").dropna(subset=["lines"])
+    if pairs.empty:  # (pandas' groupby of nothing has no usable dtypes)
+        return SCHEMAS["source_boilerplate"].empty_table().to_pandas()
+    n_articles = with_source.groupby("source").size()
+    n_lines = pairs.groupby("source").size()
+    counts = pairs.groupby(["source", "lines"]).size().rename("n_articles").reset_index()
+    counts = counts.rename(columns={"lines": "line"})
+    counts["n_source_articles"] = counts["source"].map(n_articles).astype("int64")
+    needed = n_articles.map(lambda n: min_articles(n, clean_settings))
+    learnt = counts[counts["n_articles"] >= counts["source"].map(needed)].copy()
+    learnt["n_source_lines"] = learnt["source"].map(n_lines).astype("int64")
+    learnt = learnt.sort_values(["source", "line"]).reset_index(drop=True)
+    model = model_from_table(learnt)
+    learnt["source_sha256"] = learnt["source"].map(model.source_sha256)
+    learnt["model_sha256"] = model.sha256()
+    learnt["learn_version"] = LEARN_VERSION
+    return learnt[SCHEMAS["source_boilerplate"].names]
+
+
+def model_from_table(table: pd.DataFrame) -> BoilerplateModel:
+    """The BoilerplateModel the `source_boilerplate` rows describe."""
+    grouped = table.groupby("source")["line"]
+    return BoilerplateModel({source: frozenset(lines) for source, lines in grouped})
+
+
+def load_model(warehouse: Warehouse) -> BoilerplateModel:
+    """The learnt model as stored (empty before the first learning run)."""
+    return model_from_table(warehouse.read("source_boilerplate", ["source", "line"]))
+
+
+def _same_rows(left: pd.DataFrame, right: pd.DataFrame) -> bool:
+    # By value: dtypes read back from Parquet may differ from freshly computed ones.
+    return (list(left.itertuples(index=False, name=None))
+            == list(right.itertuples(index=False, name=None)))
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLogger = log,
+                             n_process: int = 1) -> StageReport:
+    """Read the lines of new or changed files, then relearn the model from all line stats.
+
+    The model table is rewritten only when it changes (a new snapshot otherwise costs a
+    commit for nothing).
+    """
+    report = StageReport()
+    with warehouse.locked():
+        inventory = warehouse.read("_inventory")
+        state = warehouse.read("_line_stats", ["article_id", "content_sha256", "learn_version"])
+        done = set(zip(state["article_id"], state["content_sha256"].fillna(""),
+                       state["learn_version"]))
+        known = set(state["article_id"])
+        todo = [row for row in records(inventory)
+                if (row["article_id"], row["content_sha256"] or "", LEARN_VERSION) not in done]
+        deleted = sorted(known - set(inventory["article_id"]))
+        report.unchanged = len(inventory) - len(todo)
+        report.deleted = len(deleted)
+        report.new = sum(row["article_id"] not in known for row in todo)
+        report.changed = len(todo) - report.new
+        workers = worker_count(n_process, len(todo))
+        progress = Progress(logger, f"reading lines ({workers} process(es))", len(todo))
+        with ExitStack() as stack:
+            pool = stack.enter_context(process_pool(workers)) if workers > 1 else None
+            for chunk in _chunks(todo, settings.commit_every()):
+                _read_chunk(warehouse, raw_dir, pool, chunk, progress)
+        stats = warehouse.read("_line_stats", ["article_id", "source", "lines"])
+        table = boilerplate_table(stats[~stats["article_id"].isin(deleted)])
+        if deleted or not _same_rows(warehouse.read("source_boilerplate"), table):
+            with warehouse.transaction() as tx:
+                tx.upsert("_line_stats", pd.DataFrame(columns=SCHEMAS["_line_stats"].names),
+                          delete_keys=deleted)
+                tx.replace("source_boilerplate", table)
+    report.extra.update({
+        "learn_version": LEARN_VERSION, "processes": workers,
+        "sources": int(stats["source"].nunique()),
+        "sources_with_boilerplate": int(table["source"].nunique()),
+        "learnt_lines": len(table),
+        "model_sha256": model_from_table(table).sha256(),
+    })
+    return report
+
+
+def _read_chunk(warehouse: Warehouse, raw_dir: Path, pool: ProcessPoolExecutor | None,
+                chunk: list[dict], progress: Progress) -> None:
+    rows = []
+    for row in ordered_map(pool, _line_row, [(raw_dir, r) for r in chunk]):
+        rows.append(row)
+        progress.advance()
+    with warehouse.transaction() as tx:
+        tx.upsert("_line_stats", pd.DataFrame(rows, columns=SCHEMAS["_line_stats"].names))
