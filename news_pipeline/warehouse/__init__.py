@@ -8,7 +8,15 @@ plain pandas either way.
 from news_pipeline.warehouse.objectstore import is_url
 from news_pipeline.warehouse.schema import SCHEMAS
 from news_pipeline.warehouse.snapshots import WarehouseError
-from news_pipeline.warehouse.warehouse import Transaction, Warehouse, read_table, records, table_files
+from news_pipeline.warehouse.warehouse import (
+    Transaction,
+    Warehouse,
+    read_table,
+    records,
+    table_dataset,
+    table_files,
+)
 
 __all__ = ["SCHEMAS", "Transaction", "Warehouse", "WarehouseError", "is_url", "read_table", "records",
+           "table_dataset",
            "table_files"]

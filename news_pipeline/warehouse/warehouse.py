@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from fsspec import AbstractFileSystem
 
@@ -117,8 +118,7 @@ class Warehouse:
                 raise
 
 
-def _snapshot_files(snapshot: Snapshot | Location,
-                    table: str) -> tuple[dict[str, str], AbstractFileSystem | None]:
+def _snapshot_files(snapshot: Snapshot, table: str) -> tuple[dict[str, str], AbstractFileSystem | None]:
     """File name -> path of each file of `table`, and the filesystem to read them with."""
     if isinstance(snapshot, Manifest):
         return snapshot.files(table), snapshot.filesystem
@@ -135,11 +135,10 @@ def read_table(source: Snapshot | Location | None, table: str, columns: list[str
     """
     if keys is not None and table not in BUCKET_KEYS:
         raise ValueError(f"table {table!r} is not keyed; read it whole")
-    if isinstance(source, str) and is_url(source):
-        source = ObjectStore(source).current()
-    if source is None:
+    snapshot = _resolve(source)
+    if snapshot is None:
         return _read_files(table, [], columns)
-    files, filesystem = _snapshot_files(source, table)
+    files, filesystem = _snapshot_files(snapshot, table)
     if keys is None or table not in BUCKET_KEYS:
         return _read_files(table, list(files.values()), columns, filesystem)
     names = [_bucket_file(b) for b in sorted({bucket_of(k) for k in keys})]
@@ -152,15 +151,36 @@ def read_table(source: Snapshot | Location | None, table: str, columns: list[str
     return frame
 
 
-def table_files(location: Location, table: str,
+def _resolve(source: Snapshot | Location | None, filesystem: Filesystem | None = None) -> Snapshot | None:
+    """A snapshot as is; a URL: its current snapshot (None if never written). A local path
+    is read as a folder, a snapshot or the warehouse link alike (the link is the current one)."""
+    if isinstance(source, Manifest) or source is None:
+        return source
+    if filesystem is None and not is_url(source):
+        return Path(source)
+    return open_store(source, filesystem).current()
+
+
+def table_files(source: Snapshot | Location | None, table: str,
                 filesystem: Filesystem | None = None) -> tuple[AbstractFileSystem | None, list[str]]:
-    """The filesystem (None: local) and the Parquet files of `table` in the current snapshot,
-    for reading with another tool: `pd.read_parquet(files, filesystem=fs)`, pyarrow, DuckDB."""
-    snapshot = open_store(location, filesystem).current()
+    """The filesystem (None: local) and the Parquet files of `table`, in a snapshot or in the
+    current snapshot of a location, for other readers: `pd.read_parquet(files, filesystem=fs)`,
+    `pq.read_metadata(file, filesystem=fs)`, DuckDB."""
+    snapshot = _resolve(source, filesystem)
     if snapshot is None:
-        raise WarehouseError(f"no warehouse at {os.fspath(location)}: run the pipeline first")
+        return None, []
     files, fs = _snapshot_files(snapshot, table)
     return fs, list(files.values())
+
+
+def table_dataset(source: Snapshot | Location | None, table: str,
+                  filesystem: Filesystem | None = None) -> ds.Dataset:
+    """`table` as a pyarrow dataset, on either store: `count_rows()` from the Parquet footers,
+    `head(n, columns)`, `to_batches()`, without reading the table whole."""
+    fs, files = table_files(source, table, filesystem)
+    if not files:
+        return ds.dataset(SCHEMAS[table].empty_table())
+    return ds.dataset(files, schema=SCHEMAS[table], format="parquet", filesystem=fs)
 
 
 class Transaction:

@@ -11,7 +11,14 @@ import pyarrow.fs as pafs
 import pytest
 from fsspec.core import url_to_fs
 
-from news_pipeline.warehouse import SCHEMAS, Warehouse, WarehouseError, read_table, table_files
+from news_pipeline.warehouse import (
+    SCHEMAS,
+    Warehouse,
+    WarehouseError,
+    read_table,
+    table_dataset,
+    table_files,
+)
 from news_pipeline.warehouse.objectstore import KEEP_SNAPSHOTS
 from news_pipeline.warehouse.warehouse import N_BUCKETS, bucket_of
 
@@ -55,6 +62,15 @@ def test_every_table_is_readable_by_pandas_after_first_commit(location: str) -> 
         fs, files = table_files(location, table)
         assert list(pd.read_parquet(files, filesystem=fs).columns) == SCHEMAS[table].names
         assert list(read_table(location, table).columns) == SCHEMAS[table].names
+
+
+def test_table_dataset_counts_from_footers_and_previews(location: str) -> None:
+    assert table_dataset(location, "_spans").count_rows() == 0
+    commit(Warehouse(location), "a", "b", "c")
+    dataset = table_dataset(location, "_spans")
+    assert dataset.count_rows() == 3
+    assert dataset.head(2, columns=["article_id"]).num_rows == 2
+    assert table_dataset(Warehouse(location).snapshots.current(), "articles").count_rows() == 0
 
 
 def test_upsert_replaces_rows_of_given_keys_and_deletes(location: str) -> None:
