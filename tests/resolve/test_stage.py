@@ -1,0 +1,240 @@
+"""The resolution stage on a warehouse: new tables and columns, stable ids, the per-article
+cache (only changed articles are resolved again, with the same result as a full resolve)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from news_pipeline.resolve import resolve_entities
+from news_pipeline.stages import resolution as stage
+from news_pipeline.warehouse import SCHEMAS, Warehouse
+
+ARTICLES = {
+    "a": ("Wladimir Putin besuchte Nordkorea. Putin traf Kim Jong Un in Pjöngjang.",
+          [("Wladimir Putin", "PER"), ("Putin", "PER"), ("Nordkorea", "LOC"),
+           ("Kim Jong Un", "PER"), ("Pjöngjang", "LOC")]),
+    "b": ("Die DVRK und Russlands Führung. Putins Reise nach Pjöngjang. Der Kreml schwieg.",
+          [("DVRK", "LOC"), ("Russlands", "LOC"), ("Putins", "PER"), ("Pjöngjang", "LOC"),
+           ("Kreml", "ORG")]),
+    "c": ("Schoigu sprach in Moskau. Die UNO tagte in New York.",
+          [("Schoigu", "PER"), ("Moskau", "LOC"), ("UNO", "ORG"), ("New York", "LOC")]),
+    "d": ("Ein Text ohne einen einzigen Namen.", []),
+}
+GROWN = ("Sergej Schoigu kam nach Moskau. Schoigu lachte.",
+         [("Sergej Schoigu", "PER"), ("Schoigu", "PER"), ("Moskau", "LOC")])
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Warehouse:
+    return Warehouse(tmp_path / "warehouse")
+
+
+@pytest.fixture
+def put(warehouse, spans):
+    """Write articles with the spans a recogniser (version `recogniser`) found in them."""
+
+    def write(articles: dict, recogniser: str = "ner-1") -> None:
+        rows, found, runs = [], [], []
+        for article_id, (text, names) in articles.items():
+            sha = hashlib.sha256(text.encode()).hexdigest()
+            rows.append({"article_id": article_id, "text": text, "text_sha256": sha})
+            article_spans = spans(article_id, text, names)
+            found.append(article_spans)
+            runs.append({"article_id": article_id, "text_sha256": sha,
+                         "recogniser_version": recogniser, "n_mentions": len(article_spans)})
+        with warehouse.transaction() as tx:
+            tx.upsert("articles", _frame("articles", rows))
+            tx.upsert("_spans", _frame("_spans", pd.concat(found, ignore_index=True)),
+                      delete_keys=list(articles))
+            tx.upsert("_ner_runs", _frame("_ner_runs", runs))
+
+    return write
+
+
+def _frame(table: str, rows) -> pd.DataFrame:
+    return pd.DataFrame(rows).reindex(columns=SCHEMAS[table].names)
+
+
+def _delete(warehouse: Warehouse, article_id: str) -> None:
+    with warehouse.transaction() as tx:
+        for table in ("articles", "_spans", "_ner_runs"):
+            tx.upsert(table, _frame(table, []), delete_keys=[article_id])
+
+
+@pytest.fixture
+def locally_resolved(monkeypatch) -> list[set[str]]:
+    """The article ids handed to the per-article step, one set per stage run."""
+    calls: list[set[str]] = []
+    original = stage.resolve_articles
+
+    def spy(spans: pd.DataFrame) -> pd.DataFrame:
+        calls.append(set(spans["article_id"]))
+        return original(spans)
+
+    monkeypatch.setattr(stage, "resolve_articles", spy)
+    return calls
+
+
+def _full_resolve(warehouse: Warehouse, previous: pd.DataFrame | None = None):
+    """What resolve_entities gives on all current spans, without any cache."""
+    return resolve_entities(warehouse.read("_spans"), previous=previous)
+
+
+def _table(warehouse: Warehouse, table: str, key: list[str]) -> pd.DataFrame:
+    return warehouse.read(table).sort_values(key).reset_index(drop=True)
+
+
+def _same_as(warehouse: Warehouse, expected) -> None:
+    """The warehouse tables equal a Resolution, up to row order."""
+    pairs = {"mentions": (expected.mentions, ["article_id", "start", "end"]),
+             "entities": (expected.entities, ["entity_id"]),
+             "cooccurrences": (expected.cooccurrences, ["entity_a", "entity_b"]),
+             "entity_aliases": (expected.aliases, ["entity_id", "alias", "key", "rule"])}
+    for table, (frame, key) in pairs.items():
+        # Through Arrow, as the warehouse stores it (string and nullable dtypes).
+        want = (pa.Table.from_pandas(frame, schema=SCHEMAS[table], preserve_index=False)
+                .replace_schema_metadata(None).to_pandas().sort_values(key).reset_index(drop=True))
+        pd.testing.assert_frame_equal(_table(warehouse, table, key), want, obj=table)
+
+
+def test_first_run_writes_links_merge_rules_and_aliases(warehouse, put):
+    put(ARTICLES)
+    report = stage.resolve_all(warehouse)
+    assert (report.new, report.changed, report.unchanged, report.deleted) == (4, 0, 0, 0)
+    assert report.extra["skipped"] is False
+    _same_as(warehouse, _full_resolve(warehouse))
+    entities = warehouse.read("entities").set_index("name")
+    assert entities.loc["Nordkorea", "link"] == "country:KP"
+    assert entities.loc["Pjöngjang", "link"].startswith("geonames:")
+    assert pd.isna(entities.loc["Schoigu", "link"])
+    putin = entities.loc["Wladimir Putin"]
+    assert putin["merge_rules"].tolist() == ["short_name"]
+    assert "DVRK" in entities.loc["Nordkorea", "aliases"]
+    aliases = warehouse.read("entity_aliases")
+    dvrk = aliases[aliases["alias"] == "DVRK"].iloc[0]
+    assert dvrk["rule"] == "acronym+country" and dvrk["key"] == "dvrk"
+    assert set(aliases["entity_id"]) == set(entities["entity_id"])
+    assert aliases["n_mentions"].sum() == len(warehouse.read("mentions"))
+    runs = warehouse.read("_resolve_runs").set_index("article_id")
+    assert runs.loc["d", "n_mentions"] == 0  # recorded, so it is not redone
+    assert set(runs["resolve_version"]) == {stage.cache_version()}
+
+
+def test_rerun_without_change_is_skipped_and_writes_nothing(warehouse, put, locally_resolved):
+    put(ARTICLES)
+    stage.resolve_all(warehouse)
+    snapshot = warehouse.snapshots.current()
+    report = stage.resolve_all(warehouse)
+    assert report.extra["skipped"] is True
+    assert (report.new, report.changed, report.unchanged) == (0, 0, 4)
+    assert warehouse.snapshots.current() == snapshot
+    assert locally_resolved == [set("abc")]  # "d" has no spans
+
+
+def test_only_new_and_changed_articles_are_resolved_again(warehouse, put, locally_resolved):
+    put(ARTICLES)
+    stage.resolve_all(warehouse)
+    previous = warehouse.read("entity_aliases")
+    put({"e": GROWN, "b": (ARTICLES["b"][0] + " Putin schwieg.",
+                           ARTICLES["b"][1] + [("Putin", "PER")])})
+    _delete(warehouse, "d")
+    report = stage.resolve_all(warehouse)
+    assert locally_resolved[-1] == {"b", "e"}
+    assert (report.new, report.changed, report.unchanged, report.deleted) == (1, 1, 2, 1)
+    # Same tables as resolving everything from scratch with the same history.
+    _same_as(warehouse, _full_resolve(warehouse, previous))
+    assert set(warehouse.read("_resolve_runs")["article_id"]) == set("abce")
+    assert set(warehouse.read("_resolved_spans")["article_id"]) == set("abce")
+
+
+def test_entity_keeps_its_id_when_a_longer_name_appears(warehouse, put):
+    put(ARTICLES)
+    stage.resolve_all(warehouse)
+    before = warehouse.read("entities").set_index("name")["entity_id"]
+    put({"e": GROWN})
+    report = stage.resolve_all(warehouse)
+    after = warehouse.read("entities").set_index("entity_id")
+    # "Schoigu" is now named after its longer form but keeps its id; nothing else moved.
+    assert after.loc[before["Schoigu"], "name"] == "Sergej Schoigu"
+    assert set(before) <= set(after.index)
+    assert report.extra["entities_new_id"] == 0
+    # Without the history, the anchor "sergej schoigu" would have given a new id.
+    fresh = _full_resolve(warehouse)
+    assert before["Schoigu"] not in set(fresh.entities["entity_id"])
+    aliases = warehouse.read("entity_aliases")
+    short = aliases[(aliases["alias"] == "Schoigu") & (aliases["rule"] == "corpus_short_name")]
+    assert short["entity_id"].tolist() == [before["Schoigu"]]
+
+
+def test_only_articles_whose_mentions_changed_are_rewritten(warehouse, put):
+    put(ARTICLES)
+    stage.resolve_all(warehouse)
+    put({"e": ("Der Kreml schwieg.", [("Kreml", "ORG")])})
+    report = stage.resolve_all(warehouse)
+    assert report.extra["articles_mentions_rewritten"] == 1
+
+
+def test_mentions_dropped_by_cleaning_are_restored_without_local_work(warehouse, put,
+                                                                      locally_resolved):
+    put(ARTICLES)
+    stage.resolve_all(warehouse)
+    expected = _table(warehouse, "mentions", ["article_id", "start"])
+    with warehouse.transaction() as tx:  # what cleaning does when it redoes an article
+        tx.upsert("mentions", _frame("mentions", []), delete_keys=["a"])
+    report = stage.resolve_all(warehouse)
+    assert report.extra["skipped"] is False
+    assert locally_resolved[-1] == set()
+    pd.testing.assert_frame_equal(_table(warehouse, "mentions", ["article_id", "start"]),
+                                  expected)
+
+
+def test_new_recogniser_or_resolver_version_redoes_every_article(warehouse, put,
+                                                                 locally_resolved, monkeypatch):
+    put(ARTICLES)
+    stage.resolve_all(warehouse)
+    put(ARTICLES, recogniser="ner-2")
+    assert stage.resolve_all(warehouse).changed == 4
+    monkeypatch.setattr(stage, "cache_version", lambda: "resolve-test-bump")
+    assert stage.resolve_all(warehouse).changed == 4
+    assert locally_resolved == [set("abc")] * 3
+
+
+def test_stale_spans_of_an_older_text_are_ignored(warehouse, put):
+    put(ARTICLES)
+    with warehouse.transaction() as tx:  # cleaned text changed, NER not run on it yet
+        tx.upsert("articles", _frame("articles", [
+            {"article_id": "c", "text": "Neu.", "text_sha256": "other"}]))
+    stage.resolve_all(warehouse)
+    assert "c" not in set(warehouse.read("mentions")["article_id"])
+    assert "c" not in set(warehouse.read("_resolve_runs")["article_id"])
+
+
+def test_empty_warehouse(warehouse):
+    report = stage.resolve_all(warehouse)
+    assert report.extra["skipped"] is True
+    assert warehouse.read("entities").empty
+
+
+def test_changed_articles_compares_rows():
+    old = pd.DataFrame({"article_id": ["a", "a", "b"], "entity_id": ["x", "y", "x"],
+                        "text": ["P", "K", "P"], "label": "PER", "start": [0, 5, 0],
+                        "end": [1, 6, 1], "sentence_index": 0})
+    new = old.copy()
+    new.loc[2, "entity_id"] = "z"
+    new = pd.concat([new, old.iloc[:1].assign(article_id="c")], ignore_index=True)
+    assert stage.changed_articles(old, new) == ["b", "c"]
+    assert stage.changed_articles(old, old.iloc[:2]) == ["b"]
+
+
+def test_alias_problems():
+    entities = pd.DataFrame({"entity_id": ["x", "y"]})
+    aliases = pd.DataFrame({"entity_id": ["x", "z"]})
+    problems = stage.alias_problems(entities, aliases)
+    assert problems.to_dict("records") == [
+        {"entity_id": "y", "problem": "entity without alias"},
+        {"entity_id": "z", "problem": "alias of unknown entity"}]
