@@ -7,14 +7,18 @@ from pathlib import Path
 
 import dagster as dg
 
+from news_pipeline.reports.data import ENTITY_COLUMNS, fingerprint, network, top_entities
+from news_pipeline.reports.png import text_of, with_text
 from news_pipeline.resources import PipelinePaths
 from news_pipeline.warehouse.warehouse import read_table
 
-REPORT_VERSION = "report-1.0"
+REPORT_VERSION = "report-1.1"
 TOP_N = 10
 NETWORK_N = 25
 CHARTS = {"top_entities": "Most mentioned entities per label",
           "cooccurrence_network": "Entity co-occurrence network"}
+# PNG text key holding the digest of what a chart was drawn from.
+INPUTS_KEY = "news_pipeline:inputs"
 
 
 def reports_dir(paths: PipelinePaths) -> Path:
@@ -41,25 +45,47 @@ def embedded_png(png: bytes, title: str) -> dg.MetadataValue:
     return dg.MetadataValue.md(f"![{title}](data:image/png;base64,{base64.b64encode(png).decode('ascii')})")
 
 
+def drawn_from(path: Path) -> str | None:
+    """The inputs digest recorded in the chart at `path` (None: no such chart)."""
+    try:
+        return text_of(path.read_bytes()).get(INPUTS_KEY)
+    except OSError:
+        return None
+
+
 @dg.asset(deps=["entities", "mentions", "cooccurrences"], group_name="report",
           code_version=REPORT_VERSION, kinds={"matplotlib"})
 def entity_report(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
     """Charts of the most mentioned entities per label and of who is mentioned with whom,
-    written as PNG files to data/reports/ (beside the warehouse) and shown in the metadata."""
-    # Imported here: loading definitions (UI, CLI, sensors) need not import matplotlib.
-    from news_pipeline.reports import cooccurrence_network_chart, top_entities_chart
-
+    written as PNG files to data/reports/ (beside the warehouse) and shown in the metadata.
+    A chart whose data did not change since it was drawn is kept as it is."""
     snapshot = paths.warehouse().snapshots.current()  # one snapshot for both tables
-    entities = read_table(snapshot, "entities")
+    entities = read_table(snapshot, "entities", ENTITY_COLUMNS)
     cooccurrences = read_table(snapshot, "cooccurrences")
-    pngs = {"top_entities": top_entities_chart(entities, TOP_N),
-            "cooccurrence_network": cooccurrence_network_chart(entities, cooccurrences, NETWORK_N)}
+    inputs = {"top_entities": top_entities(entities, TOP_N),
+              "cooccurrence_network": network(entities, cooccurrences, NETWORK_N)}
     target = reports_dir(paths)
     metadata: dict[str, object] = {"n_entities": len(entities), "n_pairs": len(cooccurrences)}
-    for name, png in pngs.items():
+    redrawn = []
+    for name, data in inputs.items():
         path = target / f"{name}.png"
-        write_atomically(path, png)
+        digest = fingerprint(REPORT_VERSION, name, data)
+        if drawn_from(path) == digest:
+            png = path.read_bytes()
+        else:
+            png = with_text(_draw(name, data), INPUTS_KEY, digest)
+            write_atomically(path, png)
+            redrawn.append(name)
         metadata[name] = embedded_png(png, CHARTS[name])
         metadata[f"{name}_path"] = dg.MetadataValue.path(str(path))
-    context.log.info(f"entity report written to {target}")
+    metadata["redrawn"] = ", ".join(redrawn) or "none (data unchanged)"
+    context.log.info(f"entity report in {target}; redrawn: {metadata['redrawn']}")
     return dg.MaterializeResult(metadata=metadata)
+
+
+def _draw(name: str, data: object) -> bytes:
+    # Imported here: loading definitions (UI, CLI, sensors), and a run whose charts are
+    # unchanged, need not import matplotlib.
+    from news_pipeline.reports.charts import draw_network, draw_top_entities
+
+    return draw_top_entities(data) if name == "top_entities" else draw_network(data)

@@ -14,9 +14,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from news_pipeline.reports.data import LABELS, Network, TopEntities, network, top_entities
 from news_pipeline.reports.layout import spring_layout
 
-LABELS = ("PER", "LOC", "ORG", "MISC")
 LABEL_NAMES = {"PER": "Persons", "LOC": "Places", "ORG": "Organisations", "MISC": "Other"}
 COLOURS = {"PER": "#4C72B0", "LOC": "#55A868", "ORG": "#DD8452", "MISC": "#8172B3"}
 OTHER_COLOUR = "#999999"
@@ -44,11 +44,6 @@ def _empty(title: str, message: str) -> bytes:
     return _png(figure)
 
 
-def _labels_present(entities: pd.DataFrame) -> list[str]:
-    present = set(entities["label"].dropna())
-    return [label for label in LABELS if label in present] + sorted(present - set(LABELS))
-
-
 def _bar_panel(axes: Axes, top: pd.DataFrame, label: str, n_slots: int) -> None:
     # Fixed slots, most mentioned on top: bars keep one thickness across panels.
     slots = np.arange(n_slots - 1, n_slots - 1 - len(top), -1)
@@ -68,41 +63,24 @@ def top_entities_chart(entities: pd.DataFrame, n: int = 10) -> bytes:
 
     `entities` needs the columns name, label, n_mentions, n_articles (the entities table).
     """
-    labels = _labels_present(entities)
-    title = f"Most mentioned entities (top {n} per label)"
-    if not labels or n <= 0:
+    return draw_top_entities(top_entities(entities, n))
+
+
+def draw_top_entities(top: TopEntities) -> bytes:
+    title = f"Most mentioned entities (top {top.n} per label)"
+    if not top.panels:
         return _empty(title, "No entities yet")
-    columns = 2 if len(labels) > 1 else 1
-    rows = -(-len(labels) // columns)
-    bars_per_panel = min(n, int(entities["label"].value_counts().max()))
-    figure = Figure(figsize=(6.5 * columns, rows * (0.9 + 0.32 * bars_per_panel)), layout="constrained")
+    columns = 2 if len(top.panels) > 1 else 1
+    rows = -(-len(top.panels) // columns)
+    figure = Figure(figsize=(6.5 * columns, rows * (0.9 + 0.32 * top.bars_per_panel)),
+                    layout="constrained")
     figure.suptitle(title, fontsize=13)
     grid = figure.subplots(rows, columns, squeeze=False)
-    for axes, label in zip(grid.flat, labels):
-        top = (entities[entities["label"] == label]
-               .sort_values(["n_mentions", "n_articles", "name"], ascending=[False, False, True]).head(n))
-        _bar_panel(axes, top, label, bars_per_panel)
-    for axes in list(grid.flat)[len(labels):]:
+    for axes, (label, panel) in zip(grid.flat, top.panels.items()):
+        _bar_panel(axes, panel, label, top.bars_per_panel)
+    for axes in list(grid.flat)[len(top.panels):]:
         axes.set_axis_off()
     return _png(figure)
-
-
-def _network_nodes(entities: pd.DataFrame, pairs: pd.DataFrame, n: int) -> pd.DataFrame:
-    """The `n` most mentioned entities that co-occur with at least one other."""
-    linked = set(pairs["entity_a"]) | set(pairs["entity_b"])
-    return (entities[entities["entity_id"].isin(linked)]
-            .sort_values(["n_mentions", "name"], ascending=[False, True]).head(n).reset_index(drop=True))
-
-
-def _strongest_edges(pairs: pd.DataFrame, weight: str, per_node: int) -> pd.DataFrame:
-    """Each node's `per_node` heaviest edges (ties: by name order): a backbone that keeps
-    weakly linked entities attached without drawing every edge of a dense hub."""
-    ranked = pairs.sort_values([weight, "entity_a", "entity_b"], ascending=[False, True, True])
-    ends = pd.concat([ranked["entity_a"], ranked["entity_b"]])  # each edge once per end, heaviest first
-    ends = ends.iloc[np.argsort(np.tile(np.arange(len(ranked)), 2), kind="stable")]
-    rank_at_end = ends.groupby(ends).cumcount()
-    keep = rank_at_end[rank_at_end < per_node].index
-    return ranked.loc[ranked.index.isin(keep)]
 
 
 def cooccurrence_network_chart(entities: pd.DataFrame, cooccurrences: pd.DataFrame, n: int = 25,
@@ -114,25 +92,19 @@ def cooccurrence_network_chart(entities: pd.DataFrame, cooccurrences: pd.DataFra
     Only the strongest edges are drawn (about `max_edges_per_node` per node) so that a large
     corpus, where nearly everything co-occurs with everything, still gives a readable picture.
     """
+    return draw_network(network(entities, cooccurrences, n, weight, max_edges_per_node))
+
+
+def draw_network(graph: Network) -> bytes:
     title = "Entities mentioned together"
-    pairs = cooccurrences[cooccurrences[weight] > 0]
-    nodes = _network_nodes(entities, pairs, n)
-    index = {entity_id: i for i, entity_id in enumerate(nodes["entity_id"])}
-    pairs = pairs[pairs["entity_a"].isin(index) & pairs["entity_b"].isin(index)]
-    pairs = _strongest_edges(pairs, weight, max_edges_per_node)
-    if pairs.empty:
+    if not graph.edges:
         return _empty(title, "No co-occurring entities yet")
-    nodes = nodes[nodes["entity_id"].isin(set(pairs["entity_a"]) | set(pairs["entity_b"]))]
-    nodes = nodes.reset_index(drop=True)
-    index = {entity_id: i for i, entity_id in enumerate(nodes["entity_id"])}
-    edges = [(index[a], index[b], float(w))
-             for a, b, w in zip(pairs["entity_a"], pairs["entity_b"], pairs[weight])]
-    positions = spring_layout(len(nodes), edges)
+    positions = spring_layout(len(graph.nodes), graph.edges)
     figure = Figure(figsize=(10, 8), layout="constrained")
     axes = figure.add_subplot()
-    _draw_network(axes, nodes, edges, positions)
-    axes.set_title(f"{title} ({len(nodes)} most mentioned; edge width = {weight.removeprefix('n_')})",
-                   fontsize=13)
+    _draw_network(axes, graph.nodes, graph.edges, positions)
+    axes.set_title(f"{title} ({len(graph.nodes)} most mentioned; "
+                   f"edge width = {graph.weight.removeprefix('n_')})", fontsize=13)
     return _png(figure)
 
 

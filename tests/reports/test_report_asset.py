@@ -63,3 +63,20 @@ def test_report_on_an_empty_warehouse(paths: PipelinePaths) -> None:
     metadata = report_metadata(result)
     assert metadata["n_entities"] == metadata["n_pairs"] == 0
     assert_report(metadata, reports_dir(paths))
+
+
+def test_unchanged_charts_are_not_redrawn(paths: PipelinePaths, tiny_model: str) -> None:
+    definitions = build_definitions(paths, NerModel(model=tiny_model))
+    job = definitions.resolve_job_def("news_pipeline_job")
+    first = report_metadata(job.execute_in_process(instance=dg.DagsterInstance.ephemeral()))
+    assert first["redrawn"] == "top_entities, cooccurrence_network"
+    drawn = {chart: (reports_dir(paths) / f"{chart}.png").stat().st_mtime_ns for chart in CHARTS}
+    second = report_metadata(job.execute_in_process(instance=dg.DagsterInstance.ephemeral()))
+    assert second["redrawn"] == "none (data unchanged)"
+    assert {c: (reports_dir(paths) / f"{c}.png").stat().st_mtime_ns for c in CHARTS} == drawn
+    assert_report(second, reports_dir(paths))  # still embedded, from the files
+    # A chart file that is not ours (or damaged) is drawn again.
+    (reports_dir(paths) / "top_entities.png").write_bytes(b"not a png")
+    third = report_metadata(job.execute_in_process(instance=dg.DagsterInstance.ephemeral()))
+    assert third["redrawn"] == "top_entities"
+    assert_report(third, reports_dir(paths))
