@@ -2,13 +2,13 @@ from collections.abc import Iterator
 
 import dagster as dg
 
-from news_pipeline.assets.metadata import table_metadata
+from news_pipeline.assets.metadata import stored_table_metadata
 from news_pipeline.clean import CLEAN_VERSION
 from news_pipeline.resources import PipelinePaths, Processing
 from news_pipeline.stages.cleaning import clean_changed_articles
 
-# What the metadata shows: counts and a preview, so the text (most of the table's bytes) is
-# not read back at every run.
+# The preview's columns: counts come from the Parquet footers and the preview from a few rows,
+# so the text (most of the table's bytes) is not read back at every run.
 METADATA_COLUMNS = {
     "articles": ["article_id", "source_path", "title", "published_at", "source", "n_chars",
                  "pipeline_version"],
@@ -34,6 +34,5 @@ def cleaned_articles(context: dg.AssetExecutionContext, paths: PipelinePaths,
     for table, columns in METADATA_COLUMNS.items():
         yield dg.MaterializeResult(
             asset_key=table,
-            metadata=table_metadata(table, warehouse.read(table, columns),
-                                    f"{paths.warehouse_dir}/{table}", report),
+            metadata=stored_table_metadata(warehouse, table, columns, report),
         )
