@@ -125,7 +125,7 @@ def test_decoder_rejects_oversized_directly() -> None:
 
 def test_a_hanging_cleaner_costs_one_article_not_the_run(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    def hang(text: str, path_hint: str | None = None) -> None:
+    def hang(text: str, path_hint: str | None = None, **options: object) -> None:
         time.sleep(30)
 
     monkeypatch.setattr(cleaning, "clean_article", hang)
@@ -138,7 +138,7 @@ def test_a_hanging_cleaner_costs_one_article_not_the_run(tmp_path: Path,
 
 def test_a_crashing_cleaner_is_recorded_as_cleaner_error(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    def crash(text: str, path_hint: str | None = None) -> None:
+    def crash(text: str, path_hint: str | None = None, **options: object) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
     monkeypatch.setattr(cleaning, "clean_article", crash)
