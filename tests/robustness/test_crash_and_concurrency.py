@@ -71,6 +71,7 @@ def test_sigkill_at_random_points_never_corrupts_and_rerun_converges(
             warehouse = tmp_path / f"killed-{generation}"
         else:
             interrupted += 1
+    print(f"crash test: {KILLS} SIGKILLs, {interrupted} mid-run, {generation} runs finished first")
     assert interrupted >= KILLS // 2, f"only {interrupted} of {KILLS} kills hit a running pipeline"
 
     run_to_completion(corpus, warehouse, tmp_path / "home", tiny_model)
