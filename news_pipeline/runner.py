@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
+from dagster._utils.error import SerializableErrorInfo
 
 from news_pipeline import settings
 from news_pipeline.definitions import build_definitions
 from news_pipeline.resources import NerModel, PipelinePaths
 from news_pipeline.stages.ingest import list_raw_files
-from news_pipeline.warehouse import Warehouse
+from news_pipeline.warehouse import Warehouse, is_url
 
 _INSTANCE_CONFIG = "telemetry:\n  enabled: false\nnux:\n  enabled: false\n"
 _COUNTS = ("new", "changed", "unchanged", "deleted", "rejected")
@@ -23,7 +25,7 @@ _RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 class RunSummary:
     run_id: str
     success: bool
-    warehouse: Path
+    warehouse: str
     assets: dict[str, dict[str, object]] = field(default_factory=dict)
     checks: dict[str, bool] = field(default_factory=dict)
     error: str | None = None
@@ -39,7 +41,9 @@ class RunSummary:
                      + (f"; FAILED: {', '.join(failed)}" if failed else ""))
         if self.error:
             lines.append(f"  error: {self.error}")
-        lines.append(f"  dataset: {self.warehouse} (pandas.read_parquet('{self.warehouse}/<table>'))")
+        how = (f"news_pipeline.warehouse.read_table('{self.warehouse}', '<table>')"
+               if is_url(self.warehouse) else f"pandas.read_parquet('{self.warehouse}/<table>')")
+        lines.append(f"  dataset: {self.warehouse} ({how})")
         return "\n".join(lines)
 
 
@@ -52,14 +56,14 @@ def ensure_dagster_home() -> Path:
     return home
 
 
-def run_pipeline(raw_dir: Path | None = None, warehouse_dir: Path | None = None,
+def run_pipeline(raw_dir: Path | None = None, warehouse_dir: str | os.PathLike | None = None,
                  ner_model: str | None = None,
                  instance: dg.DagsterInstance | None = None) -> RunSummary:
     paths = PipelinePaths(raw_dir=str(raw_dir or settings.raw_dir()),
-                          warehouse_dir=str(warehouse_dir or settings.warehouse_dir()))
+                          warehouse_dir=os.fspath(warehouse_dir or settings.warehouse_dir()))
     # Fail before starting a run on problems the user must fix (one-line causes).
     list_raw_files(paths.raw_path)
-    Warehouse(Path(paths.warehouse_dir)).validate()
+    Warehouse(paths.warehouse_dir).validate()
     definitions = build_definitions(paths, NerModel(model=ner_model or settings.ner_model()))
     job = definitions.resolve_job_def("news_pipeline_job")
     if instance is None:
@@ -70,10 +74,10 @@ def run_pipeline(raw_dir: Path | None = None, warehouse_dir: Path | None = None,
     else:
         result = job.execute_in_process(run_config=_RUN_CONFIG, instance=instance,
                                         raise_on_error=False)
-    return _summarise(result, Path(paths.warehouse_dir))
+    return _summarise(result, paths.warehouse_dir)
 
 
-def _summarise(result: dg.ExecuteInProcessResult, warehouse: Path) -> RunSummary:
+def _summarise(result: dg.ExecuteInProcessResult, warehouse: str) -> RunSummary:
     summary = RunSummary(result.run_id, result.success, warehouse)
     for event in result.get_asset_materialization_events():
         materialization = event.event_specific_data.materialization
@@ -84,6 +88,15 @@ def _summarise(result: dg.ExecuteInProcessResult, warehouse: Path) -> RunSummary
         summary.checks[evaluation.check_name] = evaluation.passed
     failures = [e for e in result.all_events if e.is_step_failure]
     if failures:
-        error = failures[0].step_failure_data.error
-        summary.error = error.message.strip().splitlines()[-1] if error else "step failed"
+        summary.error = _root_cause(failures[0].step_failure_data.error)
     return summary
+
+
+def _root_cause(error: SerializableErrorInfo | None) -> str:
+    """The message of the innermost exception: Dagster wraps the user's in its own."""
+    if error is None:
+        return "step failed"
+    while error.cause is not None:
+        error = error.cause
+    lines = error.message.strip().splitlines()
+    return lines[-1] if lines else error.cls_name or "step failed"

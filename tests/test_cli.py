@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import dagster as dg
+import pandas as pd
 import pytest
 
 from news_pipeline.cli import main
+from news_pipeline.warehouse import Warehouse
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "002_bedeccd0ddf3dfac.txt"
 
@@ -60,3 +62,65 @@ def test_foreign_warehouse_folder_is_a_one_line_error(raw_dir: Path, tmp_path: P
     code = main(["run", "--raw-dir", str(raw_dir), "--warehouse", str(tmp_path / "wh")])
     assert code == 2
     assert "not a news_pipeline warehouse" in capsys.readouterr().err
+
+
+def test_unwritable_warehouse_path_is_a_one_line_error(raw_dir: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    (tmp_path / "a_file").write_text("not a folder")
+    code = main(["run", "--raw-dir", str(raw_dir), "--warehouse", str(tmp_path / "a_file" / "wh")])
+    error = capsys.readouterr().err.strip()
+    assert code == 2
+    assert len(error.splitlines()) == 1
+    assert "cannot create warehouse folder" in error and "NEWS_PIPELINE_WAREHOUSE" in error
+
+
+@pytest.fixture
+def built_warehouse(raw_dir: Path, warehouse_dir: Path, tmp_path: Path, tiny_model: str,
+                    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Path:
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("NEWS_PIPELINE_RAW_DIR", str(raw_dir))
+    monkeypatch.setenv("NEWS_PIPELINE_WAREHOUSE", str(warehouse_dir))
+    assert main(["run", "--model", tiny_model]) == 0
+    capsys.readouterr()
+    return warehouse_dir
+
+
+def _replace(path: Path, content: bytes) -> None:
+    # A new inode: the snapshot's file may be hard-linked into older snapshots.
+    path.unlink()
+    path.write_bytes(content)
+
+
+def test_corrupt_warehouse_file_is_a_one_line_error_naming_file_and_fix(
+        built_warehouse: Path, tiny_model: str, capsys: pytest.CaptureFixture[str]) -> None:
+    victim = sorted((built_warehouse / "articles").glob("*.parquet"))[0]
+    _replace(victim, b"PAR1 this is not parquet")
+    assert main(["run", "--model", tiny_model]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1
+    assert victim.name in error and "delete" in error and "rerun" in error
+
+
+def test_foreign_parquet_file_in_a_table_is_named(built_warehouse: Path, tiny_model: str,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    foreign = pd.DataFrame({"price": [1.5], "ticker": ["ACME"]})
+    foreign.to_parquet(built_warehouse / "mentions" / "part-999.parquet")
+    assert main(["run", "--model", tiny_model]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1
+    assert "part-999.parquet" in error and "not a 'mentions' file" in error
+
+
+def test_failure_inside_a_step_is_summarised_by_its_root_cause(
+        built_warehouse: Path, tiny_model: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # A file damaged after the pre-flight check: the asset fails; the summary shows why.
+    monkeypatch.setattr(Warehouse, "validate", lambda self: None)
+    victim = sorted((built_warehouse / "articles").glob("*.parquet"))[0]
+    _replace(victim, b"garbage")
+    assert main(["run", "--model", tiny_model]) == 1
+    summary = capsys.readouterr().out
+    error_line = next(line for line in summary.splitlines() if line.strip().startswith("error:"))
+    assert "cannot read table 'articles'" in error_line and victim.name in error_line

@@ -8,7 +8,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from news_pipeline.stages.report import StageReport
-from news_pipeline.warehouse import SCHEMAS, Warehouse
+from news_pipeline.warehouse import SCHEMAS, Warehouse, table_files
 
 PREVIEW_ROWS = 5
 PREVIEW_CHARS = 80
@@ -45,18 +45,17 @@ def stored_table_metadata(warehouse: Warehouse, table: str, columns: list[str],
                           report: StageReport | None = None) -> dict[str, object]:
     """The same metadata without reading the table: the row count comes from the Parquet
     footers and the preview from the first rows of one file (`columns` only)."""
-    snapshot = warehouse.snapshots.current()
-    files = sorted((snapshot / table).glob("*.parquet")) if snapshot is not None else []
+    filesystem, files = table_files(warehouse.snapshots.current(), table)
     count, preview = 0, None
     for file in files:
-        rows = pq.read_metadata(file).num_rows
-        count += rows
-        if preview is None and rows:
-            batch = next(pq.ParquetFile(file).iter_batches(batch_size=PREVIEW_ROWS, columns=columns))
+        parquet = pq.ParquetFile(file, filesystem=filesystem)
+        count += parquet.metadata.num_rows
+        if preview is None and parquet.metadata.num_rows:
+            batch = next(parquet.iter_batches(batch_size=PREVIEW_ROWS, columns=columns))
             preview = batch.to_pandas()
     if preview is None:
         preview = SCHEMAS[table].empty_table().select(columns).to_pandas()
-    return _metadata(table, count, preview, str(warehouse.path / table), report)
+    return _metadata(table, count, preview, f"{warehouse.location.rstrip('/')}/{table}", report)
 
 
 def _metadata(table: str, count: int, preview: pd.DataFrame, path: str,

@@ -43,13 +43,38 @@ def _read_files(table: str, files: list[str], columns: list[str] | None,
         return schema.empty_table().select(columns or schema.names).to_pandas()
     try:
         arrow = pq.read_table(files, columns=columns, schema=schema, filesystem=filesystem)
-    except (pa.ArrowInvalid, OSError) as error:
-        where = files[0].rsplit("/", 2)[0]
-        raise WarehouseError(
-            f"cannot read table {table!r} at {where}: {error}. A file in the warehouse "
-            "is corrupt or foreign; delete the warehouse folder's link and rerun to rebuild it"
-        ) from None
+    except (pa.ArrowException, OSError) as error:
+        raise _unreadable(table, files, filesystem, error) from None
     return arrow.to_pandas()
+
+
+def file_problem(table: str, file: str, filesystem: AbstractFileSystem | None = None) -> str | None:
+    """Why `file` cannot be a part of `table` (not Parquet, or other columns), or None."""
+    try:
+        found = pq.read_schema(file, filesystem=filesystem)
+    except (pa.ArrowException, OSError) as error:
+        return _first_line(error)
+    # Only the identifying first column: files of older versions lack newer columns, which
+    # read as nulls.
+    key = SCHEMAS[table].names[0]
+    if key not in found.names:
+        return f"not a {table!r} file of news_pipeline (no column {key!r})"
+    return None
+
+
+def _unreadable(table: str, files: list[str], filesystem: AbstractFileSystem | None,
+                error: Exception) -> WarehouseError:
+    # Pinpoint the file: the fix differs between one bad file and a warehouse of another tool.
+    culprit, problem = next(((f, p) for f in files if (p := file_problem(table, f, filesystem))),
+                            (files[0], _first_line(error)))
+    return WarehouseError(
+        f"cannot read table {table!r}: {culprit}: {problem}; the warehouse is derived data, "
+        "so delete it and rerun to rebuild it from the raw articles")
+
+
+def _first_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 Location = str | os.PathLike
@@ -78,9 +103,25 @@ class Warehouse:
         self._lock_depth = 0
 
     def validate(self) -> None:
-        """Raise WarehouseError now if the path cannot hold a warehouse."""
-        self.snapshots.current()
+        """Raise WarehouseError now, with a one-line cause and fix, if the path cannot hold a
+        warehouse or a file of the current snapshot is corrupt or foreign (footers only)."""
+        snapshot = self.snapshots.current()
         self.snapshots.ensure_writable()
+        if snapshot is None:
+            return
+        for table in SCHEMAS:
+            files, filesystem = _snapshot_files(snapshot, table)
+            for file in files.values():
+                if problem := file_problem(table, file, filesystem):
+                    raise WarehouseError(
+                        f"warehouse {self.location} is damaged: {file}: {problem}; it is derived "
+                        f"data: delete {self._owned_paths()} and rerun to rebuild it from the "
+                        "raw articles")
+
+    def _owned_paths(self) -> str:
+        if isinstance(self.snapshots, SnapshotStore):
+            return f"{self.snapshots.link} and {self.snapshots.store}"
+        return self.location
 
     @contextmanager
     def locked(self) -> Iterator[None]:
