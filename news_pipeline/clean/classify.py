@@ -24,9 +24,10 @@ from news_pipeline.clean.lexicon import (
     GERMAN_STOPWORDS,
     NOTICE_CUES,
     RELATED_HEADING,
+    SITE_SELF,
     UI_TOKEN,
 )
-from news_pipeline.clean.lines import Line, ends_sentence, line_key, words
+from news_pipeline.clean.lines import Line, ends_sentence, ends_statement, line_key, words
 from news_pipeline.clean.settings import CleanSettings
 
 
@@ -43,6 +44,7 @@ class LineInfo:
     n_words: int
     reason: str = ""
     sentence: bool = False  # ends with a sentence mark
+    statement: bool = False  # ends with a full stop
     comment_heading: bool = False
     related_heading: bool = False
 
@@ -86,15 +88,18 @@ def classify_line(text: str, settings: CleanSettings, learnt: Collection[str] = 
         return LineInfo(Kind.BAD, n, "notice")
     if cues >= 2 and n <= settings.cta_max_words and _addresses_reader(text):
         return LineInfo(Kind.BAD, n, "call-to-action")
+    if n <= settings.self_promo_max_words and _addresses_reader(text) and SITE_SELF.search(text):
+        return LineInfo(Kind.BAD, n, "self-promo")
     density = stop_density(tokens)
     sentence = ends_sentence(text)
+    statement = ends_statement(text)
     if (n >= settings.good_min_words and density >= settings.good_min_stop_density
             and (sentence or n >= settings.good_unpunctuated_min_words)):
-        return LineInfo(Kind.GOOD, n, sentence=sentence)
+        return LineInfo(Kind.GOOD, n, sentence=sentence, statement=statement)
     if (n >= settings.near_good_min_words and density >= settings.near_good_min_stop_density
             and (sentence or n >= settings.good_unpunctuated_min_words)):
-        return LineInfo(Kind.NEAR, n, sentence=sentence)
-    return LineInfo(Kind.SHORT, n, sentence=sentence)
+        return LineInfo(Kind.NEAR, n, sentence=sentence, statement=statement)
+    return LineInfo(Kind.SHORT, n, sentence=sentence, statement=statement)
 
 
 def _bad_shape(text: str, tokens: Sequence[str]) -> str:
@@ -209,10 +214,23 @@ def select_body(infos: Sequence[LineInfo], settings: CleanSettings) -> list[int]
     """Indices of lines kept as article body."""
     keep: list[int] = []
     for start, end in content_windows(infos, settings):
+        end = _trim_tail(infos, start, end)
         for i in range(start, end):
             if _keep_in_window(infos, i, start, end, settings):
                 keep.append(i)
     return keep
+
+
+def _trim_tail(infos: Sequence[LineInfo], start: int, end: int) -> int:
+    """New end of a window without the non-sentences after its last prose paragraph.
+
+    Short lines score positively, so a window runs on into the teaser headlines, "Weiter"
+    buttons and share prompts that follow an article; an article ends with prose, or with
+    a short closing sentence (kept: it ends with a full stop).
+    """
+    while end > start and infos[end - 1].kind is not Kind.GOOD and not infos[end - 1].statement:
+        end -= 1
+    return end
 
 
 def _keep_in_window(

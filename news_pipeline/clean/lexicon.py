@@ -85,6 +85,12 @@ NOTICE_CUES = {
     "legal": re.compile(r"distanziert|rechtsverfolgung|haftung|urheberrecht|alle rechte", _I),
     "availability": re.compile(r"zur verfügung|wieder wie gewohnt|vorübergehend|deaktiviert", _I),
 }
+# The page speaking about itself: the site ("uns", "unser Shop"), this article or its
+# channels. With an address to the reader in a short line it is a call to action
+# ("Folgen Sie uns auf", "Gefällt Ihnen dieser Artikel?"), not article prose.
+SITE_SELF = re.compile(
+    r"\b(?:uns|unsere?[mnrs]?|artikel|beitrag|seite|website|newsletter|infos?|shop)\b", _I
+)
 # Lines made of UI widget names and player/time controls rather than words.
 UI_TOKEN = re.compile(
     r"^(?:[a-z]+(?:_[a-z0-9]+)+|\d{1,2}:\d{2}(?::\d{2})?|\d+(?:[.,]\d+)?x|[/|•·»›>→←<‹«+-]+|"

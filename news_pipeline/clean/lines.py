@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 # Characters that close a sentence, possibly followed by closing quotes/brackets.
 _TERMINAL = re.compile(r"[.!?…:;][\"'“”»«›‹)\]]*$")
+_FULL_STOP = re.compile(r"(?<!\.)\.[\"'“”»«›‹)\]]*$")
 # A line that continues the previous one: starts with punctuation that never opens a line.
 _CONTINUATION_START = re.compile(r"^[,.;:!?)\]%»“]")
 _OPENERS = frozenset("([„‚/-–")
@@ -32,6 +33,11 @@ class Line:
 
 def ends_sentence(text: str) -> bool:
     return bool(_TERMINAL.search(text.rstrip()))
+
+
+def ends_statement(text: str) -> bool:
+    """Ends with a full stop (not "..." or "…", which mark a cut-off teaser)."""
+    return bool(_FULL_STOP.search(text.rstrip()))
 
 
 def to_lines(text: str) -> list[Line]:

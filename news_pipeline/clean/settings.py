@@ -28,6 +28,9 @@ class CleanSettings:
     # Lines up to this many words that address the reader ("Sie", "du") and carry one more
     # notice cue are calls to action (subscribe, follow, share), not article prose.
     cta_max_words: int = 30
+    # Lines up to this many words that address the reader and name the site or the article
+    # ("Besuchen Sie unseren Shop!", "Noch mehr Infos für dich") are self-promotion.
+    self_promo_max_words: int = 10
 
     # --- main-content window (maximum-sum segment over line scores) ---
     score_good_per_word: float = 1.0
@@ -45,7 +48,7 @@ class CleanSettings:
     # menus/teasers separates the article from sidebar prose more than scattered short lines.
     gap_growth: float = 0.5
     # Further windows are kept when their score reaches this share of the best one.
-    extra_window_min_share: float = 0.25
+    extra_window_min_share: float = 0.35
     # A comment-section heading ends the article once this many prose words precede it.
     tail_cut_min_words_before: int = 40
 

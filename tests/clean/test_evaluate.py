@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from news_pipeline.clean.evaluate import Counts, evaluate_directory, score_output
+from news_pipeline.clean.evaluate import (
+    TUNE_PAGES,
+    Counts,
+    evaluate_directory,
+    iter_pages,
+    score_output,
+    split_of,
+)
 
 DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "cleaning" / "trafilatura-de"
 
@@ -30,7 +37,23 @@ def test_no_output_counts_as_missing_everything():
 def test_evaluate_directory_smoke():
     report = evaluate_directory(DATA_DIR, limit=3)
     assert report["pages"] == 3
-    assert set(report) == {"text", "html", "trafilatura_html", "pages"}
+    assert set(report) == {"text", "html", "trafilatura_html", "pages", "splits"}
     for system in ("text", "html", "trafilatura_html"):
         assert set(report[system]) == {"precision", "recall", "f1"}
         assert 0.0 <= report[system]["f1"] <= 1.0
+    # The first pages in URL order are all in the tuning split.
+    assert report["splits"]["tune"] == {k: v for k, v in report.items() if k != "splits"}
+    assert report["splits"]["held_out"]["pages"] == 0
+
+
+def test_split_is_by_position_in_url_order():
+    assert split_of(0) == split_of(TUNE_PAGES - 1) == "tune"
+    assert split_of(TUNE_PAGES) == "held_out"
+
+
+@pytest.mark.skipif(not DATA_DIR.is_dir(), reason=f"evaluation data not found at {DATA_DIR}")
+def test_held_out_split_starts_after_the_tuning_pages():
+    everything = [r.url for r in iter_pages(DATA_DIR, systems=(), limit=TUNE_PAGES + 1)]
+    held_out = next(iter_pages(DATA_DIR, systems=(), limit=1, split="held_out"))
+    assert held_out.split == "held_out"
+    assert held_out.url == everything[TUNE_PAGES]

@@ -1,0 +1,72 @@
+"""Unit tests of single line-classification and window rules, with German examples."""
+
+from __future__ import annotations
+
+import pytest
+
+from news_pipeline.clean.classify import Kind, LineInfo, classify_line, select_body
+from news_pipeline.clean.lines import ends_statement
+from news_pipeline.clean.settings import DEFAULT_SETTINGS
+
+PROSE = ("Der Gemeinderat hat am Montag lange über den Neubau des Schwimmbads beraten, "
+         "der seit Jahren in der Stadt umstritten ist.")
+
+
+def _reason(text: str) -> str:
+    return classify_line(text, DEFAULT_SETTINGS).reason
+
+
+@pytest.mark.parametrize("text", [
+    "Folgen Sie uns auf",
+    "Besuchen Sie unseren Fan-Shop!",
+    "Gefällt Ihnen dieser Artikel?",
+    "Noch mehr Infos für dich",
+    "Möchten Sie den Artikel teilen?",
+])
+def test_self_promotion_is_boilerplate(text):
+    assert _reason(text) == "self-promo"
+
+
+@pytest.mark.parametrize("text", [
+    "Was können Sie gegen den Schimmel tun?",  # addresses the reader, not about the site
+    "Uns bleibt nur noch wenig Zeit, sagte der Bürgermeister.",  # site word, no address
+    "So erkennst du deine persönlichen Grenzen",  # a sub-heading of an advice article
+    # Long enough to be prose, not a button: "Sie" and "Artikel" in a real sentence.
+    "Wer den Artikel im Gesetz genau liest, wird feststellen, dass Sie als Mieter mehr "
+    "Rechte haben, als viele denken.",
+])
+def test_reader_address_without_site_reference_is_not_self_promotion(text):
+    assert _reason(text) != "self-promo"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Das Spiel endete torlos.", True),
+    ("„Wir machen weiter.“", True),
+    ("Lesen Sie weiter...", False),
+    ("Die Bahn erhöht die Preise …", False),
+    ("Experte: Energiepreise werden weiter steigen", False),
+    ("Wie geht es weiter?", False),
+])
+def test_ends_statement(text, expected):
+    assert ends_statement(text) is expected
+
+
+def _info(text: str) -> LineInfo:
+    return classify_line(text, DEFAULT_SETTINGS)
+
+
+def test_teaser_headlines_after_the_article_are_cut():
+    lines = [PROSE, PROSE.replace("Montag", "Dienstag"), "Weiterlesen",
+             "Experte: Energiepreise werden weiter steigen",
+             "Standort Deutschland – zu großes Geschäftsrisiko?",
+             "Unverbindliches aus dem Hause Habeck"]
+    infos = [_info(t) for t in lines]
+    assert infos[0].kind is Kind.GOOD
+    assert select_body(infos, DEFAULT_SETTINGS) == [0, 1]
+
+
+def test_short_closing_sentence_after_the_article_is_kept():
+    lines = [PROSE, PROSE.replace("Montag", "Dienstag"), "Die Sitzung ist öffentlich.",
+             "Ich hoffe, euch gefällt der Relaunch."]
+    infos = [_info(t) for t in lines]
+    assert select_body(infos, DEFAULT_SETTINGS) == [0, 1, 2, 3]
