@@ -3,6 +3,8 @@ reason; no exception escapes and no article runs unbounded."""
 
 from __future__ import annotations
 
+import builtins
+import errno
 import os
 import time
 from pathlib import Path
@@ -181,15 +183,27 @@ def test_strange_file_names_and_special_files_are_all_accounted_for(tmp_path: Pa
     assert "geheim" not in " ".join(articles["text"])
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
-def test_unreadable_file_is_recorded(tmp_path: Path) -> None:
+def test_unreadable_file_is_recorded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
     locked = raw / "gesperrt.txt"
     locked.write_text(ARTICLE, encoding="utf-8")
+    (raw / "lesbar.txt").write_text(ARTICLE, encoding="utf-8")
     locked.chmod(0)
+    if os.geteuid() == 0:
+        # Root reads files whatever their permissions (as in CI): refuse the open instead.
+        real_open = builtins.open
+
+        def refusing_open(file: object, *args: object, **kwargs: object) -> object:
+            if isinstance(file, (str, os.PathLike)) and Path(file).name == locked.name:
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(file))
+            return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+        monkeypatch.setattr(builtins, "open", refusing_open)
     warehouse = Warehouse(tmp_path / "warehouse")
     scan_raw_folder(warehouse, raw)
     cleaning.clean_changed_articles(warehouse, raw)
     rejected = warehouse.read("rejected").set_index("source_path")
     assert rejected.loc["gesperrt.txt", "reason"] == "unreadable"
+    assert "Permission denied" in rejected.loc["gesperrt.txt", "detail"]
+    assert list(warehouse.read("articles")["source_path"]) == ["lesbar.txt"]
