@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 import zlib
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
@@ -20,6 +21,9 @@ from news_pipeline.warehouse.snapshots import LocalDraft, SnapshotStore, Warehou
 
 N_BUCKETS = 16
 DEFAULT_LOCK_TIMEOUT_S = 3600.0
+# Parquet footer key holding a random id given to each file when a transaction writes it:
+# a reader can tell, from the footers alone, whether a bucket is the one it saw before.
+WRITE_ID_KEY = b"news_pipeline:write_id"
 
 
 def bucket_of(key: str) -> int:
@@ -29,6 +33,11 @@ def bucket_of(key: str) -> int:
 
 def _bucket_file(bucket: int) -> str:
     return f"part-{bucket:03d}.parquet"
+
+
+def bucket_number(file_name: str) -> int:
+    """The bucket a file holds: "part-003.parquet" -> 3."""
+    return int(file_name.removeprefix("part-").removesuffix(".parquet"))
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
@@ -214,6 +223,35 @@ def table_files(source: Snapshot | Location | None, table: str,
     return fs, list(files.values())
 
 
+def read_bucket(snapshot: Snapshot | None, table: str, bucket: int,
+                columns: list[str] | None = None) -> pd.DataFrame:
+    """The rows of one bucket file of a keyed table, as stored (no filtering by key, so a
+    misplaced row shows up)."""
+    if table not in BUCKET_KEYS:
+        raise ValueError(f"table {table!r} is not keyed; read it whole")
+    if snapshot is None:
+        return _read_files(table, [], columns)
+    files, filesystem = _snapshot_files(snapshot, table)
+    name = _bucket_file(bucket)
+    return _read_files(table, [files[name]] if name in files else [], columns, filesystem)
+
+
+def write_ids(snapshot: Snapshot | None, table: str) -> dict[str, str | None]:
+    """File name -> the write id in its footer (None: a file written before write ids)."""
+    if snapshot is None:
+        return {}
+    files, filesystem = _snapshot_files(snapshot, table)
+    ids = {}
+    for name, path in files.items():
+        try:
+            metadata = pq.read_metadata(path, filesystem=filesystem).metadata or {}
+        except (pa.ArrowException, OSError) as error:
+            raise _unreadable(table, [path], filesystem, error) from None
+        found = metadata.get(WRITE_ID_KEY)
+        ids[name] = found.decode("ascii") if found is not None else None
+    return ids
+
+
 def table_dataset(source: Snapshot | Location | None, table: str,
                   filesystem: Filesystem | None = None) -> ds.Dataset:
     """`table` as a pyarrow dataset, on either store: `count_rows()` from the Parquet footers,
@@ -289,4 +327,6 @@ class Transaction:
 
     def _write(self, table: str, name: str, rows: pd.DataFrame) -> None:
         arrow = pa.Table.from_pandas(rows, schema=SCHEMAS[table], preserve_index=False, safe=False)
-        self.draft.write(table, name, arrow)
+        stamp = {WRITE_ID_KEY: uuid.uuid4().hex.encode("ascii")}
+        self.draft.write(table, name, arrow.replace_schema_metadata(
+            {**(arrow.schema.metadata or {}), **stamp}))
