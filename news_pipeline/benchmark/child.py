@@ -4,27 +4,31 @@
 
 Runs news_pipeline.runner.run_pipeline against the persistent Dagster instance in
 $DAGSTER_HOME (set by the parent to a folder in the benchmark's work dir), then prints one
-JSON line: run time, per-step times from Dagster's event log, and getrusage peaks.
+JSON line: run time, per-step times from Dagster's event log, getrusage peaks, and the peak
+RSS of this (the main) process during each step, sampled every 50 ms.
 """
 
 from __future__ import annotations
 
 import cProfile
 import json
+import os
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
 _STEP_EVENTS = ("STEP_START", "STEP_SUCCESS", "STEP_FAILURE")
+SAMPLE_EVERY_S = 0.05
 
 
-def step_seconds(run_id: str) -> dict[str, float]:
-    """Seconds from STEP_START to STEP_SUCCESS/FAILURE of each step, from the event log."""
+def step_windows(run_id: str) -> dict[str, tuple[float, float]]:
+    """(STEP_START, STEP_SUCCESS/FAILURE) timestamps of each step, from the event log."""
     import dagster as dg
 
     started: dict[str, float] = {}
-    seconds: dict[str, float] = {}
+    windows: dict[str, tuple[float, float]] = {}
     with dg.DagsterInstance.get() as instance:
         for entry in instance.all_logs(run_id):
             event = entry.dagster_event
@@ -33,8 +37,46 @@ def step_seconds(run_id: str) -> dict[str, float]:
             if event.event_type_value == "STEP_START":
                 started[entry.step_key] = entry.timestamp
             elif entry.step_key in started:
-                seconds[entry.step_key] = round(entry.timestamp - started[entry.step_key], 3)
-    return seconds
+                windows[entry.step_key] = (started[entry.step_key], entry.timestamp)
+    return windows
+
+
+def step_seconds(windows: dict[str, tuple[float, float]]) -> dict[str, float]:
+    return {step: round(end - start, 3) for step, (start, end) in windows.items()}
+
+
+class RssSampler(threading.Thread):
+    """(time.time(), RSS in KiB) of this process every SAMPLE_EVERY_S, in the background."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[tuple[float, int]] = []
+        self._stop_event = threading.Event()
+        self._page_kib = os.sysconf("SC_PAGE_SIZE") // 1024
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            with open("/proc/self/statm", encoding="ascii") as handle:
+                resident_pages = int(handle.read().split()[1])
+            self.samples.append((time.time(), resident_pages * self._page_kib))
+            self._stop_event.wait(SAMPLE_EVERY_S)
+
+    def stop(self) -> list[tuple[float, int]]:
+        self._stop_event.set()
+        self.join()
+        return self.samples
+
+
+def step_peak_rss_mb(windows: dict[str, tuple[float, float]],
+                     samples: list[tuple[float, int]]) -> dict[str, float]:
+    """The largest RSS sample of the main process inside each step's window (steps run in
+    this process, one at a time: the in-process executor)."""
+    peaks = {}
+    for step, (start, end) in windows.items():
+        inside = [kib for at, kib in samples if start <= at <= end]
+        if inside:
+            peaks[step] = round(max(inside) / 1024, 1)
+    return peaks
 
 
 def _max_rss_mb(who: int) -> float:
@@ -46,6 +88,8 @@ def main(argv: list[str]) -> int:
     from news_pipeline.runner import run_pipeline  # imported here: import time is not run time
 
     profiler = cProfile.Profile() if args.get("profile") else None
+    sampler = RssSampler()
+    sampler.start()
     started = time.perf_counter()
     if profiler is not None:
         profiler.enable()
@@ -55,9 +99,12 @@ def main(argv: list[str]) -> int:
         profiler.disable()
         profiler.dump_stats(args["profile"])
     run_s = time.perf_counter() - started
+    samples = sampler.stop()
+    windows = step_windows(summary.run_id)
     result = {
         "success": summary.success, "error": summary.error, "run_id": summary.run_id,
-        "run_s": round(run_s, 3), "steps_s": step_seconds(summary.run_id),
+        "run_s": round(run_s, 3), "steps_s": step_seconds(windows),
+        "steps_peak_rss_main_mb": step_peak_rss_mb(windows, samples),
         "peak_rss_self_mb": _max_rss_mb(resource.RUSAGE_SELF),
         "peak_rss_children_mb": _max_rss_mb(resource.RUSAGE_CHILDREN),
         "assets": summary.assets,

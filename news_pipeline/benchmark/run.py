@@ -267,6 +267,8 @@ def _results(n_articles: int, texts: list[str], full: dict, incremental: dict, r
         "incremental_run_s": incremental["run_s"],
         "incremental_process_s": incremental["process_s"],
         "incremental_steps_s": incremental["steps_s"],
+        "full_steps_peak_rss_main_mb": full["steps_peak_rss_main_mb"],
+        "incremental_steps_peak_rss_main_mb": incremental["steps_peak_rss_main_mb"],
         "incremental_fraction": _significant(incremental["run_s"] / full["run_s"]),
         "incremental_redone": redone,
         "peak_rss_mb": full["peak_rss_mb"],

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from news_pipeline.benchmark import child
 from news_pipeline.benchmark import run as bench
 
 REQUIRED_KEYS = {"articles", "articles_per_s", "tokens_per_s", "bare_ner_tokens_per_s",
@@ -35,11 +36,20 @@ def test_tiny_benchmark_reports_all_keys(tmp_path: Path, tiny_corpus: Path, tiny
     assert results["bare_ner_method"].startswith("nlp.pipe")  # a spaCy model: its own n_process
     assert set(results["bare_ner_seconds_by_processes"]) == {"1", "2"}
     assert 20 < results["peak_rss_mb"] < 4000
+    steps_rss = results["full_steps_peak_rss_main_mb"]
+    assert set(steps_rss) <= set(results["full_steps_s"]) and "ner_spans" in steps_rss
+    assert max(steps_rss.values()) <= results["peak_rss_main_mb"]
     # The rerun saw exactly one new article: each incremental stage did that one only.
     redone = results["incremental_redone"]
     assert {k: redone.get(k) for k in ("raw_articles", "articles", "ner_spans")} == {
         "raw_articles": 1, "articles": 1, "ner_spans": 1}, redone
     assert len(list((work / "raw").rglob("*.txt"))) == 21
+
+
+def test_step_peak_rss_takes_the_samples_inside_each_step() -> None:
+    windows = {"a": (10.0, 11.0), "b": (11.5, 12.0), "c": (20.0, 21.0)}
+    samples = [(9.9, 4096), (10.2, 2048), (10.9, 3072), (11.6, 1024), (12.5, 8192)]
+    assert child.step_peak_rss_mb(windows, samples) == {"a": 3.0, "b": 1.0}
 
 
 def test_bad_corpus_path_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
