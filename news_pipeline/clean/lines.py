@@ -18,6 +18,10 @@ _FULL_STOP = re.compile(r"(?<!\.)\.[\"'“”»«›‹)\]]*$")
 # A line that continues the previous one: starts with punctuation that never opens a line.
 _CONTINUATION_START = re.compile(r"^[,.;:!?)\]%»“]")
 _OPENERS = frozenset("([„‚/-–")
+_TIGHT_OPENERS = frozenset("([„‚")
+# "-Situation" right after "Radon": the tail of a hyphenated compound, not a list bullet
+# ("- Sonne") nor an ad marker ("-Werbung-").
+_COMPOUND_TAIL = re.compile(r"^-[^\W_]+\b(?![-–])")
 _COMMA_START = re.compile(r"^[,;]")
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<=\w)\s+([,.;:!?])(?=\s|$)")
 _WS = re.compile(r"[ \t\f\v\r]+")
@@ -82,6 +86,8 @@ def _continues(current: str, nxt: str) -> bool:
     stripped = nxt.lstrip()
     if _CONTINUATION_START.match(stripped):
         return True
+    if _COMPOUND_TAIL.match(nxt) and current[-1:].isalpha():
+        return True
     if ends_sentence(current):
         return False
     if current.rstrip()[-1:] in _OPENERS:  # "Kathrin Göbel (" + "Twitter" + ") ist ..."
@@ -94,9 +100,14 @@ def _continues(current: str, nxt: str) -> bool:
 
 
 def _glue_tight(current: str, nxt: str) -> bool:
-    """No space when the continuation is punctuation or the seam had no whitespace at all."""
-    return bool(_CONTINUATION_START.match(nxt.lstrip())) or (
-        current[-1:] not in (" ", "\t") and nxt[:1] not in (" ", "\t") and current[-1:] == "-")
+    """No space after an opening bracket or quote, before punctuation or a compound's tail
+    ("Radon" + "-Situation"), or inside a word ("Bundes-" + "tag", "s" + "elbst"): the
+    seam had no whitespace at all."""
+    if _CONTINUATION_START.match(nxt.lstrip()) or current.rstrip()[-1:] in _TIGHT_OPENERS:
+        return True
+    seamless = current[-1:] not in (" ", "\t") and nxt[:1] not in (" ", "\t")
+    return seamless and (current[-1:] == "-" or bool(_COMPOUND_TAIL.match(nxt))
+                         or (current[-1:].isalpha() and nxt[:1].islower()))
 
 
 def _tidy(text: str) -> str:

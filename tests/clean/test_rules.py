@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from news_pipeline.clean.classify import Kind, LineInfo, classify_line, select_body
-from news_pipeline.clean.lines import ends_statement
+from news_pipeline.clean.lines import ends_statement, to_lines
 from news_pipeline.clean.settings import DEFAULT_SETTINGS
 
 PROSE = ("Der Gemeinderat hat am Montag lange über den Neubau des Schwimmbads beraten, "
@@ -70,3 +70,26 @@ def test_short_closing_sentence_after_the_article_is_kept():
              "Ich hoffe, euch gefällt der Relaunch."]
     infos = [_info(t) for t in lines]
     assert select_body(infos, DEFAULT_SETTINGS) == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize(("dump", "expected"), [
+    # An inline link in brackets: no space after the opening bracket.
+    ("Kathrin Göbel\n (\nTwitter\n) ist Astrophysikerin.",
+     "Kathrin Göbel (Twitter) ist Astrophysikerin."),
+    # The tail of a hyphenated compound continues the word.
+    ("Die Karte zeigt die \nRadon\n-Situation in der Region.",
+     "Die Karte zeigt die Radon-Situation in der Region."),
+    # A word split over two text nodes without any whitespace at the seam.
+    ("Dazu gab es s\nelbst gemachten Kartoffelbrei.", "Dazu gab es selbst gemachten Kartoffelbrei."),
+])
+def test_inline_fragments_are_glued_like_the_rendered_page(dump, expected):
+    assert [line.text for line in to_lines(dump)] == [expected]
+
+
+@pytest.mark.parametrize("dump", [
+    "Wetter\n- Sonne am Vormittag",  # a list bullet has a space after its dash
+    "Sport\nFußball",  # a capitalised new line is a new block
+    "Der Rat tagt am Montag\n-Werbung-",  # an ad marker, not a compound's tail
+])
+def test_blocks_are_not_glued(dump):
+    assert len(to_lines(dump)) == 2
