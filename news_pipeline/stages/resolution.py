@@ -21,10 +21,14 @@ from news_pipeline.resolve import RESOLVE_VERSION, Resolution, resolve_articles,
 from news_pipeline.resolve.gazetteer import data_version
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Transaction, Warehouse
+from news_pipeline.warehouse.warehouse import N_BUCKETS, bucket_of, read_bucket
 
 log = logging.getLogger(__name__)
 
 RUN_KEY = ["article_id", "text_sha256", "recogniser_version", "resolve_version"]
+# The `_resolved_spans` columns the global step (resolve_corpus) reads.
+GLOBAL_INPUT_COLUMNS = ["article_id", "start", "end", "label", "text", "sentence_index",
+                        "local_key", "local_rule", "acronym"]
 
 
 def cache_version() -> str:
@@ -133,10 +137,12 @@ def _resolve_and_write(tx: Transaction, work: Plan, report: StageReport,
 
     started = time.perf_counter()
     dropped = set(work.stale) | set(work.todo)
-    cached = tx.read("_resolved_spans")
+    # surface_key is only the per-article step's: the global step does not read it.
+    cached = tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS)
     cached = cached[~cached["article_id"].isin(dropped)]
     previous = tx.read("entity_aliases", ["key", "entity_id"])
-    resolution = resolve_corpus(pd.concat([cached, fresh], ignore_index=True), previous)
+    resolution = resolve_corpus(pd.concat([cached, fresh[GLOBAL_INPUT_COLUMNS]],
+                                          ignore_index=True), previous)
     global_s = time.perf_counter() - started
 
     tx.upsert("_resolved_spans", fresh, delete_keys=dropped)
@@ -155,6 +161,18 @@ def _resolve_and_write(tx: Transaction, work: Plan, report: StageReport,
                 f"{len(resolution.mentions)} mentions merged globally in {global_s:.2f}s")
 
 
+def _changed_mention_articles(tx: Transaction, mentions: pd.DataFrame) -> list[str]:
+    """changed_articles against the stored mentions, one bucket file at a time: the old
+    table is never held whole next to the new one."""
+    buckets = {a: bucket_of(a) for a in mentions["article_id"].unique()}
+    by_bucket = dict(list(mentions.groupby(mentions["article_id"].map(buckets), sort=False)))
+    touched = []
+    for bucket in range(N_BUCKETS):
+        new = by_bucket.get(bucket, mentions.iloc[:0])
+        touched += changed_articles(read_bucket(tx.base, "mentions", bucket), new)
+    return sorted(touched)
+
+
 def _run_rows(work: Plan, fresh: pd.DataFrame) -> pd.DataFrame:
     runs = work.current[work.current["article_id"].isin(set(work.todo))]
     counts = fresh["article_id"].value_counts()
@@ -165,7 +183,7 @@ def _run_rows(work: Plan, fresh: pd.DataFrame) -> pd.DataFrame:
 def _write_tables(tx: Transaction, resolution: Resolution) -> int:
     """Write the four output tables; returns how many articles' mention rows changed."""
     mentions = resolution.mentions.reindex(columns=SCHEMAS["mentions"].names)
-    touched = changed_articles(tx.read("mentions"), mentions)
+    touched = _changed_mention_articles(tx, mentions)
     tx.upsert("mentions", mentions[mentions["article_id"].isin(set(touched))],
               delete_keys=touched)
     tx.replace("entities", resolution.entities.reindex(columns=SCHEMAS["entities"].names))
