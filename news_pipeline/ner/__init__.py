@@ -16,7 +16,8 @@ from news_pipeline.ner.mention import LABELS, Mention, Recogniser
 MODEL_DIR = Path(__file__).with_name("model")
 
 # Files whose change can change the default recogniser's output.
-_VERSIONED_SOURCES = ("features.py", "hybrid.py", "lexicon.py", "spans.py", "text.py")
+_VERSIONED_SOURCES = ("features.py", "hybrid.py", "lexicon.py", "repairs.py", "spans.py",
+                      "text.py")
 
 
 def _default_version() -> str:

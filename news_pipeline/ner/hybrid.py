@@ -14,6 +14,7 @@ import pycrfsuite
 from news_pipeline.ner.features import FeatureConfig, FeatureExtractor
 from news_pipeline.ner.lexicon import Lexicon, load_lexicon
 from news_pipeline.ner.mention import Mention
+from news_pipeline.ner.repairs import SpanRepairs
 from news_pipeline.ner.spans import Span, bio_to_spans, org_chunks, propagate
 from news_pipeline.ner.text import Segmenter
 
@@ -32,11 +33,12 @@ class HybridSettings:
     propagate: bool
     version: str
     org_chunks: bool = False
+    repairs: tuple[str, ...] = ()
 
     @classmethod
     def from_meta(cls, meta: dict) -> HybridSettings:
         return cls(tuple(meta["feature_groups"]), bool(meta["propagate"]), meta["version"],
-                   bool(meta.get("org_chunks", False)))
+                   bool(meta.get("org_chunks", False)), tuple(meta.get("repairs", ())))
 
 
 class HybridTagger:
@@ -48,6 +50,7 @@ class HybridTagger:
         self.features = FeatureExtractor(lexicon, FeatureConfig(groups=settings.groups))
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(model_path))
+        self.repairs = SpanRepairs(lexicon, settings.repairs)
 
     def tag_document(self, sentences: Sequence[Sequence[str]],
                      use_propagation: bool | None = None) -> list[Span]:
@@ -55,6 +58,7 @@ class HybridTagger:
         for index, feats in enumerate(self.features.document(sentences)):
             if feats:
                 spans.extend(bio_to_spans(self.tagger.tag(feats), index))
+        spans = self.repairs.apply(sentences, spans)
         if self.settings.org_chunks:
             spans = org_chunks(sentences, spans)
         if self.settings.propagate if use_propagation is None else use_propagation:

@@ -16,7 +16,7 @@ import random
 import shutil
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pycrfsuite
@@ -32,6 +32,7 @@ from news_pipeline.ner.hybrid import (
 )
 from news_pipeline.ner.lexicon import Lexicon, build_lexicon, save_lexicon
 from news_pipeline.ner.mention import LABELS
+from news_pipeline.ner.repairs import SpanRepairs
 from news_pipeline.ner.spans import bio_to_spans, strict_scores
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ class TrainConfig:
     crf: dict
     retrain_on_all: bool
     org_chunks: bool = False
+    repairs: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path = CONFIG_PATH, overrides: dict | None = None) -> TrainConfig:
@@ -139,7 +141,7 @@ def train_model(data_dir: Path = DEFAULT_DATA_DIR, output_dir: Path = DEFAULT_OU
     extra = [s for name, sents in corpora.items() if name != "germeval_dev" for s in sents]
     lexicon = lexicon or build_lexicon()
     settings = HybridSettings(tuple(config.feature_groups), config.propagate, config.version,
-                              config.org_chunks)
+                              config.org_chunks, tuple(config.repairs))
 
     output_dir = Path(output_dir)
     work = output_dir.with_name(output_dir.name + ".tmp")
@@ -150,6 +152,10 @@ def train_model(data_dir: Path = DEFAULT_DATA_DIR, output_dir: Path = DEFAULT_OU
     tagger.settings.org_chunks = not config.org_chunks
     dev_org_chunks_flipped = score_tagger(tagger, dev)
     tagger.settings.org_chunks = config.org_chunks
+    repairs = tagger.repairs
+    tagger.repairs = SpanRepairs(lexicon, ())
+    dev_without_repairs = score_tagger(tagger, dev)
+    tagger.repairs = repairs
     log.info("dev F1 %.4f (without propagation %.4f)", dev_scores["overall"]["f1"],
              dev_no_propagation["overall"]["f1"])
     if config.retrain_on_all:
@@ -161,6 +167,7 @@ def train_model(data_dir: Path = DEFAULT_DATA_DIR, output_dir: Path = DEFAULT_OU
         "dev": dev_scores,
         "dev_without_propagation": dev_no_propagation,
         f"dev_org_chunks_{not config.org_chunks}": dev_org_chunks_flipped,
+        "dev_without_repairs": dev_without_repairs,
         "train_sentences": len(germeval_train) + len(extra) + (len(dev) if
                                                                config.retrain_on_all else 0),
         "dev_sentences": len(dev),
@@ -169,6 +176,7 @@ def train_model(data_dir: Path = DEFAULT_DATA_DIR, output_dir: Path = DEFAULT_OU
     save_lexicon(lexicon, work / LEXICON_DIR)
     meta = {"version": config.version, "feature_groups": config.feature_groups,
             "propagate": config.propagate, "org_chunks": config.org_chunks,
+            "repairs": config.repairs,
             "training": summary}
     (work / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
                                   encoding="utf-8")

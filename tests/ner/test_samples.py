@@ -20,6 +20,16 @@ EXPECTED = [
     ("Moskau", "LOC"), ("Vietnam", "LOC"), ("Hanoi", "LOC"), ("Seoul", "LOC"), ("China", "LOC"),
     ("Kreml", "ORG"), ("Koreanische Zentrale Nachrichtenagentur", "ORG"),
     ("Kookmin-Universität", "ORG"), ("BBC", "ORG"),
+    # boundaries and types fixed by the span repairs (news_pipeline/ner/repairs.py)
+    ("DVRK", "ORG"), ("Kim Jong-un", "PER"), ("Kim Jong Il", "PER"), ("Russlands", "LOC"),
+    ("Choe Son Hui", "PER"), ("Bloomberg", "ORG"), ("Komsomolsk am Amur", "LOC"),
+    ("Wostotschnij", "LOC"),
+]
+# Spans that must not be produced (with any label): two names joined into one, a partial
+# name, sentence-initial or lower-case phrases that are no names.
+FORBIDDEN = [
+    "DVRK Kim Jong-un", "DVRK Kim Jong Il", "Russlands Putin", "Son Hui", "Im Krieg",
+    "enge Freund des koreanischen Volkes", "Komsomolsk",
 ]
 
 
@@ -30,6 +40,7 @@ def _body(raw: str) -> str:
 
 @pytest.fixture(scope="module")
 def found() -> set[tuple[str, str]]:
+    """(text, label) of every mention in the five samples."""
     paths = sorted(RAW.glob("*.txt"))
     if not paths:
         pytest.skip(f"no sample articles in {RAW}")
@@ -40,3 +51,12 @@ def found() -> set[tuple[str, str]]:
 @pytest.mark.parametrize(("text", "label"), EXPECTED)
 def test_key_entity(found, text: str, label: str) -> None:
     assert (text, label) in found
+
+
+@pytest.mark.parametrize("text", FORBIDDEN)
+def test_wrong_span_absent(found, text: str) -> None:
+    assert text not in {t for t, _ in found}
+
+
+def test_no_location_for_news_agency(found) -> None:
+    assert ("Bloomberg", "LOC") not in found
