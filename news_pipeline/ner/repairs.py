@@ -34,6 +34,8 @@ _RIVER_LINKS = (("am",), ("an", "der"), ("an", "dem"), ("ob", "der"))
 PLACE_HEADS = ("bahnhof", "flughafen", "hafen", "kosmodrom", "stadt", "region", "provinz",
                "dorf", "insel", "fluss", "bezirk", "gebiet", "oblast", "halbinsel")
 _PLACE_KINDS = ("country", "place", "toponym")
+# Heads of state names: "Demokratische Volksrepublik Korea", "Bundesrepublik Deutschland".
+STATE_HEADS = ("republik", "königreich", "fürstentum", "emirat", "sultanat", "föderation")
 # Country genitives are taken from the curated lists only: GeoNames' alternate names hold
 # thousands of short foreign forms ("Jone") that are also English surnames.
 _GENITIVE_KINDS = ("country", "toponym")
@@ -59,6 +61,7 @@ class SpanRepairs:
         self.countries = {e[0] for kind in _GENITIVE_KINDS for e in gaz.get(kind, ())
                           if len(e) == 1}
         self.orgs = gaz.get("org", set())
+        self.org_max_len = max((len(e) for e in self.orgs), default=1)
         steps: dict[str, Callable] = {
             "split_person": self.split_person,
             "function_word_start": self.function_word_start,
@@ -67,6 +70,8 @@ class SpanRepairs:
             "river_place": self.river_place,
             "place_head": self.place_head,
             "org_gazetteer": self.org_gazetteer,
+            "listed_org": self.listed_org,
+            "state_name": self.state_name,
         }
         unknown = set(enabled) - set(steps)
         if unknown:
@@ -253,5 +258,40 @@ class SpanRepairs:
             key = tuple(words[span.start:span.end])
             if span.label != "ORG" and key in self.orgs and key not in self.places:
                 span = Span(span.sentence, span.start, span.end, "ORG")
+            result.append(span)
+        return result
+
+    def listed_org(self, si: int, words: Sequence[str], spans: list[Span],
+                   doc: _Doc) -> list[Span]:
+        """Multi-word organisations from the list that the CRF left untagged, also in the
+        genitive ("bei den Vereinten Nationen", "Angaben des Weißen Hauses")."""
+        covered = {i for s in spans for i in range(s.start, s.end)}
+        added = []
+        for i, word in enumerate(words):
+            end = self._listed_org_end(words, i) if word[:1].isupper() else 0
+            if end and not covered & set(range(i, end)):
+                added.append(Span(si, i, end, "ORG"))
+                covered.update(range(i, end))
+        return sorted(spans + added, key=lambda s: s.start)
+
+    def _listed_org_end(self, words: Sequence[str], i: int) -> int:
+        """End of the longest multi-word listed organisation at word i, 0 if none."""
+        for end in range(min(len(words), i + self.org_max_len), i + 1, -1):
+            *rest, last = words[i:end]
+            forms = [last] + [last[:-len(e)] for e in ("s", "es") if last.endswith(e)]
+            if any((*rest, form) in self.orgs for form in forms):
+                return end
+        return 0
+
+    def state_name(self, si: int, words: Sequence[str], spans: list[Span],
+                   doc: _Doc) -> list[Span]:
+        """A state head followed by a country or place name is a country, not an
+        organisation ("der Demokratischen Volksrepublik Korea")."""
+        result = []
+        for span in spans:
+            tokens = words[span.start:span.end]
+            if (span.label != "LOC" and len(tokens) >= 2 and self._is_place(tokens[-1])
+                    and tokens[-2].lower().endswith(STATE_HEADS)):
+                span = Span(si, span.start, span.end, "LOC")
             result.append(span)
         return result

@@ -16,9 +16,10 @@ LEXICON = Lexicon(
     gazetteers={
         "country": {("Russland",), ("Nordkorea",), ("Iran",)},
         "toponym": {("Russland",), ("Nordkorea",), ("Amur",), ("Oder",)},
-        "place": {("Kim",), ("Komsomolsk",), ("Frankfurt",), ("Jone",), ("Moskau",)},
+        "place": {("Kim",), ("Komsomolsk",), ("Frankfurt",), ("Jone",), ("Moskau",),
+                  ("Korea",)},
         "first": {("Kim",), ("Son",), ("Wladimir",), ("Anna",), ("Jones",), ("Iran",)},
-        "org": {("Bloomberg",), ("UN",), ("Vereinten", "Nationen")},
+        "org": {("Bloomberg",), ("UN",), ("Vereinten", "Nationen"), ("Weißen", "Haus")},
     },
 )
 LEXICON.finalise()
@@ -175,3 +176,33 @@ def test_listed_place_not_retyped() -> None:
     result = SpanRepairs(lexicon, ["org_gazetteer"]).apply([["in", "Moskau"]],
                                                            [Span(0, 1, 2, "LOC")])
     assert result == [Span(0, 1, 2, "LOC")]
+
+
+# ------------------------------------------------------------------ listed_org
+def test_untagged_listed_organisations_added_also_in_genitive() -> None:
+    text = "bei den Vereinten Nationen und nach Angaben des Weißen Hauses"
+    assert _run("listed_org", text, []) == [("Vereinten Nationen", "ORG"),
+                                            ("Weißen Hauses", "ORG")]
+
+
+def test_listed_organisation_inside_a_tagged_span_not_added() -> None:
+    text = "die Vereinten Nationen Organisation"
+    assert _run("listed_org", text, [(1, 4, "MISC")]) == [
+        ("Vereinten Nationen Organisation", "MISC")]
+
+
+def test_single_word_and_lower_case_not_added() -> None:
+    # single listed words are left to the CRF, which weighs the gazetteer feature in context
+    assert _run("listed_org", "die UN und vereinten Nationen", []) == []
+
+
+# ------------------------------------------------------------------ state_name
+def test_state_head_with_country_is_location() -> None:
+    text = "der Demokratischen Volksrepublik Korea"
+    assert _run("state_name", text, [(1, 4, "ORG")]) == [
+        ("Demokratischen Volksrepublik Korea", "LOC")]
+
+
+def test_state_head_without_place_keeps_type() -> None:
+    assert _run("state_name", "die Weimarer Republik", [(1, 3, "MISC")]) == [
+        ("Weimarer Republik", "MISC")]

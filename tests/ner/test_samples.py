@@ -23,7 +23,8 @@ EXPECTED = [
     # boundaries and types fixed by the span repairs (news_pipeline/ner/repairs.py)
     ("DVRK", "ORG"), ("Kim Jong-un", "PER"), ("Kim Jong Il", "PER"), ("Russlands", "LOC"),
     ("Choe Son Hui", "PER"), ("Bloomberg", "ORG"), ("Komsomolsk am Amur", "LOC"),
-    ("Wostotschnij", "LOC"),
+    ("Wostotschnij", "LOC"), ("Vereinten Nationen", "ORG"), ("Weißen Hauses", "ORG"),
+    ("Demokratischen Volksrepublik Korea", "LOC"), ("Demokratische Volksrepublik Korea", "LOC"),
 ]
 # Spans that must not be produced (with any label): two names joined into one, a partial
 # name, sentence-initial or lower-case phrases that are no names.
@@ -58,5 +59,7 @@ def test_wrong_span_absent(found, text: str) -> None:
     assert text not in {t for t, _ in found}
 
 
-def test_no_location_for_news_agency(found) -> None:
-    assert ("Bloomberg", "LOC") not in found
+@pytest.mark.parametrize(("text", "label"), [
+    ("Bloomberg", "LOC"), ("Demokratischen Volksrepublik Korea", "ORG")])
+def test_wrong_type_absent(found, text: str, label: str) -> None:
+    assert (text, label) not in found
