@@ -5,7 +5,9 @@
 Runs news_pipeline.runner.run_pipeline against the persistent Dagster instance in
 $DAGSTER_HOME (set by the parent to a folder in the benchmark's work dir), then prints one
 JSON line: run time, per-step times from Dagster's event log, getrusage peaks, and the peak
-RSS of this (the main) process during each step, sampled every 50 ms.
+RSS and CPU seconds of this (the main) process during each step, sampled every 50 ms. CPU
+seconds do not grow when other work competes for the cores, wall seconds do: on a shared
+machine they compare runs more fairly (worker processes are not in them).
 """
 
 from __future__ import annotations
@@ -45,12 +47,19 @@ def step_seconds(windows: dict[str, tuple[float, float]]) -> dict[str, float]:
     return {step: round(end - start, 3) for step, (start, end) in windows.items()}
 
 
+def cpu_s() -> float:
+    """User + system CPU seconds of this process (all its threads) so far."""
+    times = os.times()
+    return times.user + times.system
+
+
 class RssSampler(threading.Thread):
-    """(time.time(), RSS in KiB) of this process every SAMPLE_EVERY_S, in the background."""
+    """(time.time(), RSS in KiB, CPU seconds) of this process every SAMPLE_EVERY_S, in the
+    background."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
-        self.samples: list[tuple[float, int]] = []
+        self.samples: list[tuple[float, int, float]] = []
         self._stop_event = threading.Event()
         self._page_kib = os.sysconf("SC_PAGE_SIZE") // 1024
 
@@ -58,25 +67,38 @@ class RssSampler(threading.Thread):
         while not self._stop_event.is_set():
             with open("/proc/self/statm", encoding="ascii") as handle:
                 resident_pages = int(handle.read().split()[1])
-            self.samples.append((time.time(), resident_pages * self._page_kib))
+            self.samples.append((time.time(), resident_pages * self._page_kib, cpu_s()))
             self._stop_event.wait(SAMPLE_EVERY_S)
 
-    def stop(self) -> list[tuple[float, int]]:
+    def stop(self) -> list[tuple[float, int, float]]:
         self._stop_event.set()
         self.join()
         return self.samples
 
 
 def step_peak_rss_mb(windows: dict[str, tuple[float, float]],
-                     samples: list[tuple[float, int]]) -> dict[str, float]:
+                     samples: list[tuple[float, int, float]]) -> dict[str, float]:
     """The largest RSS sample of the main process inside each step's window (steps run in
     this process, one at a time: the in-process executor)."""
     peaks = {}
     for step, (start, end) in windows.items():
-        inside = [kib for at, kib in samples if start <= at <= end]
+        inside = [kib for at, kib, _ in samples if start <= at <= end]
         if inside:
             peaks[step] = round(max(inside) / 1024, 1)
     return peaks
+
+
+def step_cpu_s(windows: dict[str, tuple[float, float]],
+               samples: list[tuple[float, int, float]]) -> dict[str, float]:
+    """CPU seconds of the main process in each step: from the last sample before its start
+    to the first after its end (so at most two sample periods of a neighbour's work more)."""
+    spent = {}
+    for step, (start, end) in windows.items():
+        before = [cpu for at, _, cpu in samples if at <= start]
+        after = [cpu for at, _, cpu in samples if at >= end]
+        if before and after:
+            spent[step] = round(after[0] - before[-1], 2)
+    return spent
 
 
 def _max_rss_mb(who: int) -> float:
@@ -90,6 +112,7 @@ def main(argv: list[str]) -> int:
     profiler = cProfile.Profile() if args.get("profile") else None
     sampler = RssSampler()
     sampler.start()
+    cpu_started = cpu_s()
     started = time.perf_counter()
     if profiler is not None:
         profiler.enable()
@@ -99,12 +122,14 @@ def main(argv: list[str]) -> int:
         profiler.disable()
         profiler.dump_stats(args["profile"])
     run_s = time.perf_counter() - started
+    run_cpu_s = cpu_s() - cpu_started
     samples = sampler.stop()
     windows = step_windows(summary.run_id)
     result = {
         "success": summary.success, "error": summary.error, "run_id": summary.run_id,
         "run_s": round(run_s, 3), "steps_s": step_seconds(windows),
         "steps_peak_rss_main_mb": step_peak_rss_mb(windows, samples),
+        "run_cpu_main_s": round(run_cpu_s, 2), "steps_cpu_main_s": step_cpu_s(windows, samples),
         "peak_rss_self_mb": _max_rss_mb(resource.RUSAGE_SELF),
         "peak_rss_children_mb": _max_rss_mb(resource.RUSAGE_CHILDREN),
         "assets": summary.assets,

@@ -39,6 +39,7 @@ def test_tiny_benchmark_reports_all_keys(tmp_path: Path, tiny_corpus: Path, tiny
     steps_rss = results["full_steps_peak_rss_main_mb"]
     assert set(steps_rss) <= set(results["full_steps_s"]) and "ner_spans" in steps_rss
     assert max(steps_rss.values()) <= results["peak_rss_main_mb"]
+    assert results["incremental_cpu_main_s"] > 0 and "ner_spans" in results["full_steps_cpu_main_s"]
     # The rerun saw exactly one new article: each incremental stage did that one only.
     redone = results["incremental_redone"]
     assert {k: redone.get(k) for k in ("raw_articles", "articles", "ner_spans")} == {
@@ -48,8 +49,11 @@ def test_tiny_benchmark_reports_all_keys(tmp_path: Path, tiny_corpus: Path, tiny
 
 def test_step_peak_rss_takes_the_samples_inside_each_step() -> None:
     windows = {"a": (10.0, 11.0), "b": (11.5, 12.0), "c": (20.0, 21.0)}
-    samples = [(9.9, 4096), (10.2, 2048), (10.9, 3072), (11.6, 1024), (12.5, 8192)]
+    samples = [(9.9, 4096, 1.0), (10.2, 2048, 1.5), (10.9, 3072, 1.75), (11.6, 1024, 2.0),
+               (12.5, 8192, 4.0)]
     assert child.step_peak_rss_mb(windows, samples) == {"a": 3.0, "b": 1.0}
+    # From the last sample before the start to the first after the end.
+    assert child.step_cpu_s(windows, samples) == {"a": 1.0, "b": 2.25}
 
 
 def test_bad_corpus_path_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,6 +9,7 @@ import dagster as dg
 import pandas as pd
 import pytest
 
+from news_pipeline import quality
 from news_pipeline.assets import buckets
 from news_pipeline.assets.buckets import BucketRule, bucket_stamps, check_buckets
 from news_pipeline.definitions import build_definitions
@@ -150,3 +151,13 @@ def test_a_new_rule_version_voids_earlier_verifications(tmp_path: Path) -> None:
                             pd.DataFrame())
     assert len(outcome.checked) == N_BUCKETS
     assert buckets.VERIFIED_KEY in outcome.metadata()
+
+
+def test_orphan_rule_flags_missing_article_or_entity() -> None:
+    mentions = pd.DataFrame({"article_id": ["a", "b", None, "a"],
+                             "entity_id": ["x", "x", "x", "gone"]}, dtype="str")
+    orphans = quality.orphan_mentions(mentions, pd.DataFrame({"article_id": ["a"]}),
+                                      pd.DataFrame({"entity_id": ["x"]}))
+    assert orphans.index.tolist() == [1, 2, 3]
+    assert quality.orphan_mentions(mentions.iloc[:0], pd.DataFrame({"article_id": []}),
+                                   pd.DataFrame({"entity_id": []})).empty
