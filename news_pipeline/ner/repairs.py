@@ -14,14 +14,15 @@ from news_pipeline.ner.lexicon import TITLES, Lexicon
 from news_pipeline.ner.spans import Span
 
 # Words that are capitalised only because they start a sentence (or a quote); a name does
-# not start with one of them ("Im Krieg", "Am Ende").
+# not start with one of them ("Im Krieg", "Am Ende"). Definite articles are not among them:
+# they begin titles and newspapers ("Das Boot", "Die Zeit").
 FUNCTION_WORDS = frozenset({
     "im", "am", "ins", "ans", "vom", "zum", "zur", "beim", "in", "an", "auf", "aus", "bei",
     "mit", "nach", "seit", "von", "vor", "zu", "für", "gegen", "ohne", "um", "durch", "über",
     "unter", "zwischen", "wegen", "trotz", "während", "laut", "ein", "eine", "einen", "einem",
     "einer", "eines", "dieser", "diese", "dieses", "diesem", "diesen", "jeder", "jede", "alle",
     "auch", "aber", "und", "oder", "doch", "wie", "wenn", "als", "so", "nur", "noch", "schon",
-    "es", "er", "sie", "wir", "ihr", "man", "dies", "das", "dass", "da", "dann", "hier", "dort",
+    "es", "er", "sie", "wir", "ihr", "man", "dies", "dass", "da", "dann", "hier", "dort",
 })
 _ARTICLES = frozenset({"der", "die", "das", "den", "dem", "des"})
 # Lower-case words that begin names (particles of surnames, brand spellings are not words).
@@ -152,14 +153,12 @@ class SpanRepairs:
         kept only if it is still a name (not just common nouns)."""
         result = []
         for span in spans:
-            start = span.start
-            while start < span.end and self._sentence_initial(words, start) and (
-                    words[start].lower() in FUNCTION_WORDS):
-                start += 1
-            if start == span.start:
+            first = words[span.start]
+            if not (self._sentence_initial(words, span.start) and first.lower() in FUNCTION_WORDS):
                 result.append(span)
-            elif start < span.end and not all(self._is_noun(w) for w in words[start:span.end]):
-                result.append(Span(span.sentence, start, span.end, span.label))
+            elif not all(self._is_noun(w) for w in words[span.start + 1:span.end]):
+                # "Im Allgäu" -> "Allgäu"; a one-word span leaves nothing (all() of nothing)
+                result.append(Span(si, span.start + 1, span.end, span.label))
         return result
 
     @staticmethod

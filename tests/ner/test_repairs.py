@@ -11,7 +11,7 @@ from news_pipeline.ner.spans import Span
 
 LEXICON = Lexicon(
     nouns={"Krieg", "Freund", "Volkes", "Außenministerin", "Minister", "Direktor", "Montag",
-           "Grenze", "Weltraumbahnhof", "Flughafen", "Oder", "Ende", "Zeit"},
+           "Grenze", "Weltraumbahnhof", "Flughafen", "Oder", "Ende", "Zeit", "Boot", "Film"},
     zipf={"enge": 4, "dicke": 4, "große": 5, "choe": 2},
     gazetteers={
         "country": {("Russland",), ("Nordkorea",), ("Iran",)},
@@ -101,9 +101,16 @@ def test_function_word_after_quote_is_sentence_initial() -> None:
 
 
 def test_article_led_title_kept() -> None:
-    # "Die Zeit" is a newspaper: articles are not stripped
+    # newspapers and titles begin with articles: they are not stripped
     assert _run("function_word_start", "Die Zeit berichtet", [(0, 2, "ORG")]) == [
         ("Die Zeit", "ORG")]
+    assert _run("function_word_start", "Das Boot lief", [(0, 2, "MISC")]) == [
+        ("Das Boot", "MISC")]
+
+
+def test_function_word_inside_sentence_kept() -> None:
+    assert _run("function_word_start", "der Film Im Krieg", [(2, 4, "MISC")]) == [
+        ("Im Krieg", "MISC")]
 
 
 # ------------------------------------------------------------------ lowercase_start
