@@ -34,9 +34,10 @@ log = logging.getLogger(__name__)
 # clean-1.4: self-promotion lines are boilerplate; a text window ends at its last prose
 # paragraph or full-stop sentence (teaser headlines after the article are cut); further
 # windows need 35 % of the best window's score (was 25 %).
-# clean-1.5: text-dump fragments glued without a space after "(" or "„", before a
-# compound's "-tail" and inside a word split with no whitespace at the seam.
-CLEAN_VERSION = "clean-1.5"
+# clean-1.6: text-dump fragments glued without a space after "(" or "„" and before a
+# compound's "-tail" (1.5 also glued letters at a seam without whitespace: wrong for
+# extractor output and hard-wrapped text, where line ends are stripped).
+CLEAN_VERSION = "clean-1.6"
 # On the extractor's output only unambiguous boilerplate shapes are dropped: its lines are
 # already main content, and e.g. tables (rendered with "|") or form help text are wanted.
 _HTML_DROP_REASONS = frozenset({"learnt", "ui", "ad", "id", "no-words"})

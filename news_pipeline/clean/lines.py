@@ -100,14 +100,14 @@ def _continues(current: str, nxt: str) -> bool:
 
 
 def _glue_tight(current: str, nxt: str) -> bool:
-    """No space after an opening bracket or quote, before punctuation or a compound's tail
-    ("Radon" + "-Situation"), or inside a word ("Bundes-" + "tag", "s" + "elbst"): the
-    seam had no whitespace at all."""
+    """No space after an opening bracket or quote, before punctuation, or where a seam
+    without whitespace joins a hyphenated word ("Bundes-" + "tag", "Radon" + "-Situation").
+    Two letters meeting at a seam get a space: extractor output and hard-wrapped text
+    strip the whitespace at line ends, so "Strava" + "ein" are two words."""
     if _CONTINUATION_START.match(nxt.lstrip()) or current.rstrip()[-1:] in _TIGHT_OPENERS:
         return True
     seamless = current[-1:] not in (" ", "\t") and nxt[:1] not in (" ", "\t")
-    return seamless and (current[-1:] == "-" or bool(_COMPOUND_TAIL.match(nxt))
-                         or (current[-1:].isalpha() and nxt[:1].islower()))
+    return seamless and (current[-1:] == "-" or bool(_COMPOUND_TAIL.match(nxt)))
 
 
 def _tidy(text: str) -> str:
