@@ -51,6 +51,7 @@ class LineInfo:
 
 _ID_LIKE = re.compile(r"^[\w.-]*\d[\w.-]*$")  # "source-121", "img_2024_03"
 _LIST_SEPARATORS = re.compile(r"\s[|•·/]\s")
+_ZERO_COUNT = re.compile(r"^0\s")
 
 
 def stop_density(tokens: Sequence[str]) -> float:
@@ -78,8 +79,11 @@ def classify_line(text: str, settings: CleanSettings, learnt: Collection[str] = 
     bad = _bad_shape(text, tokens)
     if bad:
         return LineInfo(Kind.BAD, n, bad)
-    if COMMENT_HEADING.match(text.strip(" :–-")):
-        return LineInfo(Kind.BAD, n, "comment-heading", comment_heading=True)
+    heading = text.strip(" :–-")
+    if COMMENT_HEADING.match(heading):
+        # "0 Comments" is a counter in the byline: no comment section follows it.
+        return LineInfo(Kind.BAD, n, "comment-heading",
+                        comment_heading=not _ZERO_COUNT.match(heading))
     if RELATED_HEADING.match(text) and n <= settings.heading_max_words:
         # "Weitere Nachrichten" alone heads a link list; "Siehe auch X" is itself a link.
         return LineInfo(Kind.BAD, n, "related", related_heading=n <= 4)

@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 # clean-1.6: text-dump fragments glued without a space after "(" or "„" and before a
 # compound's "-tail" (1.5 also glued letters at a seam without whitespace: wrong for
 # extractor output and hard-wrapped text, where line ends are stripped).
-CLEAN_VERSION = "clean-1.6"
+# clean-1.7: a zero-count comment heading ("0 Kommentare") does not cut the page.
+CLEAN_VERSION = "clean-1.7"
 # On the extractor's output only unambiguous boilerplate shapes are dropped: its lines are
 # already main content, and e.g. tables (rendered with "|") or form help text are wanted.
 _HTML_DROP_REASONS = frozenset({"learnt", "ui", "ad", "id", "no-words"})

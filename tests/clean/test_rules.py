@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from news_pipeline.clean.classify import Kind, LineInfo, classify_line, select_body
-from news_pipeline.clean.lines import ends_statement, to_lines
+from news_pipeline.clean.classify import (
+    Kind,
+    LineInfo,
+    classify_line,
+    classify_lines,
+    select_body,
+)
+from news_pipeline.clean.lines import Line, ends_statement, to_lines
 from news_pipeline.clean.settings import DEFAULT_SETTINGS
 
 PROSE = ("Der Gemeinderat hat am Montag lange über den Neubau des Schwimmbads beraten, "
@@ -93,3 +99,19 @@ def test_inline_fragments_are_glued_like_the_rendered_page(dump, expected):
 ])
 def test_blocks_are_not_glued(dump):
     assert len(to_lines(dump)) == 2
+
+
+def test_zero_comment_counter_does_not_cut_the_article():
+    # A site blurb long enough to count as prose before the byline's comment counter.
+    lines = [PROSE, PROSE.replace("Montag", "Dienstag"), "Von Celia Parbey", "0 Kommentare",
+             PROSE.replace("Montag", "Freitag")]
+    infos = classify_lines([Line(t) for t in lines], DEFAULT_SETTINGS)
+    assert infos[3].reason == "comment-heading"  # still not body text
+    assert infos[4].kind is Kind.GOOD
+
+
+def test_comment_heading_with_comments_cuts_the_rest():
+    lines = [PROSE, PROSE.replace("Montag", "Dienstag"), "3 Kommentare",
+             PROSE.replace("Montag", "Freitag")]
+    infos = classify_lines([Line(t) for t in lines], DEFAULT_SETTINGS)
+    assert infos[3].reason == "comment-section"
