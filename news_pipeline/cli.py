@@ -111,7 +111,7 @@ def command_eval_clean(args: argparse.Namespace) -> int:
 
     # trafilatura logs every page it finds no content in; the scores say that already.
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
-    _print_json(evaluate_directory(args.directory))
+    _print_json(evaluate_directory(args.directory, split=args.split))
     return 0
 
 
@@ -159,6 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     eval_clean = sub.add_parser("eval-clean", help="score the cleaner on a snippet test set")
     eval_clean.add_argument("directory", type=Path, nargs="?",
                             default=settings.project_root() / "../shared/data/cleaning/trafilatura-de")
+    eval_clean.add_argument("--split", choices=("all", "tune", "held_out"), default="all",
+                            help="score only the tuning pages (first 200 in URL order) or the "
+                                 "held-out rest (default: all, with both splits reported)")
     eval_clean.set_defaults(handler=command_eval_clean)
 
     bench = sub.add_parser("bench", add_help=False,

@@ -29,6 +29,22 @@ def test_entities_prints_mentions(capsys: pytest.CaptureFixture[str], tiny_model
     assert all({"start", "end", "sentence_index"} <= set(m) for m in mentions)
 
 
+def test_eval_clean_passes_the_split_and_prints_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from news_pipeline.clean import evaluate
+
+    calls: list[tuple[Path, str]] = []
+
+    def fake_evaluate(directory: Path, split: str = "all") -> dict[str, object]:
+        calls.append((directory, split))
+        return {"text": {"f1": 0.5}, "pages": 1}
+
+    monkeypatch.setattr(evaluate, "evaluate_directory", fake_evaluate)
+    assert main(["eval-clean", str(tmp_path), "--split", "held_out"]) == 0
+    assert calls == [(tmp_path, "held_out")]
+    assert json.loads(capsys.readouterr().out)["pages"] == 1
+
+
 def test_run_records_in_dagster_home_and_reruns_incrementally(
         raw_dir: Path, warehouse_dir: Path, tmp_path: Path, tiny_model: str,
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
