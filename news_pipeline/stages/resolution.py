@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from news_pipeline.progress import InfoLogger
@@ -21,7 +23,7 @@ from news_pipeline.resolve import RESOLVE_VERSION, Resolution, resolve_articles,
 from news_pipeline.resolve.gazetteer import data_version
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Transaction, Warehouse
-from news_pipeline.warehouse.warehouse import N_BUCKETS, bucket_of, read_bucket
+from news_pipeline.warehouse.warehouse import N_BUCKETS, read_bucket
 
 log = logging.getLogger(__name__)
 
@@ -83,15 +85,35 @@ def resolve_changed(spans: pd.DataFrame) -> pd.DataFrame:
     return resolve_articles(spans).reindex(columns=SCHEMAS["_resolved_spans"].names)
 
 
-def changed_articles(old: pd.DataFrame, new: pd.DataFrame) -> list[str]:
+def changed_articles(old: pd.DataFrame | Iterable[pd.DataFrame], new: pd.DataFrame) -> list[str]:
     """Articles whose mention rows differ between two versions of the mentions table, so
-    only their buckets are rewritten (with stable ids most articles keep every row)."""
-    columns = SCHEMAS["mentions"].names
-    old_hash = pd.util.hash_pandas_object(old[columns], index=False).to_numpy()
-    new_hash = pd.util.hash_pandas_object(new[columns], index=False).to_numpy()
-    differs = pd.concat([old.loc[~pd.Series(old_hash).isin(new_hash).to_numpy(), "article_id"],
-                         new.loc[~pd.Series(new_hash).isin(old_hash).to_numpy(), "article_id"]])
-    return sorted(set(differs))
+    only their buckets are rewritten (with stable ids most articles keep every row).
+
+    `old` may come in parts (the stored bucket files, read one at a time): only its row
+    hashes are kept, not the table."""
+    new_hash = _row_hashes(new)
+    sorted_new = np.sort(new_hash)
+    touched: set[str] = set()
+    old_hashes = []
+    for part in [old] if isinstance(old, pd.DataFrame) else old:
+        part_hash = _row_hashes(part)
+        touched.update(part.loc[~_contains(sorted_new, part_hash), "article_id"])
+        old_hashes.append(np.sort(part_hash))
+    sorted_old = np.sort(np.concatenate(old_hashes)) if old_hashes else new_hash[:0]
+    touched.update(new.loc[~_contains(sorted_old, new_hash), "article_id"])
+    return sorted(touched)
+
+
+def _row_hashes(mentions: pd.DataFrame) -> np.ndarray:
+    return pd.util.hash_pandas_object(mentions[SCHEMAS["mentions"].names], index=False).to_numpy()
+
+
+def _contains(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """values.isin(sorted_values) by binary search (the sorted side is built once)."""
+    if not len(sorted_values):
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
+    return sorted_values[at] == values
 
 
 def alias_problems(entities: pd.DataFrame, aliases: pd.DataFrame) -> pd.DataFrame:
@@ -161,18 +183,6 @@ def _resolve_and_write(tx: Transaction, work: Plan, report: StageReport,
                 f"{len(resolution.mentions)} mentions merged globally in {global_s:.2f}s")
 
 
-def _changed_mention_articles(tx: Transaction, mentions: pd.DataFrame) -> list[str]:
-    """changed_articles against the stored mentions, one bucket file at a time: the old
-    table is never held whole next to the new one."""
-    buckets = {a: bucket_of(a) for a in mentions["article_id"].unique()}
-    by_bucket = dict(list(mentions.groupby(mentions["article_id"].map(buckets), sort=False)))
-    touched = []
-    for bucket in range(N_BUCKETS):
-        new = by_bucket.get(bucket, mentions.iloc[:0])
-        touched += changed_articles(read_bucket(tx.base, "mentions", bucket), new)
-    return sorted(touched)
-
-
 def _run_rows(work: Plan, fresh: pd.DataFrame) -> pd.DataFrame:
     runs = work.current[work.current["article_id"].isin(set(work.todo))]
     counts = fresh["article_id"].value_counts()
@@ -183,7 +193,9 @@ def _run_rows(work: Plan, fresh: pd.DataFrame) -> pd.DataFrame:
 def _write_tables(tx: Transaction, resolution: Resolution) -> int:
     """Write the four output tables; returns how many articles' mention rows changed."""
     mentions = resolution.mentions.reindex(columns=SCHEMAS["mentions"].names)
-    touched = _changed_mention_articles(tx, mentions)
+    # The stored table one bucket file at a time: it is never held whole next to the new one.
+    stored = (read_bucket(tx.base, "mentions", bucket) for bucket in range(N_BUCKETS))
+    touched = changed_articles(stored, mentions)
     tx.upsert("mentions", mentions[mentions["article_id"].isin(set(touched))],
               delete_keys=touched)
     tx.replace("entities", resolution.entities.reindex(columns=SCHEMAS["entities"].names))
