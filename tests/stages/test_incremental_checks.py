@@ -20,7 +20,10 @@ from news_pipeline.warehouse.warehouse import N_BUCKETS, bucket_of
 
 BUCKET_CHECKS = ("articles_have_text", "article_ids_unique", "mention_offsets_match_text",
                  "no_orphan_mentions", "mentions_unique")
-NEW_ARTICLE = "Neuer Titel\n\nWladimir Putin traf in Pjöngjang ein, wo ihn Kim Jong Un empfing.\n"
+NEW_ARTICLE = ("Neuer Titel\n\nWladimir Putin traf am Montag in Pjöngjang ein, wo ihn Kim Jong Un am "
+               "Flughafen empfing. Die beiden sprachen nach Angaben des Kreml über die Lage in der "
+               "Ukraine und über die Zusammenarbeit beider Länder.\n\nDie NATO beobachtete das "
+               "Treffen in Nordkorea genau, hieß es am Abend aus Brüssel.\n")
 
 
 def run(raw_dir: Path, warehouse_dir: Path, model: str,
@@ -74,6 +77,7 @@ def test_adding_an_article_checks_its_bucket(raw_dir: Path, warehouse_dir: Path,
     (raw_dir / "new_article.txt").write_text(NEW_ARTICLE, encoding="utf-8")
     evaluations = run(raw_dir, warehouse_dir, tiny_model, instance)
     assert all(e.passed for e in evaluations.values())
+    assert len(Warehouse(warehouse_dir).read("articles", ["article_id"])) == 6  # it was kept
     # The new article's bucket of `articles` was rewritten, nothing else of it.
     assert checked(evaluations, "articles_have_text") == 1
     assert checked(evaluations, "article_ids_unique") == 1
