@@ -47,6 +47,11 @@ class LineInfo:
     statement: bool = False  # ends with a full stop
     comment_heading: bool = False
     related_heading: bool = False
+    # Shape statistics kept for the learned line classifier (linemodel.py), so that it does
+    # not tokenise and match every line a second time.
+    stop_density: float = 0.0
+    capitalised: float = 0.0  # share of words starting upper case
+    cues: frozenset[str] = frozenset()  # names of the NOTICE_CUES found
 
 
 _ID_LIKE = re.compile(r"^[\w.-]*\d[\w.-]*$")  # "source-121", "img_2024_03"
@@ -63,47 +68,51 @@ def stop_density(tokens: Sequence[str]) -> float:
     return max(german, english) / len(tokens)
 
 
-def notice_cues(text: str) -> int:
-    return sum(1 for pattern in NOTICE_CUES.values() if pattern.search(text))
+def notice_cues(text: str) -> frozenset[str]:
+    return frozenset(name for name, pattern in NOTICE_CUES.items() if pattern.search(text))
 
 
-def _addresses_reader(text: str) -> bool:
-    return bool(NOTICE_CUES["address"].search(text) or NOTICE_CUES["informal"].search(text))
+def addresses_reader(cues: Collection[str]) -> bool:
+    return "address" in cues or "informal" in cues
 
 
 def classify_line(text: str, settings: CleanSettings, learnt: Collection[str] = ()) -> LineInfo:
     tokens = words(text)
     n = len(tokens)
+    stats = {"stop_density": stop_density(tokens),
+             "capitalised": sum(t[:1].isupper() for t in tokens) / n if n else 0.0}
     if learnt and line_key(text) in learnt:
-        return LineInfo(Kind.BAD, n, "learnt")
+        return LineInfo(Kind.BAD, n, "learnt", **stats)
     bad = _bad_shape(text, tokens)
     if bad:
-        return LineInfo(Kind.BAD, n, bad)
+        return LineInfo(Kind.BAD, n, bad, **stats)
     heading = text.strip(" :–-")
     if COMMENT_HEADING.match(heading):
         # "0 Comments" is a counter in the byline: no comment section follows it.
         return LineInfo(Kind.BAD, n, "comment-heading",
-                        comment_heading=not _ZERO_COUNT.match(heading))
+                        comment_heading=not _ZERO_COUNT.match(heading), **stats)
     if RELATED_HEADING.match(text) and n <= settings.heading_max_words:
         # "Weitere Nachrichten" alone heads a link list; "Siehe auch X" is itself a link.
-        return LineInfo(Kind.BAD, n, "related", related_heading=n <= 4)
+        return LineInfo(Kind.BAD, n, "related", related_heading=n <= 4, **stats)
     cues = notice_cues(text)
-    if cues >= settings.notice_min_cues:
-        return LineInfo(Kind.BAD, n, "notice")
-    if cues >= 2 and n <= settings.cta_max_words and _addresses_reader(text):
-        return LineInfo(Kind.BAD, n, "call-to-action")
-    if n <= settings.self_promo_max_words and _addresses_reader(text) and SITE_SELF.search(text):
-        return LineInfo(Kind.BAD, n, "self-promo")
-    density = stop_density(tokens)
+    if len(cues) >= settings.notice_min_cues:
+        return LineInfo(Kind.BAD, n, "notice", cues=cues, **stats)
+    if len(cues) >= 2 and n <= settings.cta_max_words and addresses_reader(cues):
+        return LineInfo(Kind.BAD, n, "call-to-action", cues=cues, **stats)
+    if n <= settings.self_promo_max_words and addresses_reader(cues) and SITE_SELF.search(text):
+        return LineInfo(Kind.BAD, n, "self-promo", cues=cues, **stats)
+    density = stats["stop_density"]
     sentence = ends_sentence(text)
     statement = ends_statement(text)
     if (n >= settings.good_min_words and density >= settings.good_min_stop_density
             and (sentence or n >= settings.good_unpunctuated_min_words)):
-        return LineInfo(Kind.GOOD, n, sentence=sentence, statement=statement)
-    if (n >= settings.near_good_min_words and density >= settings.near_good_min_stop_density
+        kind = Kind.GOOD
+    elif (n >= settings.near_good_min_words and density >= settings.near_good_min_stop_density
             and (sentence or n >= settings.good_unpunctuated_min_words)):
-        return LineInfo(Kind.NEAR, n, sentence=sentence, statement=statement)
-    return LineInfo(Kind.SHORT, n, sentence=sentence, statement=statement)
+        kind = Kind.NEAR
+    else:
+        kind = Kind.SHORT
+    return LineInfo(kind, n, sentence=sentence, statement=statement, cues=cues, **stats)
 
 
 def _bad_shape(text: str, tokens: Sequence[str]) -> str:
@@ -214,11 +223,20 @@ def content_windows(infos: Sequence[LineInfo], settings: CleanSettings) -> list[
     return sorted(windows)
 
 
-def select_body(infos: Sequence[LineInfo], settings: CleanSettings) -> list[int]:
-    """Indices of lines kept as article body."""
+def body_windows(infos: Sequence[LineInfo], settings: CleanSettings) -> list[tuple[int, int]]:
+    """The content windows, each ending at its last prose paragraph or full-stop line."""
+    return [(start, _trim_tail(infos, start, end))
+            for start, end in content_windows(infos, settings)]
+
+
+def select_body(
+    infos: Sequence[LineInfo],
+    settings: CleanSettings,
+    windows: Sequence[tuple[int, int]] | None = None,
+) -> list[int]:
+    """Indices of lines kept as article body (windows: body_windows, if already computed)."""
     keep: list[int] = []
-    for start, end in content_windows(infos, settings):
-        end = _trim_tail(infos, start, end)
+    for start, end in body_windows(infos, settings) if windows is None else windows:
         for i in range(start, end):
             if _keep_in_window(infos, i, start, end, settings):
                 keep.append(i)

@@ -12,10 +12,11 @@ import logging
 from collections.abc import Sequence
 
 from news_pipeline.clean.boilerplate import BoilerplateModel, article_source
-from news_pipeline.clean.classify import Kind, classify_lines, select_body
+from news_pipeline.clean.classify import Kind, body_windows, classify_lines, select_body
 from news_pipeline.clean.dedup import remove_duplicates, repeated_non_sentences, strip_title
 from news_pipeline.clean.document import CleanedDocument
 from news_pipeline.clean.htmlpage import extract_page
+from news_pipeline.clean.linemodel import line_features, shipped_model
 from news_pipeline.clean.lines import Line, to_lines
 from news_pipeline.clean.markup import (
     fix_text,
@@ -38,10 +39,15 @@ log = logging.getLogger(__name__)
 # compound's "-tail" (1.5 also glued letters at a seam without whitespace: wrong for
 # extractor output and hard-wrapped text, where line ends are stripped).
 # clean-1.7: a zero-count comment heading ("0 Kommentare") does not cut the page.
-CLEAN_VERSION = "clean-1.7"
+# clean-1.8: text lines are kept by the learned line classifier (linemodel.py, weights
+# line_model.json from train_lines.py) over the rules' features and decision; retraining
+# the weights changes output, so it needs a new version too.
+CLEAN_VERSION = "clean-1.8"
 # On the extractor's output only unambiguous boilerplate shapes are dropped: its lines are
 # already main content, and e.g. tables (rendered with "|") or form help text are wanted.
 _HTML_DROP_REASONS = frozenset({"learnt", "ui", "ad", "id", "no-words"})
+# Per-source learnt boilerplate and comment sections override the learned line classifier.
+_NEVER_KEEP = frozenset({"learnt", "comment-section"})
 
 
 def clean_article(
@@ -76,7 +82,14 @@ def _clean_text(
     source = article_source(raw, path_hint)
     learnt = boilerplate.for_source(source) if boilerplate else frozenset()
     infos = classify_lines(lines, settings, learnt)
-    keep = select_body(infos, settings)
+    windows = body_windows(infos, settings)
+    keep = select_body(infos, settings, windows)
+    if settings.learned_lines and len(lines) >= settings.learned_lines_min_lines:
+        # The rules' decision is one feature of the learned classifier, which has the final
+        # word; lines learnt as this source's boilerplate stay out whatever it says, and if
+        # it keeps nothing the rules' body stands (an empty article is the worse error).
+        predicted = shipped_model().keep(line_features(lines, infos, windows, keep))
+        keep = [i for i in predicted if infos[i].reason not in _NEVER_KEEP] or keep
     # The header (title, kicker, dateline) ends where the prose starts: short lines that
     # the content window took in before the first paragraph are header candidates too.
     first_body = next((i for i in keep if infos[i].kind in (Kind.GOOD, Kind.NEAR)), len(lines))

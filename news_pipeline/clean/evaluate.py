@@ -15,9 +15,10 @@ Three systems are scored per page:
   html              clean_article on the HTML page itself (path_hint "*.html");
   trafilatura_html  trafilatura.extract on the same HTML bytes (the extractor alone).
 
-The text cleaner's rules and thresholds are tuned on the first TUNE_PAGES pages in URL
-order only; the report also scores that "tune" split and the "held_out" rest separately,
-so that the held-out figure shows how well the cleaning generalises.
+The text cleaner's rules and thresholds are tuned, and its learned line classifier
+(train_lines.py) is trained, on the first TUNE_PAGES pages in URL order only; the report
+also scores that "tune" split and the "held_out" rest separately, so that the held-out
+figure shows how well the cleaning generalises.
 """
 
 from __future__ import annotations

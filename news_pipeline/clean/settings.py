@@ -52,6 +52,14 @@ class CleanSettings:
     # A comment-section heading ends the article once this many prose words precede it.
     tail_cut_min_words_before: int = 40
 
+    # The learned line classifier (linemodel.py, weights from train_lines.py) makes the final
+    # keep decision for text, with the rules' decision as one of its features.
+    learned_lines: bool = True
+    # ... on texts of at least this many lines: it was trained on whole web pages, and its
+    # context features (window position, neighbours) say nothing about a text of a few lines
+    # (an already extracted article), where the rules decide alone.
+    learned_lines_min_lines: int = 10
+
     # --- duplicates ---
     # Word-3-gram Jaccard at or above which two paragraphs are the same paragraph.
     near_duplicate_jaccard: float = 0.8
