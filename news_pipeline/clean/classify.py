@@ -230,17 +230,34 @@ def body_windows(infos: Sequence[LineInfo], settings: CleanSettings) -> list[tup
 
 
 def select_body(
-    infos: Sequence[LineInfo],
-    settings: CleanSettings,
-    windows: Sequence[tuple[int, int]] | None = None,
+    infos: Sequence[LineInfo], settings: CleanSettings, windows: Sequence[tuple[int, int]]
 ) -> list[int]:
-    """Indices of lines kept as article body (windows: body_windows, if already computed)."""
+    """Indices of lines kept as article body: the lines of `windows` (body_windows) that
+    the rules keep."""
     keep: list[int] = []
-    for start, end in body_windows(infos, settings) if windows is None else windows:
+    for start, end in windows:
         for i in range(start, end):
             if _keep_in_window(infos, i, start, end, settings):
                 keep.append(i)
     return keep
+
+
+@dataclass(frozen=True)
+class RuleDecision:
+    """What the rules decide about a text's lines; the learned line classifier reads all
+    three, at cleaning time and at training time alike (train_lines.py)."""
+
+    infos: list[LineInfo]
+    windows: list[tuple[int, int]]
+    keep: list[int]
+
+
+def decide_by_rules(
+    lines: Sequence[Line], settings: CleanSettings, learnt: Collection[str] = ()
+) -> RuleDecision:
+    infos = classify_lines(lines, settings, learnt)
+    windows = body_windows(infos, settings)
+    return RuleDecision(infos, windows, select_body(infos, settings, windows))
 
 
 def _trim_tail(infos: Sequence[LineInfo], start: int, end: int) -> int:

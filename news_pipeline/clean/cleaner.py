@@ -12,7 +12,7 @@ import logging
 from collections.abc import Sequence
 
 from news_pipeline.clean.boilerplate import BoilerplateModel, article_source
-from news_pipeline.clean.classify import Kind, body_windows, classify_lines, select_body
+from news_pipeline.clean.classify import Kind, classify_lines, decide_by_rules
 from news_pipeline.clean.dedup import remove_duplicates, repeated_non_sentences, strip_title
 from news_pipeline.clean.document import CleanedDocument
 from news_pipeline.clean.htmlpage import extract_page
@@ -81,14 +81,13 @@ def _clean_text(
     texts = [line.text for line in lines]
     source = article_source(raw, path_hint)
     learnt = boilerplate.for_source(source) if boilerplate else frozenset()
-    infos = classify_lines(lines, settings, learnt)
-    windows = body_windows(infos, settings)
-    keep = select_body(infos, settings, windows)
+    rules = decide_by_rules(lines, settings, learnt)
+    infos, keep = rules.infos, rules.keep
     if settings.learned_lines and len(lines) >= settings.learned_lines_min_lines:
         # The rules' decision is one feature of the learned classifier, which has the final
         # word; lines learnt as this source's boilerplate stay out whatever it says, and if
         # it keeps nothing the rules' body stands (an empty article is the worse error).
-        predicted = shipped_model().keep(line_features(lines, infos, windows, keep))
+        predicted = shipped_model().keep(line_features(lines, rules))
         keep = [i for i in predicted if infos[i].reason not in _NEVER_KEEP] or keep
     # The header (title, kicker, dateline) ends where the prose starts: short lines that
     # the content window took in before the first paragraph are header candidates too.

@@ -136,6 +136,19 @@ def split_of(position: int) -> str:
     return "tune" if position < TUNE_PAGES else "held_out"
 
 
+def select_pages(data_dir: Path, split: str = "all",
+                 limit: int | None = None) -> list[tuple[str, str, dict]]:
+    """(split, url, item) of the pages of `split` in URL order, the first `limit` of them;
+    an item has the page's "file" and its "with"/"without" snippets."""
+    items = sorted(json.loads((data_dir / EVALDATA_FILE).read_text(encoding="utf-8")).items())
+    return [(split_of(n), url, item) for n, (url, item) in enumerate(items)
+            if split in ("all", split_of(n))][:limit]
+
+
+def page_html(data_dir: Path, item: dict) -> bytes:
+    return gzip.decompress((data_dir / "html" / f"{item['file']}.gz").read_bytes())
+
+
 def iter_pages(
     data_dir: Path,
     systems: tuple[str, ...] = SYSTEMS,
@@ -143,11 +156,9 @@ def iter_pages(
     split: str = "all",
 ) -> Iterator[PageResult]:
     """Per-page results (for error analysis); pages in URL order, limit after the split."""
-    items = sorted(json.loads((data_dir / EVALDATA_FILE).read_text(encoding="utf-8")).items())
-    selected = [(split_of(n), url, item) for n, (url, item) in enumerate(items)
-                if split in ("all", split_of(n))][:limit]
+    selected = select_pages(data_dir, split, limit)
     for n, (page_split, url, item) in enumerate(selected, 1):
-        html_bytes = gzip.decompress((data_dir / "html" / f"{item['file']}.gz").read_bytes())
+        html_bytes = page_html(data_dir, item)
         try:
             html_str: str | None = decode_article(html_bytes).text
         except RejectedInput as error:

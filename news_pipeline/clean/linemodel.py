@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 
-from news_pipeline.clean.classify import Kind, LineInfo, addresses_reader
+from news_pipeline.clean.classify import Kind, LineInfo, RuleDecision, addresses_reader
 from news_pipeline.clean.lexicon import SITE_SELF
 from news_pipeline.clean.lines import Line
 
@@ -77,15 +77,11 @@ def _own_features(line: Line, info: LineInfo) -> dict[str, float]:
     }
 
 
-def line_features(
-    lines: Sequence[Line],
-    infos: Sequence[LineInfo],
-    windows: Sequence[tuple[int, int]],
-    keep: Sequence[int],
-) -> list[dict[str, float]]:
+def line_features(lines: Sequence[Line], rules: RuleDecision) -> list[dict[str, float]]:
     """Feature dict per line: own shape, the rules' decision and window, neighbours."""
+    infos, windows = rules.infos, rules.windows
     n = len(lines)
-    kept = set(keep)
+    kept = set(rules.keep)
     own = [_own_features(line, info) for line, info in zip(lines, infos)]
     in_window = [0] * n
     main = max(windows, key=lambda w: sum(infos[i].n_words for i in range(*w)), default=(0, 0))

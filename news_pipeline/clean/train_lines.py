@@ -17,8 +17,6 @@ New weights change cleaned output: ship them with a new CLEAN_VERSION (cleaner.p
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import logging
 import sys
 from dataclasses import dataclass
@@ -26,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from news_pipeline.clean.classify import body_windows, classify_lines, select_body
-from news_pipeline.clean.evaluate import EVALDATA_FILE, flatten_page, normalise, split_of
+from news_pipeline.clean.classify import decide_by_rules
+from news_pipeline.clean.evaluate import flatten_page, normalise, page_html, select_pages
 from news_pipeline.clean.linemodel import MODEL_FILE, LineModel, line_features
 from news_pipeline.clean.lines import to_lines
 from news_pipeline.clean.markup import fix_text, markup_to_text
@@ -62,10 +60,7 @@ def _snippet_lines(starts: list[int], ends: list[int], doc: str, snippet: str) -
 def page_from_text(text: str, with_: list[str], without: list[str]) -> Page:
     """The rule stage's features and the snippet labels of one flattened page."""
     lines = to_lines(fix_text(markup_to_text(text)))
-    infos = classify_lines(lines, DEFAULT_SETTINGS)
-    windows = body_windows(infos, DEFAULT_SETTINGS)
-    keep = select_body(infos, DEFAULT_SETTINGS, windows)
-    features = line_features(lines, infos, windows, keep)
+    features = line_features(lines, decide_by_rules(lines, DEFAULT_SETTINGS))
     starts, ends, offset = [], [], 0
     for line in lines:
         norm = normalise(line.text)
@@ -94,13 +89,8 @@ def page_from_text(text: str, with_: list[str], without: list[str]) -> Page:
 
 def load_pages(data_dir: Path) -> list[Page]:
     """The tune split's pages, in URL order."""
-    items = sorted(json.loads((data_dir / EVALDATA_FILE).read_text(encoding="utf-8")).items())
-    pages = []
-    for n, (_url, item) in enumerate(items):
-        if split_of(n) != "tune":
-            continue
-        html = gzip.decompress((data_dir / "html" / f"{item['file']}.gz").read_bytes())
-        pages.append(page_from_text(flatten_page(html), item["with"], item["without"]))
+    pages = [page_from_text(flatten_page(page_html(data_dir, item)), item["with"], item["without"])
+             for _split, _url, item in select_pages(data_dir, "tune")]
     log.info("read %d tune pages", len(pages))
     return pages
 

@@ -7,6 +7,7 @@ import pytest
 from news_pipeline.clean.classify import (
     Kind,
     LineInfo,
+    body_windows,
     classify_line,
     classify_lines,
     select_body,
@@ -68,14 +69,14 @@ def test_teaser_headlines_after_the_article_are_cut():
              "Unverbindliches aus dem Hause Habeck"]
     infos = [_info(t) for t in lines]
     assert infos[0].kind is Kind.GOOD
-    assert select_body(infos, DEFAULT_SETTINGS) == [0, 1]
+    assert select_body(infos, DEFAULT_SETTINGS, body_windows(infos, DEFAULT_SETTINGS)) == [0, 1]
 
 
 def test_short_closing_sentence_after_the_article_is_kept():
     lines = [PROSE, PROSE.replace("Montag", "Dienstag"), "Die Sitzung ist öffentlich.",
              "Ich hoffe, euch gefällt der Relaunch."]
     infos = [_info(t) for t in lines]
-    assert select_body(infos, DEFAULT_SETTINGS) == [0, 1, 2, 3]
+    assert select_body(infos, DEFAULT_SETTINGS, body_windows(infos, DEFAULT_SETTINGS)) == [0, 1, 2, 3]
 
 
 @pytest.mark.parametrize(("dump", "expected"), [

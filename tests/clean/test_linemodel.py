@@ -7,7 +7,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from news_pipeline.clean.classify import body_windows, classify_lines, select_body
+from news_pipeline.clean.classify import decide_by_rules
 from news_pipeline.clean.cleaner import clean_article
 from news_pipeline.clean.linemodel import LineModel, line_features, shipped_model
 from news_pipeline.clean.lines import to_lines
@@ -34,9 +34,7 @@ def _page() -> str:
 
 def _features(text: str) -> list[dict[str, float]]:
     lines = to_lines(text)
-    infos = classify_lines(lines, DEFAULT_SETTINGS)
-    windows = body_windows(infos, DEFAULT_SETTINGS)
-    return line_features(lines, infos, windows, select_body(infos, DEFAULT_SETTINGS, windows))
+    return line_features(lines, decide_by_rules(lines, DEFAULT_SETTINGS))
 
 
 def test_shipped_model_loads_and_matches_the_features():
