@@ -16,6 +16,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from news_pipeline import settings
+from news_pipeline.benchmark.run import add_arguments as add_bench_arguments
 from news_pipeline.warehouse import WarehouseError
 
 log = logging.getLogger("news_pipeline")
@@ -116,9 +117,9 @@ def command_eval_clean(args: argparse.Namespace) -> int:
 
 
 def command_bench(args: argparse.Namespace) -> int:
-    from news_pipeline.benchmark.run import main as bench_main
+    from news_pipeline.benchmark.run import run_from_args
 
-    return bench_main(args.bench_args)
+    return run_from_args(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -164,9 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
                                  "held-out rest (default: all, with both splits reported)")
     eval_clean.set_defaults(handler=command_eval_clean)
 
-    bench = sub.add_parser("bench", add_help=False,
-                           help="benchmark end to end vs. bare NER (see `news-pipeline bench --help`)")
-    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
+    bench = sub.add_parser("bench", help="benchmark end to end vs. bare NER (bench/README.md)")
+    add_bench_arguments(bench)
     bench.set_defaults(handler=command_bench)
     return parser
 

@@ -45,6 +45,25 @@ def test_eval_clean_passes_the_split_and_prints_json(tmp_path: Path, monkeypatch
     assert json.loads(capsys.readouterr().out)["pages"] == 1
 
 
+
+def test_bench_takes_its_options_after_the_subcommand(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """`news-pipeline bench --articles N ...` is the documented form (an argparse REMAINDER
+    positional rejected options there)."""
+    from news_pipeline.benchmark import run
+
+    calls: list[tuple] = []
+
+    def fake_benchmark(*args: object) -> dict[str, object]:
+        calls.append(args)
+        raise run.CorpusMissing("no corpus here")
+
+    monkeypatch.setattr(run, "run_benchmark", fake_benchmark)
+    assert main(["bench", "--articles", "7", "--work-dir", str(tmp_path), "--seed", "3"]) == 2
+    assert calls[0][0] == 7 and calls[0][1] == tmp_path and calls[0][4] == 3
+    assert "no corpus here" in capsys.readouterr().err
+
 def test_run_records_in_dagster_home_and_reruns_incrementally(
         raw_dir: Path, warehouse_dir: Path, tmp_path: Path, tiny_model: str,
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -323,8 +323,8 @@ def render_table(results: dict) -> str:
     return "\n".join(lines)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="news-pipeline bench", description=__doc__.splitlines()[0])
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The benchmark's options, shared by `news-pipeline bench` and `python -m`."""
     parser.add_argument("--articles", type=int, default=1000, help="corpus size N (default 1000)")
     parser.add_argument("--work-dir", type=Path, default=default_work_dir(),
                         help=f"scratch folder for corpus, warehouse, Dagster home (default "
@@ -335,7 +335,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--profile", action="store_true",
                         help="cProfile the full run into WORK_DIR/profile/full_run.pstats")
-    args = parser.parse_args(argv)
+
+
+def run_from_args(args: argparse.Namespace) -> int:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                             format="%(asctime)s %(name)s: %(message)s")
@@ -348,6 +350,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(render_table(results))
     print(json.dumps(results, ensure_ascii=False), flush=True)
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="news-pipeline bench", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    return run_from_args(parser.parse_args(argv))
 
 
 if __name__ == "__main__":
