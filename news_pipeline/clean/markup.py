@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 import ftfy
 from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag
+from ftfy.badness import is_bad
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -52,6 +53,13 @@ _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>|<!--|&(?:#\d+|#x[0-9a-fA-F]+|[a-
 _CUT_OFF_TAG = re.compile(r"<(?:!--|/?[a-zA-Z])[^>]*\Z")
 _HTML_PAGE = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html[\s>])", re.I)
 _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)
+# Text made only of these characters gives ftfy nothing to do unless its mojibake detector
+# fires: no controls but tab and newline, no "&", soft hyphen, combining mark, ligature,
+# wide form or line separator. Ã and Â are left out because ftfy anchors a mojibake pattern
+# on them at the start of each line, which a search of the whole text would miss.
+_FTFY_INERT = re.compile(r"[\t\n\x20-\x25\x27-\x7e\u00a0-\u00ac\u00ae-\u00c1\u00c4-\u00ff„“”‚‘’–—…€•]*")
+# Over those characters every pattern of ftfy's detector needs two adjacent non-ASCII ones.
+_NON_ASCII_PAIR = re.compile(r"[^\x00-\x7f]{2}")
 
 
 def looks_like_html_page(raw: str, path_hint: str | None = None) -> bool:
@@ -120,6 +128,15 @@ def fix_text(text: str) -> str:
         if "&" not in text:
             break
         text = html.unescape(text)
-    text = ftfy.fix_text(text, _FTFY_CONFIG)
+    text = repair_unicode(text)
     # Non-breaking and other exotic spaces behave like spaces in every later step.
     return re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]", " ", text).replace("\u200b", "")
+
+
+def repair_unicode(text: str) -> str:
+    """ftfy.fix_text with our configuration. Most articles need no repair: those are
+    recognised by two cheap searches over the whole text (the same answer, without ftfy's
+    passes over every line)."""
+    if _FTFY_INERT.fullmatch(text) and not (_NON_ASCII_PAIR.search(text) and is_bad(text)):
+        return text
+    return ftfy.fix_text(text, _FTFY_CONFIG)
