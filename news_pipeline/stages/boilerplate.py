@@ -31,13 +31,16 @@ from news_pipeline.clean import (
     min_articles,
 )
 from news_pipeline.clean.settings import DEFAULT_SETTINGS, CleanSettings
-from news_pipeline.parallel import ordered_map, process_pool, worker_count
+from news_pipeline.parallel import ordered_map, preload_in_workers, process_pool, worker_count
 from news_pipeline.progress import InfoLogger, Progress
 from news_pipeline.stages.limits import time_limit
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Warehouse, records
 
 log = logging.getLogger(__name__)
+# The forkserver starts with the first pool of a run (whichever stage that is): it must
+# already import this module, or every worker imports it (and pandas, ...) again.
+preload_in_workers(__name__)
 
 # candidate_lines and article_source are the cleaner's code, so a new CLEAN_VERSION
 # re-reads the files too.

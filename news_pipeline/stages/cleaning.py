@@ -30,7 +30,7 @@ from news_pipeline.clean import (
     clean_article,
     decode_article,
 )
-from news_pipeline.parallel import ordered_map, process_pool, worker_count
+from news_pipeline.parallel import ordered_map, preload_in_workers, process_pool, worker_count
 from news_pipeline.progress import InfoLogger, Progress
 from news_pipeline.stages.boilerplate import LEARN_VERSION, load_model
 from news_pipeline.stages.limits import ArticleTimeout, time_limit
@@ -38,6 +38,9 @@ from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Warehouse, records
 
 log = logging.getLogger(__name__)
+# The forkserver starts with the first pool of a run (whichever stage that is): it must
+# already import this module, or every worker imports it (and pandas, ...) again.
+preload_in_workers(__name__)
 
 # Datelines name no zone: the sources are German-language sites, so local time is Berlin's.
 LOCAL_ZONE = ZoneInfo("Europe/Berlin")
