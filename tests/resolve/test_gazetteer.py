@@ -36,3 +36,17 @@ def test_ambiguous_or_unknown_places_are_not_linked():
     assert gazetteer.place("kreml") is None      # not a populated place
     frankfurt = gazetteer.place("frankfurt")     # am Main is >10x Frankfurt (Oder)
     assert frankfurt is not None and frankfurt.name == "Frankfurt am Main"
+
+
+def test_city_name_index_finds_every_name_of_a_city_at_its_positions() -> None:
+    index, cities = gazetteer._city_names(), gazetteer._raw_cities()
+    assert len(index.names) == len(index.cities) > 300_000
+    for city_position in range(0, len(cities), 997):
+        city = cities[city_position]
+        for name in (city["name"], *city.get("alternatenames", ())):
+            found = index.positions(name.casefold())
+            assert any(index.names[p] == name and index.cities[p] == city_position for p in found)
+            assert all(index.names[p].casefold() == name.casefold() for p in found)
+    # a name many cities share lists all of them
+    assert len({index.cities[p] for p in index.positions("frankfurt")}) >= 2
+    assert index.positions("no such place anywhere") == []
