@@ -68,8 +68,24 @@ def stop_density(tokens: Sequence[str]) -> float:
     return max(german, english) / len(tokens)
 
 
+# Case-insensitive search is what makes these cues costly. On a lower-cased line the
+# all-lower-case patterns match exactly as they do with IGNORECASE, except where IGNORECASE
+# equates a character with an ASCII letter beyond lower(): dotless i, long s, and the dotted
+# capital I (whose lower() is two characters). Lines with those take the slow path.
+_EXOTIC_CASE = re.compile("[\u0130\u0131\u017f]")
+_CUES_ON_LOWERED = tuple(
+    (name, re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE), True)
+    if pattern.flags & re.IGNORECASE and pattern.pattern == pattern.pattern.lower()
+    else (name, pattern, False)
+    for name, pattern in NOTICE_CUES.items())
+
+
 def notice_cues(text: str) -> frozenset[str]:
-    return frozenset(name for name, pattern in NOTICE_CUES.items() if pattern.search(text))
+    if _EXOTIC_CASE.search(text):
+        return frozenset(name for name, pattern in NOTICE_CUES.items() if pattern.search(text))
+    lowered = text.lower()
+    return frozenset(name for name, pattern, on_lowered in _CUES_ON_LOWERED
+                     if pattern.search(lowered if on_lowered else text))
 
 
 def addresses_reader(cues: Collection[str]) -> bool:
