@@ -70,6 +70,9 @@ def looks_like_html_page(raw: str, path_hint: str | None = None) -> bool:
 
 
 def has_markup(text: str) -> bool:
+    # Every markup shape has one of these characters; most texts have none.
+    if "<" not in text and ">" not in text and "&" not in text:
+        return False
     return bool(_MARKUP.search(text)) or bool(_BROKEN_TAG.search(text))
 
 

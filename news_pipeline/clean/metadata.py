@@ -26,6 +26,7 @@ _DATE_PATTERNS = (
 )
 # A dateline is a short line that is mostly a date ("Stand: 18.06.2024, 10:25 Uhr").
 _DATELINE_MAX_EXTRA_CHARS = 40
+_DOT_LETTER = re.compile(r"\.[a-z]", re.IGNORECASE)  # as DOMAIN matches its top-level domain
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,8 @@ def find_source(lines: Iterable[str], path_hint: str | None = None) -> str | Non
             if match and not re.search(r"\.(?:txt|html?|json)$", match.group(0), re.I):
                 return _site(match.group(0))
     counts: Counter[str] = Counter()
-    for text in lines:
+    # A domain has a dot before a letter: most lines have none, and finding one is cheap.
+    for text in filter(_DOT_LETTER.search, lines):
         for match in DOMAIN.finditer(text):
             counts[_site(match.group(0))] += 1
     if not counts:
