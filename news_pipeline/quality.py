@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
+
+from news_pipeline.warehouse.warehouse import is_in
 
 
 def empty_texts(articles: pd.DataFrame) -> pd.DataFrame:
@@ -47,11 +46,3 @@ def orphan_mentions(mentions: pd.DataFrame, articles: pd.DataFrame,
     orphan = ~(is_in(mentions["article_id"], articles["article_id"])
                & is_in(mentions["entity_id"], entities["entity_id"]))
     return mentions[orphan]
-
-
-def is_in(values: pd.Series, allowed: pd.Series) -> np.ndarray:
-    """values.isin(allowed) computed by Arrow: pandas' isin on Arrow-backed strings turns
-    every allowed value into a Python object first (0.3 s for 6,400 entity ids x 16 buckets)."""
-    found = pc.is_in(pa.array(values, type=pa.large_string()),
-                     value_set=pa.array(allowed, type=pa.large_string()))
-    return found.to_numpy(zero_copy_only=False).astype(bool)

@@ -23,7 +23,7 @@ from news_pipeline.resolve import RESOLVE_VERSION, Resolution, resolve_articles,
 from news_pipeline.resolve.gazetteer import data_version
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Transaction, Warehouse
-from news_pipeline.warehouse.warehouse import N_BUCKETS, read_bucket
+from news_pipeline.warehouse.warehouse import N_BUCKETS, is_in, read_bucket
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ def _resolve_and_write(tx: Transaction, work: Plan, report: StageReport,
     dropped = set(work.stale) | set(work.todo)
     # surface_key is only the per-article step's: the global step does not read it.
     cached = tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS)
-    cached = cached[~cached["article_id"].isin(dropped)]
+    cached = cached[~is_in(cached["article_id"], dropped)]
     previous = tx.read("entity_aliases", ["key", "entity_id"])
     resolution = resolve_corpus(pd.concat([cached, fresh[GLOBAL_INPUT_COLUMNS]],
                                           ignore_index=True), previous)
@@ -170,7 +170,7 @@ def _resolve_and_write(tx: Transaction, work: Plan, report: StageReport,
     tx.upsert("_resolved_spans", fresh, delete_keys=dropped)
     tx.upsert("_resolve_runs", _run_rows(work, fresh), delete_keys=dropped)
     rewritten = _write_tables(tx, resolution)
-    kept = resolution.entities["entity_id"].isin(set(previous["entity_id"]))
+    kept = is_in(resolution.entities["entity_id"], previous["entity_id"])
     report.extra.update({
         "mentions": len(resolution.mentions), "entities": len(resolution.entities),
         "cooccurrences": len(resolution.cooccurrences),
@@ -184,7 +184,7 @@ def _resolve_and_write(tx: Transaction, work: Plan, report: StageReport,
 
 
 def _run_rows(work: Plan, fresh: pd.DataFrame) -> pd.DataFrame:
-    runs = work.current[work.current["article_id"].isin(set(work.todo))]
+    runs = work.current[is_in(work.current["article_id"], work.todo)]
     counts = fresh["article_id"].value_counts()
     runs = runs.assign(n_mentions=runs["article_id"].map(counts).fillna(0).astype("int64"))
     return runs.reindex(columns=SCHEMAS["_resolve_runs"].names)
@@ -196,7 +196,7 @@ def _write_tables(tx: Transaction, resolution: Resolution) -> int:
     # The stored table one bucket file at a time: it is never held whole next to the new one.
     stored = (read_bucket(tx.base, "mentions", bucket) for bucket in range(N_BUCKETS))
     touched = changed_articles(stored, mentions)
-    tx.upsert("mentions", mentions[mentions["article_id"].isin(set(touched))],
+    tx.upsert("mentions", mentions[is_in(mentions["article_id"], touched)],
               delete_keys=touched)
     tx.replace("entities", resolution.entities.reindex(columns=SCHEMAS["entities"].names))
     tx.replace("cooccurrences", resolution.cooccurrences)

@@ -309,3 +309,21 @@ def test_a_pyarrow_filesystem_works_too(tmp_path: Path) -> None:
 def test_memory_filesystem_is_shared_within_the_process(memory_url: str) -> None:
     commit(Warehouse(memory_url), "a")
     assert fsspec.filesystem("memory").exists(memory_url.removeprefix("memory://") + "/CURRENT")
+
+
+def test_is_in_agrees_with_pandas_isin_for_every_kind_of_value_set() -> None:
+    import pyarrow as pa
+
+    from news_pipeline.warehouse.warehouse import is_in
+
+    values = pd.Series(["a1", "b2", "c3", "a1", "zz"], dtype="str")
+    allowed = {"a1", "zz", "not-there"}
+    expected = values.isin(allowed).to_numpy()
+    assert list(expected) == [True, False, False, True, True]
+    for form in (allowed, sorted(allowed), pd.Series(sorted(allowed)),
+                 pa.array(sorted(allowed)), pa.array(sorted(allowed), type=pa.large_string())):
+        assert (is_in(values, form) == expected).all()
+    assert not is_in(values, set()).any()
+    assert len(is_in(values.iloc[:0], allowed)) == 0
+    objects = pd.Series(["a1", "x"], dtype=object)
+    assert list(is_in(objects, ["x"])) == [False, True]
