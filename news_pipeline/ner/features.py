@@ -27,6 +27,8 @@ from news_pipeline.ner.lexicon import (
 
 ALL_GROUPS = ("ortho", "gaz", "keywords", "doc")
 _MAX_GAZ_LEN = 5
+# Distinct words whose features are kept (news repeats words a lot).
+WORD_CACHE_SIZE = 200_000
 
 
 @dataclass
@@ -118,7 +120,7 @@ class FeatureExtractor:
                 feats.append("acronym")
             if lower in TITLES:
                 feats.append("title")
-        if len(self._cache) < 200_000:
+        if len(self._cache) < WORD_CACHE_SIZE:
             self._cache[word] = feats
         return feats
 
