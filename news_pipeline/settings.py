@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-
-from news_pipeline.warehouse.objectstore import is_url
 
 RAW_DIR_ENV = "NEWS_PIPELINE_RAW_DIR"
 WAREHOUSE_ENV = "NEWS_PIPELINE_WAREHOUSE"
@@ -14,6 +13,12 @@ PROCESSES_ENV = "NEWS_PIPELINE_PROCESSES"
 CHUNK_ENV = "NEWS_PIPELINE_COMMIT_EVERY"
 ARTICLE_TIMEOUT_ENV = "NEWS_PIPELINE_ARTICLE_TIMEOUT_S"
 REPORTS_ENV = "NEWS_PIPELINE_REPORTS_DIR"
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")  # two letters at least: not "C:\"
+
+
+def is_url(location: object) -> bool:
+    """A location with a scheme (s3://, memory://, file://): it goes through fsspec."""
+    return isinstance(location, str) and bool(_URL.match(location))
 
 
 def project_root() -> Path:

@@ -10,7 +10,6 @@ state, stored as the small table `source_boilerplate`; cleaning reads it from th
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -20,69 +19,19 @@ from pathlib import Path
 import pandas as pd
 
 from news_pipeline import settings
-from news_pipeline.clean import (
-    CLEAN_VERSION,
-    MAX_ARTICLE_BYTES,
-    BoilerplateModel,
-    RejectedInput,
-    article_source,
-    candidate_lines,
-    decode_article,
-    min_articles,
-)
+from news_pipeline.clean import CLEAN_VERSION, BoilerplateModel, min_articles
 from news_pipeline.clean.settings import DEFAULT_SETTINGS, CleanSettings
-from news_pipeline.parallel import ordered_map, preload_in_workers, process_pool, worker_count
+from news_pipeline.parallel import ordered_map, process_pool, worker_count
 from news_pipeline.progress import InfoLogger, Progress
-from news_pipeline.stages.limits import time_limit
+from news_pipeline.stages.per_file import line_row
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Warehouse, records
 
 log = logging.getLogger(__name__)
-# The forkserver starts with the first pool of a run (whichever stage that is): it must
-# already import this module, or every worker imports it (and pandas, ...) again.
-preload_in_workers(__name__)
 
 # candidate_lines and article_source are the cleaner's code, so a new CLEAN_VERSION
 # re-reads the files too.
 LEARN_VERSION = f"boilerplate-1/{CLEAN_VERSION}"
-
-
-def article_line_row(raw_dir: Path, source_path: str, article_id: str,
-                     expected_sha256: str | None, inventory_error: str | None) -> dict:
-    """The `_line_stats` row of one file: its source and its candidate line keys.
-
-    Files that cannot be used (or have no known source, so nothing can be learnt from them)
-    get a row without lines, so they are not read again until they change.
-    """
-    row = {"article_id": article_id, "content_sha256": expected_sha256, "source": None,
-           "lines": [], "learn_version": LEARN_VERSION}
-    if inventory_error is not None:
-        return row
-    try:
-        with open(raw_dir / source_path, "rb") as handle:
-            data = handle.read(MAX_ARTICLE_BYTES + 1)
-    except OSError:
-        return row
-    if len(data) > MAX_ARTICLE_BYTES:
-        return row
-    row["content_sha256"] = hashlib.sha256(data).hexdigest()
-    try:
-        with time_limit(settings.article_timeout_s()):
-            text = decode_article(data).text
-            source = article_source(text, source_path)
-            lines = candidate_lines(text, source_path) if source else []
-    except RejectedInput:
-        return row
-    except Exception:  # the cleaning step reports the file; here it only teaches nothing
-        log.exception("reading lines of %s failed", source_path)
-        return row
-    return {**row, "source": source, "lines": lines}
-
-
-def _line_row(task: tuple[Path, dict]) -> dict:
-    raw_dir, row = task
-    return article_line_row(raw_dir, row["source_path"], row["article_id"],
-                            row["content_sha256"], row["error"])
 
 
 def boilerplate_table(line_stats: pd.DataFrame,
@@ -180,8 +129,8 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
 def _read_chunk(warehouse: Warehouse, raw_dir: Path, pool: ProcessPoolExecutor | None,
                 chunk: list[dict], progress: Progress) -> None:
     rows = []
-    for row in ordered_map(pool, _line_row, [(raw_dir, r) for r in chunk]):
-        rows.append(row)
+    for row in ordered_map(pool, line_row, [(raw_dir, r) for r in chunk]):
+        rows.append({**row, "learn_version": LEARN_VERSION})
         progress.advance()
     with warehouse.transaction() as tx:
         tx.upsert("_line_stats", pd.DataFrame(rows, columns=SCHEMAS["_line_stats"].names))

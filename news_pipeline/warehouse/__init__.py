@@ -5,7 +5,7 @@ memory://…); `read_table(location, table)` and `table_files(location, table)` 
 plain pandas either way.
 """
 
-from news_pipeline.warehouse.objectstore import is_url
+from news_pipeline.settings import is_url
 from news_pipeline.warehouse.schema import SCHEMAS
 from news_pipeline.warehouse.snapshots import WarehouseError
 from news_pipeline.warehouse.warehouse import (

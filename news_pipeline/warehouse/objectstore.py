@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import socket
 import threading
 import time
@@ -47,14 +46,8 @@ SNAPSHOTS = "snapshots"
 MANIFEST = "manifest.json"
 MANIFEST_FORMAT = "news_pipeline.warehouse.manifest/1"
 LEASE_TTL_S = 300.0
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")  # two letters at least: not "C:\"
 
 Filesystem = AbstractFileSystem | pafs.FileSystem
-
-
-def is_url(location: object) -> bool:
-    """A location with a scheme (s3://, memory://, file://): it goes through fsspec."""
-    return isinstance(location, str) and bool(_URL.match(location))
 
 
 def resolve(location: str, filesystem: Filesystem | None = None) -> tuple[AbstractFileSystem, str]:

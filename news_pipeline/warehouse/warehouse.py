@@ -17,7 +17,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from fsspec import AbstractFileSystem
 
-from news_pipeline.warehouse.objectstore import Filesystem, Manifest, ObjectDraft, ObjectStore, is_url
+from news_pipeline.settings import is_url
+from news_pipeline.warehouse.objectstore import Filesystem, Manifest, ObjectDraft, ObjectStore
 from news_pipeline.warehouse.schema import BUCKET_KEYS, SCHEMAS
 from news_pipeline.warehouse.snapshots import LocalDraft, SnapshotStore, WarehouseError
 

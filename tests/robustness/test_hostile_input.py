@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from news_pipeline.clean import MAX_ARTICLE_BYTES, RejectedInput, decode_article
-from news_pipeline.stages import cleaning
+from news_pipeline.stages import cleaning, per_file
 from news_pipeline.stages.cleaning import CleaningOutcome, clean_file
 from news_pipeline.stages.ingest import scan_raw_folder
 from news_pipeline.warehouse import Warehouse
@@ -130,7 +130,7 @@ def test_a_hanging_cleaner_costs_one_article_not_the_run(tmp_path: Path,
     def hang(text: str, path_hint: str | None = None, **options: object) -> None:
         time.sleep(30)
 
-    monkeypatch.setattr(cleaning, "clean_article", hang)
+    monkeypatch.setattr(per_file, "clean_article", hang)
     monkeypatch.setenv("NEWS_PIPELINE_ARTICLE_TIMEOUT_S", "1")
     started = time.monotonic()
     outcome = clean_bytes(tmp_path, b"Ein ganz normaler Satz.")
@@ -143,7 +143,7 @@ def test_a_crashing_cleaner_is_recorded_as_cleaner_error(tmp_path: Path,
     def crash(text: str, path_hint: str | None = None, **options: object) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(cleaning, "clean_article", crash)
+    monkeypatch.setattr(per_file, "clean_article", crash)
     outcome = clean_bytes(tmp_path, b"Ein ganz normaler Satz.")
     assert outcome.rejection is not None
     assert outcome.rejection["reason"] == "cleaner_error"

@@ -11,6 +11,7 @@ import pytest
 from news_pipeline.clean import candidate_lines, clean_article, learn_boilerplate
 from news_pipeline.clean.lines import line_key
 from news_pipeline.stages import boilerplate as stage
+from news_pipeline.stages import per_file
 from news_pipeline.stages.boilerplate import learn_source_boilerplate, load_model
 from news_pipeline.stages.cleaning import clean_changed_articles, clean_file, to_utc
 from news_pipeline.stages.ingest import scan_raw_folder
@@ -92,7 +93,7 @@ def test_rerun_without_change_reads_and_writes_nothing(raw: Path, warehouse: War
     run(warehouse, raw)
     scan_raw_folder(warehouse, raw)
     snapshot = warehouse.snapshots.current()
-    monkeypatch.setattr(stage, "article_line_row", _fail)
+    monkeypatch.setattr(per_file, "article_line_row", _fail)
     learnt = learn_source_boilerplate(warehouse, raw)
     cleaned = clean_changed_articles(warehouse, raw)
     assert (learnt.new, learnt.changed, learnt.unchanged) == (0, 0, 7)
@@ -109,13 +110,13 @@ def test_adding_an_article_reads_only_that_file(raw: Path, warehouse: Warehouse,
     run(warehouse, raw)
     model_before = warehouse.read("source_boilerplate", ["model_sha256"]).iloc[0, 0]
     read: list[str] = []
-    original = stage.article_line_row
+    original = per_file.article_line_row
 
     def counting(raw_dir: Path, source_path: str, *args: object) -> dict:
         read.append(source_path)
         return original(raw_dir, source_path, *args)
 
-    monkeypatch.setattr(stage, "article_line_row", counting)
+    monkeypatch.setattr(per_file, "article_line_row", counting)
     write(raw, "example.de", 9)
     learnt, cleaned = run(warehouse, raw)
     assert read == ["example.de/009.txt"]
