@@ -73,19 +73,60 @@ def stop_density(tokens: Sequence[str]) -> float:
 # equates a character with an ASCII letter beyond lower(): dotless i, long s, and the dotted
 # capital I (whose lower() is two characters). Lines with those take the slow path.
 _EXOTIC_CASE = re.compile("[\u0130\u0131\u017f]")
-_CUES_ON_LOWERED = tuple(
-    (name, re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE), True)
-    if pattern.flags & re.IGNORECASE and pattern.pattern == pattern.pattern.lower()
-    else (name, pattern, False)
-    for name, pattern in NOTICE_CUES.items())
+_LITERAL_PREFIX = re.compile(r"[^\\()\[\]{}.*+?^$|]*")
+
+
+def literal_needles(pattern: str) -> tuple[str, ...]:
+    """For a pattern that is an alternation of literals ("kommentar|beiträge?\\b|\\bforum"),
+    the literal text each alternative starts with ("kommentar", "beiträg", "forum"): a line
+    containing none of them cannot match, and `in` finds that far faster than the regex.
+    Empty for any other shape (lookarounds, nested groups): then the pattern always runs."""
+    body = pattern.replace(r"\b", "")
+    if body.startswith("(?:") and body.endswith(")"):
+        body = body[3:-1]
+    if "(" in body or ")" in body:
+        return ()
+    needles = []
+    for alternative in body.split("|"):
+        literal = _LITERAL_PREFIX.match(alternative).group(0)
+        if alternative[len(literal):][:1] in ("?", "*", "{"):  # the quantifier takes its last char
+            literal = literal[:-1]
+        if not literal:
+            return ()
+        needles.append(literal)
+    return tuple(needles)
+
+
+@dataclass(frozen=True)
+class _Cue:
+    name: str
+    pattern: re.Pattern[str]
+    on_lowered: bool  # searched case-sensitively in the lower-cased line
+    needles: tuple[str, ...]  # one of them is in every match (empty: unknown)
+
+    def found_in(self, text: str, lowered: str) -> bool:
+        haystack = lowered if self.on_lowered else text
+        if self.needles and not any(needle in haystack for needle in self.needles):
+            return False
+        return bool(self.pattern.search(haystack))
+
+
+def _cue(name: str, pattern: re.Pattern[str]) -> _Cue:
+    if pattern.flags & re.IGNORECASE and pattern.pattern == pattern.pattern.lower():
+        return _Cue(name, re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE), True,
+                    literal_needles(pattern.pattern))
+    needles = () if pattern.flags & re.IGNORECASE else literal_needles(pattern.pattern)
+    return _Cue(name, pattern, False, needles)
+
+
+_CUES = tuple(_cue(name, pattern) for name, pattern in NOTICE_CUES.items())
 
 
 def notice_cues(text: str) -> frozenset[str]:
     if _EXOTIC_CASE.search(text):
         return frozenset(name for name, pattern in NOTICE_CUES.items() if pattern.search(text))
     lowered = text.lower()
-    return frozenset(name for name, pattern, on_lowered in _CUES_ON_LOWERED
-                     if pattern.search(lowered if on_lowered else text))
+    return frozenset(cue.name for cue in _CUES if cue.found_in(text, lowered))
 
 
 def addresses_reader(cues: Collection[str]) -> bool:

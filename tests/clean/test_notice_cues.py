@@ -8,7 +8,7 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from news_pipeline.clean.classify import _CUES_ON_LOWERED, _EXOTIC_CASE, notice_cues
+from news_pipeline.clean.classify import _CUES, _EXOTIC_CASE, literal_needles, notice_cues
 from news_pipeline.clean.lexicon import NOTICE_CUES
 
 
@@ -17,17 +17,31 @@ def _ignorecase_cues(text: str) -> frozenset[str]:
 
 
 def test_the_case_insensitive_cues_run_on_the_lowered_line() -> None:
-    lowered = {name for name, _, on_lowered in _CUES_ON_LOWERED if on_lowered}
+    lowered = {cue.name for cue in _CUES if cue.on_lowered}
     assert lowered == {n for n, p in NOTICE_CUES.items() if p.flags & re.IGNORECASE}
     assert "address" not in lowered  # capitalised "Sie" is the cue: stays case-sensitive
+
+
+def test_literal_needles_of_each_shape() -> None:
+    assert literal_needles(r"kommentar|beiträge?\b|\bposting") == ("kommentar", "beiträg", "posting")
+    assert literal_needles(r"\b(?:deine?[mnrs]?|dich|dir)\b") == ("dein", "dich", "dir")
+    assert literal_needles(r"zur verfügung|leser,|e-mail-adresse") == (
+        "zur verfügung", "leser,", "e-mail-adresse")
+    # shapes it does not take apart: the pattern then always runs
+    assert literal_needles(r"(?<=[a-z] )(?:Sie|Ihnen)\b") == ()
+    assert literal_needles(r"(?:a|b)|(?:c)") == ()
+    assert literal_needles(r"x?|y") == ()
+    assert literal_needles(r"\d+ Kommentare") == ()
+    # every case-insensitive cue gets needles (else the shortcut silently stops working)
+    assert all(cue.needles for cue in _CUES if cue.on_lowered)
 
 
 def test_lower_equals_ignorecase_for_every_character_but_the_exotic_ones() -> None:
     """The assumption behind the shortcut, checked over the whole Basic Multilingual Plane:
     a character matches a pattern letter under IGNORECASE exactly when its lower() is that
     letter, and lower() keeps whether it is a word character."""
-    letters = sorted({ch for _, pattern, lowered in _CUES_ON_LOWERED if lowered
-                      for ch in pattern.pattern if ch.isalpha()})
+    letters = sorted({ch for cue in _CUES if cue.on_lowered for ch in cue.pattern.pattern
+                      if ch.isalpha()})
     assert "ä" in letters and "k" in letters
     matchers = [(letter, re.compile(re.escape(letter), re.IGNORECASE)) for letter in letters]
     word = re.compile(r"\w")
