@@ -1,9 +1,9 @@
 """The work on one raw file that the boilerplate and cleaning stages hand to worker processes.
 
 Kept free of pandas and Dagster: the forkserver that starts every worker of a run imports
-this module once (and, through `parallel`, the NER model's modules), so a worker begins as a
-fork that has what it needs, without the ~80 MB and the second of pandas and pyarrow that
-only the main process uses.
+this module once (and the NER model's modules, which stages/recognition.py registers), so a
+worker begins as a fork that has what it needs, without the ~80 MB and the second of pandas
+and pyarrow that only the main process uses.
 """
 
 from __future__ import annotations
