@@ -24,18 +24,15 @@ from news_pipeline.stages.boilerplate import LEARN_VERSION, load_model
 from news_pipeline.stages.limits import ArticleTimeout, time_limit
 from news_pipeline.stages.per_file import (
     CleaningOutcome,
-    clean_file,
     clean_row,
     clean_row_in_worker,
     set_worker_boilerplate,
-    to_utc,
 )
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Warehouse, records
 
 log = logging.getLogger(__name__)
-__all__ = ["ArticleTimeout", "CleaningOutcome", "clean_changed_articles", "clean_file",
-           "time_limit", "to_utc"]
+__all__ = ["ArticleTimeout", "clean_changed_articles", "time_limit"]
 
 
 def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
@@ -115,11 +112,11 @@ def _none(value: object) -> object:
 
 
 def _clean_chunk(warehouse: Warehouse, raw_dir: Path, pool: ProcessPoolExecutor | None,
-                 clean_row: Callable[[tuple[Path, dict]], CleaningOutcome],
+                 clean_one: Callable[[tuple[Path, dict]], CleaningOutcome],
                  chunk: list[dict], deleted: list[str], known_ids: set[str],
                  report: StageReport, progress: Progress) -> None:
     articles, rejections = [], []
-    for row, outcome in zip(chunk, ordered_map(pool, clean_row, [(raw_dir, r) for r in chunk])):
+    for row, outcome in zip(chunk, ordered_map(pool, clean_one, [(raw_dir, r) for r in chunk])):
         if outcome.article:
             articles.append({**outcome.article, "pipeline_version": CLEAN_VERSION})
         else:

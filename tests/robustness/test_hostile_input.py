@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from news_pipeline.clean import MAX_ARTICLE_BYTES, RejectedInput, decode_article
 from news_pipeline.stages import cleaning, per_file
-from news_pipeline.stages.cleaning import CleaningOutcome, clean_file
 from news_pipeline.stages.ingest import scan_raw_folder
+from news_pipeline.stages.per_file import CleaningOutcome, clean_file
 from news_pipeline.warehouse import Warehouse
 
 KNOWN_REASONS = {"empty", "binary", "oversized", "undecodable", "no_body_text", "timeout",

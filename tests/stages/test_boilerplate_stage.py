@@ -13,8 +13,9 @@ from news_pipeline.clean.lines import line_key
 from news_pipeline.stages import boilerplate as stage
 from news_pipeline.stages import per_file
 from news_pipeline.stages.boilerplate import learn_source_boilerplate, load_model
-from news_pipeline.stages.cleaning import clean_changed_articles, clean_file, to_utc
+from news_pipeline.stages.cleaning import clean_changed_articles
 from news_pipeline.stages.ingest import scan_raw_folder
+from news_pipeline.stages.per_file import clean_file, to_utc
 from news_pipeline.warehouse import Warehouse
 
 # Prose-like, so the line classifier alone keeps it: only learning removes it.
