@@ -6,11 +6,17 @@ from news_pipeline.resolve.resolution import (
     COOCCURRENCE_COLUMNS,
     ENTITY_COLUMNS,
     RESOLVE_VERSION,
+    CorpusState,
+    CorpusUpdate,
     Resolution,
+    acronym_candidates,
+    assign_entities,
     resolve_corpus,
     resolve_entities,
+    update_corpus,
 )
 
 __all__ = ["ALIAS_COLUMNS", "COOCCURRENCE_COLUMNS", "ENTITY_COLUMNS", "LOCAL_COLUMNS",
-           "RESOLVE_VERSION", "Resolution", "resolve_article", "resolve_articles",
-           "resolve_corpus", "resolve_entities"]
+           "RESOLVE_VERSION", "CorpusState", "CorpusUpdate", "Resolution", "acronym_candidates",
+           "assign_entities", "resolve_article", "resolve_articles", "resolve_corpus",
+           "resolve_entities", "update_corpus"]

@@ -33,18 +33,14 @@ def _unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values[starts], np.diff(np.r_[starts, len(values)])
 
 
-def cooccurrences(mentions: pd.DataFrame, entity_codes=None) -> pd.DataFrame:
+def cooccurrences(mentions: pd.DataFrame) -> pd.DataFrame:
     """entity_a < entity_b, n_articles (articles mentioning both), n_sentences (sentences
-    mentioning both, counted over all articles). `entity_codes` (optional) carries already
-    factorised entity ids (sorted uniques) to save re-hashing them."""
+    mentioning both, counted over all articles), sorted by (entity_a, entity_b)."""
     if mentions.empty:
         return pd.DataFrame({c: pd.Series(dtype=object if c.startswith("entity") else "int64")
                              for c in COOCCURRENCE_COLUMNS})
-    if entity_codes is None:
-        codes, uniques = pd.factorize(mentions["entity_id"], sort=True)
-        codes = codes.astype(np.int64)
-    else:
-        codes, uniques = entity_codes.entity, entity_codes.entity_ids
+    codes, uniques = pd.factorize(mentions["entity_id"], sort=True)
+    codes = codes.astype(np.int64)
     articles = pd.factorize(mentions["article_id"], sort=True)[0].astype(np.int64)
     sentences = mentions["sentence_index"].to_numpy(np.int64)
     sentences = sentences - sentences.min()

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from news_pipeline.resolve import gazetteer
-from news_pipeline.resolve.article import LABELS, label_votes, plurality
+from news_pipeline.resolve.article import LABELS
 from news_pipeline.resolve.normalise import acronym_matches, genitive_bases, initials
 
 ID_SCHEME = "v1"
@@ -43,6 +43,64 @@ def entity_id(anchor: str) -> str:
     return hashlib.sha1(f"{ID_SCHEME}\x1f{anchor}".encode()).hexdigest()[:16]
 
 
+# The global step's view of the mentions: counts per distinct form (additive over articles,
+# so a run adds the new articles' counts and subtracts the removed ones').
+FORM_KEY = ["local_key", "text", "local_rule", "label", "acronym"]
+FORM_COLUMNS = [*FORM_KEY, "n_mentions"]
+# Per article: a one-word key and a multi-word key of that article that it may abbreviate.
+CANDIDATE_COLUMNS = ["article_id", "acronym_key", "expansion_key"]
+
+
+def form_counts(local: pd.DataFrame) -> pd.DataFrame:
+    """Mentions (with LOCAL_COLUMNS) per distinct (local_key, text, local_rule, label,
+    acronym), sorted: everything the key-level rules and the entity and alias tables need."""
+    frame = local[FORM_KEY].assign(local_rule=local["local_rule"].fillna(""),
+                                   acronym=local["acronym"].astype(bool))
+    counts = frame.groupby(FORM_KEY, sort=True).size()
+    return counts.rename("n_mentions").astype(np.int64).reset_index()[FORM_COLUMNS]
+
+
+def add_form_counts(*parts: tuple[pd.DataFrame, int]) -> pd.DataFrame:
+    """Sum of (form counts, sign) parts; forms whose count drops to zero are removed."""
+    frames = [frame.assign(n_mentions=frame["n_mentions"] * sign) for frame, sign in parts
+              if len(frame)]
+    if not frames:
+        return form_counts(pd.DataFrame(columns=[*FORM_KEY, "article_id"]))
+    counts = pd.concat(frames, ignore_index=True).groupby(FORM_KEY, sort=True)["n_mentions"].sum()
+    if (counts < 0).any():
+        raise ValueError("form counts went negative: the resolution state does not match "
+                         "the cached spans")
+    return counts[counts > 0].astype(np.int64).reset_index()[FORM_COLUMNS]
+
+
+def acronym_candidates(local: pd.DataFrame) -> pd.DataFrame:
+    """(article_id, acronym_key, expansion_key) for every one-word key of an article that
+    could abbreviate a multi-word key of the same article (_could_abbreviate and
+    acronym_matches). Which of them the acronym rule uses depends on the corpus (labels,
+    links), so the string tests are done here, once per article, and the rest globally."""
+    pairs = local[["article_id", "local_key"]].drop_duplicates()
+    lengths = pairs["local_key"].str.len()
+    multi = pairs["local_key"].str.contains(" ", regex=False)
+    singles = pairs[~multi & (lengths >= 2) & (lengths <= 8)]
+    singles = singles.assign(first=singles["local_key"].str[0])
+    multis = pairs[multi]
+    inits = pd.Series([initials(k) for k in multis["local_key"]], index=multis.index,
+                      dtype=object)
+    multis = multis.assign(inits=inits, first=inits.str[:1])[inits.str.len() >= 2]
+    cand = singles.merge(multis, on=["article_id", "first"], suffixes=("", "_exp"))
+    if cand.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in CANDIDATE_COLUMNS})
+    cand = cand[cand["inits"].str.len() <= cand["local_key"].str.len()]
+    tested = {(a, e): _could_abbreviate(a, e) and acronym_matches(a, e) for a, e in
+              set(zip(cand["local_key"], cand["local_key_exp"]))}
+    ok = [tested[a, e] for a, e in zip(cand["local_key"], cand["local_key_exp"])]
+    cand = cand[np.asarray(ok, dtype=bool)]
+    return (pd.DataFrame({"article_id": cand["article_id"].to_numpy(dtype=object),
+                          "acronym_key": cand["local_key"].to_numpy(dtype=object),
+                          "expansion_key": cand["local_key_exp"].to_numpy(dtype=object)})
+            .sort_values(CANDIDATE_COLUMNS).reset_index(drop=True))
+
+
 @dataclass(frozen=True)
 class KeyResolution:
     """One row per distinct local key: its entity and how it got there."""
@@ -51,18 +109,20 @@ class KeyResolution:
     groups: pd.DataFrame  # entity_id, anchor, link
 
 
-def resolve_keys(local: pd.DataFrame, previous: pd.DataFrame | None = None) -> KeyResolution:
-    """Merge the local keys of `local` (mentions with LOCAL_COLUMNS) into entities.
+def resolve_keys(forms: pd.DataFrame, candidates: pd.DataFrame,
+                 previous: pd.DataFrame | None = None) -> KeyResolution:
+    """Merge the local keys of `forms` (form_counts) into entities; `candidates`
+    (acronym_candidates of the same articles) feed the acronym rule.
 
     `previous` (optional): a former `Resolution.aliases` (columns key, entity_id). An entity
     that contains keys of a former entity keeps that entity's id even if its anchor changed
     (e.g. "Putin" seen alone first, "Wladimir Putin" later)."""
-    keys = _key_table(local)
+    keys = _key_table(forms)
     links = _links(keys)
     keys["link"] = links["link"]
     keys["key_rule"] = links["rule"]
 
-    edges = pd.concat([_genitive_edges(keys), _acronym_edges(keys, local),
+    edges = pd.concat([_genitive_edges(keys), _acronym_edges(keys, candidates),
                        _short_name_edges(keys)], ignore_index=True)
     root, key_rule = _union(keys, edges)
     keys["root"] = root
@@ -80,17 +140,23 @@ def resolve_keys(local: pd.DataFrame, previous: pd.DataFrame | None = None) -> K
         .reset_index(drop=True), groups)
 
 
-def _key_table(local: pd.DataFrame) -> pd.DataFrame:
-    frame = local.assign(key=local["local_key"])
-    votes = label_votes(frame, ["key"])
-    keys = pd.DataFrame({"key": votes.index.to_numpy(dtype=object)})
+def _key_table(forms: pd.DataFrame) -> pd.DataFrame:
+    codes, uniques = pd.factorize(forms["local_key"], sort=True)
+    size = len(uniques)
+    weights = forms["n_mentions"].to_numpy(np.int64)
+    labels = forms["label"].to_numpy()
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(codes[mask], weights[mask], minlength=size).astype(np.int64)
+
+    keys = pd.DataFrame({"key": np.asarray(uniques, dtype=object)})
     for label in LABELS:
-        keys[label] = votes[label].to_numpy()
-    keys["n"] = votes["n"].to_numpy()
-    keys["label"] = votes[list(LABELS)].idxmax(axis=1).to_numpy()  # ties: LABELS order
-    keys["is_loc"] = plurality(votes, "LOC").to_numpy()
-    acronyms = frame.groupby("key")["acronym"].mean().reindex(votes.index)
-    keys["acronym"] = (acronyms >= 0.5).to_numpy()
+        keys[label] = count(labels == label)
+    keys["n"] = count(np.ones(len(forms), dtype=bool))
+    keys["label"] = keys[list(LABELS)].idxmax(axis=1)  # ties: LABELS order
+    keys["is_loc"] = keys["LOC"] >= keys[list(LABELS)].max(axis=1)
+    # An acronym when at least half of its mentions are spelt as one.
+    keys["acronym"] = 2 * count(forms["acronym"].to_numpy(bool)) >= keys["n"]
     keys["multi"] = keys["key"].str.contains(" ", regex=False)
     return keys
 
@@ -160,22 +226,15 @@ def _short_name_edges(keys: pd.DataFrame) -> pd.DataFrame:
     return _edges(cand["key"], cand["full"], "corpus_short_name")
 
 
-def _acronym_edges(keys: pd.DataFrame, local: pd.DataFrame) -> pd.DataFrame:
+def _acronym_edges(keys: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFrame:
     acronyms = keys.loc[keys["acronym"] & keys["link"].isna() & ~keys["multi"], "key"]
     expansions = keys.loc[keys["multi"] & (keys["label"] != "PER"), "key"]
-    if acronyms.empty or expansions.empty:
-        return _edges([], [], "acronym")
-    pairs = local[["article_id", "local_key"]].drop_duplicates()
-    left = pairs[pairs["local_key"].isin(set(acronyms))]
-    right = pairs[pairs["local_key"].isin(set(expansions))]
-    cand = left.merge(right, on="article_id", suffixes=("", "_exp"))
-    cand = cand[["local_key", "local_key_exp"]].drop_duplicates()
-    ok = [_could_abbreviate(a, e) and acronym_matches(a, e)
-          for a, e in zip(cand["local_key"], cand["local_key_exp"])]
-    cand = cand[np.asarray(ok, dtype=bool)]
-    unique = cand.groupby("local_key")["local_key_exp"].transform("nunique") == 1
+    cand = candidates[candidates["acronym_key"].isin(set(acronyms))
+                      & candidates["expansion_key"].isin(set(expansions))]
+    cand = cand[["acronym_key", "expansion_key"]].drop_duplicates()
+    unique = cand.groupby("acronym_key")["expansion_key"].transform("nunique") == 1
     cand = cand[unique]
-    return _edges(cand["local_key"], cand["local_key_exp"], "acronym")
+    return _edges(cand["acronym_key"], cand["expansion_key"], "acronym")
 
 
 def _could_abbreviate(acronym: str, expansion: str) -> bool:

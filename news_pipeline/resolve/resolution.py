@@ -13,6 +13,7 @@ article, same RESOLVE_VERSION) and step 1 is skipped.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +22,14 @@ import pandas as pd
 from news_pipeline.resolve import gazetteer
 from news_pipeline.resolve.article import LABELS, LOCAL_COLUMNS, join_rules, resolve_articles
 from news_pipeline.resolve.cooccurrence import COOCCURRENCE_COLUMNS, cooccurrences
-from news_pipeline.resolve.corpus import _NAMING_RULES, resolve_keys
+from news_pipeline.resolve.corpus import (
+    _NAMING_RULES,
+    KeyResolution,
+    acronym_candidates,
+    add_form_counts,
+    form_counts,
+    resolve_keys,
+)
 from news_pipeline.resolve.corpus import entity_id as _anchor_id
 from news_pipeline.resolve.normalise import normalise
 
@@ -33,7 +41,9 @@ ENTITY_COLUMNS = ["entity_id", "name", "label", "aliases", "n_mentions", "n_arti
 ALIAS_COLUMNS = ["entity_id", "alias", "key", "rule", "n_mentions"]
 INPUT_COLUMNS = ["article_id", "start", "end", "label", "text", "sentence_index"]
 __all__ = ["ALIAS_COLUMNS", "COOCCURRENCE_COLUMNS", "ENTITY_COLUMNS", "RESOLVE_VERSION",
-           "Resolution", "entity_id", "normalise", "resolve_corpus", "resolve_entities"]
+           "CorpusState", "CorpusUpdate", "Resolution", "acronym_candidates",
+           "assign_entities", "entity_id", "normalise", "resolve_corpus", "resolve_entities",
+           "update_corpus"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,40 @@ class Resolution:
     # ALIAS_COLUMNS: which surface form joined which entity by which rule, with counts.
     # Also the `previous` input of the next run (keeps ids stable when anchors change).
     aliases: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class CorpusState:
+    """What the global step keeps between runs, so that a run looks at the articles that
+    changed and not at the whole corpus: form counts, the three output tables (their counts
+    are sums over articles) and the aliases (key -> entity of the stored mentions)."""
+
+    forms: pd.DataFrame  # FORM_COLUMNS over all articles
+    entities: pd.DataFrame
+    cooccurrences: pd.DataFrame
+    aliases: pd.DataFrame
+
+    @classmethod
+    def empty(cls, previous: pd.DataFrame | None = None) -> CorpusState:
+        """No articles yet; `previous` aliases (if any) only keep entity ids stable."""
+        aliases = previous if previous is not None else _empty_frame(ALIAS_COLUMNS)
+        return cls(form_counts(_empty_frame([*INPUT_COLUMNS, *LOCAL_COLUMNS])),
+                   _empty_frame(ENTITY_COLUMNS), cooccurrences(_empty_frame(INPUT_COLUMNS)),
+                   aliases)
+
+
+@dataclass(frozen=True)
+class CorpusUpdate:
+    """The new global tables, and the mention rows of the articles whose rows changed."""
+
+    mentions: pd.DataFrame  # as Resolution.mentions, for the articles in `rewritten`
+    rewritten: list[str]  # articles whose mention rows are replaced (removed ones: by none)
+    keys_changed: int  # keys of unchanged articles that moved to another entity
+    keys: pd.DataFrame  # the key resolution, indexed by key (for assign_entities)
+    entities: pd.DataFrame
+    cooccurrences: pd.DataFrame
+    aliases: pd.DataFrame
+    forms: pd.DataFrame
 
 
 def entity_id(label: str, key: str) -> str:
@@ -64,41 +108,166 @@ def resolve_entities(mentions: pd.DataFrame, previous: pd.DataFrame | None = Non
 
 
 def resolve_corpus(local: pd.DataFrame, previous: pd.DataFrame | None = None) -> Resolution:
-    """Global step over mentions that already carry LOCAL_COLUMNS.
+    """Global step over mentions that already carry LOCAL_COLUMNS: `update_corpus` from an
+    empty corpus."""
+    update = update_corpus(CorpusState.empty(previous), removed=local[:0], added=local,
+                           candidates=acronym_candidates(local),
+                           rows_with_keys=lambda keys: local[:0])
+    return Resolution(update.mentions, update.entities, update.cooccurrences, update.aliases)
 
-    After the key-level work (resolve_keys, one row per distinct local key) everything runs
-    on integer codes of entities, texts and articles: strings are hashed once, not per
-    groupby, which is what keeps a 500k-mention rerun within a couple of seconds."""
-    local = local.sort_values(["article_id", "start", "end", "label", "text"],
-                              kind="stable").reset_index(drop=True)
-    if local.empty:
-        return _empty(local)
-    resolved = resolve_keys(local, previous)
+
+def update_corpus(state: CorpusState, removed: pd.DataFrame, added: pd.DataFrame,
+                  candidates: pd.DataFrame,
+                  rows_with_keys: Callable[[Collection[str]], pd.DataFrame]) -> CorpusUpdate:
+    """Global step for a change of the corpus: `removed` articles (deleted, or the former
+    version of changed ones) leave it, `added` ones (new, or the new version) join it; rows
+    carry LOCAL_COLUMNS. `candidates`: acronym_candidates of all articles after the change.
+    `rows_with_keys(keys)`: the rows of the stored articles that mention one of `keys`
+    (those whose mentions may move to another entity; rows of removed or added articles
+    among them are ignored).
+
+    The keys are merged again from the form counts (small: one row per distinct form); the
+    per-article parts of the tables (n_articles, co-occurrences) change only by what the
+    removed, added and re-assigned articles contribute. The result equals resolve_corpus on
+    the whole corpus after the change with the same `previous` aliases, up to row order."""
+    forms = add_form_counts((state.forms, 1), (form_counts(removed), -1),
+                            (form_counts(added), 1))
+    outside = set(removed["article_id"]) | set(added["article_id"])
+    if forms.empty:
+        empty = CorpusState.empty()
+        mentions = _sorted(added).assign(entity_id=pd.Series(dtype=object),
+                                         rule=pd.Series(dtype=object))
+        keys = pd.DataFrame({"entity_id": pd.Series(dtype=object),
+                             "key_rule": pd.Series(dtype=object)}, index=pd.Index([], name="key"))
+        return CorpusUpdate(mentions, sorted(outside), 0, keys, empty.entities,
+                            empty.cooccurrences, empty.aliases, forms)
+    resolved = resolve_keys(forms, candidates, state.aliases)
+    new_keys = resolved.keys.set_index("key")
+    old_entity = state.aliases.drop_duplicates("key").set_index("key")["entity_id"]
+    common = old_entity.index.intersection(new_keys.index)
+    moved = common[old_entity[common].to_numpy() != new_keys.loc[common, "entity_id"].to_numpy()]
+
+    reassigned = rows_with_keys(list(moved)) if len(moved) else added[:0]
+    reassigned = reassigned[~reassigned["article_id"].isin(outside)]
+    before = _with_entities(pd.concat([removed, reassigned], ignore_index=True), old_entity)
+    after = _sorted(pd.concat([added, reassigned], ignore_index=True))
+    mentions = assign_entities(after, new_keys)
+
+    codes = _FormCodes.of(forms, resolved)
+    n_articles = _entity_articles(state.entities, before, mentions, codes.entity_ids)
+    return CorpusUpdate(
+        mentions=mentions,
+        rewritten=sorted(outside | set(reassigned["article_id"])),
+        keys_changed=len(moved),
+        keys=new_keys,
+        entities=_entities(codes, resolved.groups, n_articles),
+        cooccurrences=_add_pairs(state.cooccurrences, cooccurrences(before),
+                                 cooccurrences(mentions)),
+        aliases=_aliases(codes),
+        forms=forms)
+
+
+def _empty_frame(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+def _sorted(local: pd.DataFrame) -> pd.DataFrame:
+    return local.sort_values(["article_id", "start", "end", "label", "text"],
+                             kind="stable").reset_index(drop=True)
+
+
+def _with_entities(local: pd.DataFrame, entity_of_key: pd.Series) -> pd.DataFrame:
+    """The rows with the entity their key had (for what they contributed before)."""
+    entity = entity_of_key.reindex(local["local_key"]).to_numpy(dtype=object)
+    if pd.isna(entity).any():
+        raise ValueError("a stored article has a key without an entity: the resolution state "
+                         "does not match the cached spans")
+    return local.assign(entity_id=entity)
+
+
+def assign_entities(local: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
+    """Rows plus entity_id and rule from a key resolution (CorpusUpdate.keys)."""
     key_codes, key_uniques = pd.factorize(local["local_key"])
-    per_key = resolved.keys.set_index("key").reindex(key_uniques)
-    entity_uniques, entity_of_key = np.unique(per_key["entity_id"].to_numpy(dtype=object)
-                                              .astype(str), return_inverse=True)
-    entity = entity_of_key.reshape(-1)[key_codes].astype(np.int64)
+    per_key = keys.reindex(key_uniques)
     key_rule = per_key["key_rule"].fillna("").to_numpy(dtype=object)[key_codes]
-    local_rule = local["local_rule"].fillna("").to_numpy(dtype=object)
-    rule = join_rules(local_rule, key_rule)
-
+    rule = join_rules(local["local_rule"].fillna("").to_numpy(dtype=object), key_rule)
     out = local.copy()
-    out["entity_id"] = entity_uniques.astype(object)[entity]
+    out["entity_id"] = per_key["entity_id"].to_numpy(dtype=object)[key_codes]
     out["rule"] = np.where(rule == "", "exact", rule).astype(object)
-    naming = (local_rule == "") & np.isin(key_rule, list(_NAMING_RULES))
-    codes = _Codes(entity, entity_uniques.astype(object), out)
-    entities = _entities(codes, resolved.groups, naming)
-    return Resolution(out, entities, cooccurrences(out, entity_codes=codes), _aliases(codes))
+    return out
+
+
+def _article_counts(rows: pd.DataFrame) -> pd.Series:
+    """Articles per entity among `rows` (article_id, entity_id)."""
+    if rows.empty:
+        return pd.Series(dtype=np.int64)
+    entity, entities = pd.factorize(rows["entity_id"])
+    article, articles = pd.factorize(rows["article_id"])
+    pairs, _ = _distinct(entity.astype(np.int64), article.astype(np.int64),
+                         sizes=(len(entities), len(articles)))
+    counts = np.bincount(pairs // len(articles), minlength=len(entities))
+    return pd.Series(counts.astype(np.int64), index=np.asarray(entities, dtype=object))
+
+
+def _entity_articles(entities: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame,
+                     entity_ids: np.ndarray) -> pd.Series:
+    """n_articles per entity: the stored counts minus what `before` contributed plus what
+    `after` does (an article counts once per entity)."""
+    stored = pd.Series(entities["n_articles"].to_numpy(np.int64),
+                       index=entities["entity_id"].to_numpy(dtype=object))
+    index = pd.Index(entity_ids)
+    counts = (stored.reindex(index, fill_value=0)
+              - _article_counts(before).reindex(index, fill_value=0)
+              + _article_counts(after).reindex(index, fill_value=0))
+    if (counts <= 0).any():
+        raise ValueError("an entity with mentions in no article: the resolution state "
+                         "does not match the cached spans")
+    return counts
+
+
+def _add_pairs(stored: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Co-occurrence counts after replacing the contribution `before` by `after`. Only the
+    stored rows of entities in either are touched; the others keep their place."""
+    if stored.empty and before.empty:
+        return after
+    pair = ["entity_a", "entity_b"]
+    counts = ["n_articles", "n_sentences"]
+    delta = pd.concat([before.assign(**{c: -before[c] for c in counts}), after],
+                      ignore_index=True).groupby(pair, sort=True)[counts].sum()
+    delta = delta[(delta != 0).any(axis=1)].reset_index()
+    if delta.empty:
+        return stored
+    touched = stored["entity_a"].isin(set(delta["entity_a"]))
+    merged = (pd.concat([stored[touched], delta], ignore_index=True)
+              .groupby(pair, sort=True)[counts].sum().reset_index())
+    if (merged[counts] < 0).any(axis=None):
+        raise ValueError("co-occurrence counts went negative: the resolution state does not "
+                         "match the cached spans")
+    merged = merged[merged["n_articles"] > 0]
+    return pd.concat([stored[~touched], merged], ignore_index=True)[COOCCURRENCE_COLUMNS]
 
 
 @dataclass(frozen=True)
-class _Codes:
-    """Integer codes of the per-mention columns the tables are built from."""
+class _FormCodes:
+    """Integer codes of the form counts joined to their keys' entities: the entity and alias
+    tables are weighted counts over these rows."""
 
     entity: np.ndarray  # index into entity_ids
-    entity_ids: np.ndarray
-    mentions: pd.DataFrame
+    entity_ids: np.ndarray  # sorted
+    weight: np.ndarray  # mentions per form
+    forms: pd.DataFrame  # FORM_COLUMNS plus rule (as the mentions get it) and key_rule
+
+    @classmethod
+    def of(cls, forms: pd.DataFrame, resolved: KeyResolution) -> _FormCodes:
+        keys = resolved.keys.set_index("key").reindex(forms["local_key"])
+        entity_ids = np.asarray(resolved.groups["entity_id"], dtype=object)  # sorted
+        entity = pd.Index(entity_ids).get_indexer(keys["entity_id"].to_numpy())
+        key_rule = keys["key_rule"].fillna("").to_numpy(dtype=object)
+        rule = join_rules(forms["local_rule"].to_numpy(dtype=object), key_rule)
+        forms = forms.assign(rule=np.where(rule == "", "exact", rule).astype(object),
+                             key_rule=key_rule)
+        return cls(entity.astype(np.int64), entity_ids, forms["n_mentions"].to_numpy(np.int64),
+                   forms)
 
     @property
     def n(self) -> int:
@@ -106,49 +275,44 @@ class _Codes:
 
     def factorize(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         """Sorted codes, so that code order is string order."""
-        codes, uniques = pd.factorize(self.mentions[column], sort=True)
+        codes, uniques = pd.factorize(self.forms[column], sort=True)
         return codes.astype(np.int64), np.asarray(uniques, dtype=object)
 
 
-def _empty(local: pd.DataFrame) -> Resolution:
-    out = local.assign(entity_id=pd.Series(dtype=object), rule=pd.Series(dtype=object))
-    entities = pd.DataFrame({c: pd.Series(dtype=object) for c in ENTITY_COLUMNS})
-    aliases = pd.DataFrame({c: pd.Series(dtype=object) for c in ALIAS_COLUMNS})
-    return Resolution(out, entities, cooccurrences(out), aliases)
-
-
-def _distinct(*codes: np.ndarray, sizes: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows of small integer code columns (sorted) and their counts."""
+def _distinct(*codes: np.ndarray, sizes: tuple[int, ...],
+              weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of small integer code columns (sorted) and their counts (sums of
+    `weights` when given)."""
     combined = np.zeros(len(codes[0]), dtype=np.int64)
     for column, size in zip(codes, sizes):
         combined = combined * size + column
-    combined = np.sort(combined)
+    order = np.argsort(combined, kind="stable")
+    combined = combined[order]
     if not len(combined):
         return combined, combined
     starts = np.flatnonzero(np.r_[True, combined[1:] != combined[:-1]])
-    counts = np.diff(np.r_[starts, len(combined)])
-    return combined[starts], counts
+    if weights is None:
+        return combined[starts], np.diff(np.r_[starts, len(combined)])
+    return combined[starts], np.add.reduceat(weights[order], starts)
 
 
 def _split(combined: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     return combined // size, combined % size
 
 
-def _entities(codes: _Codes, groups: pd.DataFrame, naming: np.ndarray) -> pd.DataFrame:
-    entity, n = codes.entity, codes.n
-    article, _ = codes.factorize("article_id")
-    n_art = int(article.max()) + 1
+def _entities(codes: _FormCodes, groups: pd.DataFrame, n_articles: pd.Series) -> pd.DataFrame:
+    entity, n, weight = codes.entity, codes.n, codes.weight
     table = pd.DataFrame(index=pd.Index(codes.entity_ids, name="entity_id"))
-    table["n_mentions"] = np.bincount(entity, minlength=n)
-    pairs, _ = _distinct(entity, article, sizes=(n, n_art))
-    table["n_articles"] = np.bincount(pairs // n_art, minlength=n)
+    table["n_mentions"] = np.bincount(entity, weight, minlength=n).astype(np.int64)
+    table["n_articles"] = n_articles.reindex(codes.entity_ids).to_numpy(np.int64)
     # Majority label of the whole group; ties broken by LABELS order.
-    labels = codes.mentions["label"].to_numpy()
-    votes = np.column_stack([np.bincount(entity[labels == lab], minlength=n) for lab in LABELS])
+    labels = codes.forms["label"].to_numpy()
+    votes = np.column_stack([np.bincount(entity[labels == lab], weight[labels == lab],
+                                         minlength=n) for lab in LABELS])
     table["label"] = np.asarray(LABELS, dtype=object)[votes.argmax(axis=1)]
 
     text, texts = codes.factorize("text")
-    pairs, counts = _distinct(entity, text, sizes=(n, len(texts)))
+    pairs, counts = _distinct(entity, text, sizes=(n, len(texts)), weights=weight)
     ent_of, text_of = _split(pairs, len(texts))
     table["aliases"] = _lists(ent_of, texts[text_of], n)
     rule, rules = codes.factorize("rule")
@@ -156,7 +320,11 @@ def _entities(codes: _Codes, groups: pd.DataFrame, naming: np.ndarray) -> pd.Dat
     pairs, _ = _distinct(entity[real], rule[real], sizes=(n, len(rules)))
     ent_r, rule_of = _split(pairs, len(rules))
     table["merge_rules"] = _lists(ent_r, rules[rule_of], n)
-    table["name"] = _names(entity[naming], text[naming], ent_of, text_of, counts, texts, n)
+    # Forms that name the entity directly (no genitive, short name, acronym...).
+    naming = ((codes.forms["local_rule"].to_numpy() == "")
+              & np.isin(codes.forms["key_rule"].to_numpy(), list(_NAMING_RULES)))
+    table["name"] = _names((entity[naming], text[naming], weight[naming]),
+                           (ent_of, text_of, counts), texts, n)
     table = table.join(groups.set_index("entity_id")["link"])
     _add_links(table)
     return table.reset_index()[ENTITY_COLUMNS]
@@ -172,16 +340,19 @@ def _lists(owner: np.ndarray, values: np.ndarray, n: int) -> list[list]:
     return result
 
 
-def _names(entity: np.ndarray, text: np.ndarray, all_ent: np.ndarray, all_text: np.ndarray,
-           all_counts: np.ndarray, texts: np.ndarray, n: int) -> np.ndarray:
+def _names(naming: tuple[np.ndarray, np.ndarray, np.ndarray],
+           every: tuple[np.ndarray, np.ndarray, np.ndarray], texts: np.ndarray,
+           n: int) -> np.ndarray:
     """Most frequent surface form among the mentions that name the entity directly (no
     genitive, short name or acronym), then the longest, then alphabetical; all forms when
-    none does."""
+    none does. `naming`: entity, text code and mentions of the naming forms; `every`: the
+    distinct (entity, text) pairs of all forms and their mentions."""
     lengths = np.fromiter((len(t) for t in texts), np.int64, len(texts))
     names = np.empty(n, dtype=object)
-    pairs, counts = _distinct(entity, text, sizes=(n, len(texts)))
+    entity, text, weight = naming
+    pairs, counts = _distinct(entity, text, sizes=(n, len(texts)), weights=weight)
     ent, txt = _split(pairs, len(texts))
-    for e, t, c in ((all_ent, all_text, all_counts), (ent, txt, counts)):
+    for e, t, c in (every, (ent, txt, counts)):
         # lexsort: last key is primary -> entity, then count desc, length desc, text asc.
         order = np.lexsort((t, -lengths[t], -c, e))
         first = order[np.r_[True, e[order][1:] != e[order][:-1]]]
@@ -218,12 +389,12 @@ def _add_links(table: pd.DataFrame) -> None:
     table["longitude"] = pd.array(lon, dtype="Float64")
 
 
-def _aliases(codes: _Codes) -> pd.DataFrame:
-    frame = pd.DataFrame({"entity": codes.entity})
+def _aliases(codes: _FormCodes) -> pd.DataFrame:
+    frame = pd.DataFrame({"entity": codes.entity, "n_mentions": codes.weight})
     values = {}
     for column in ("text", "local_key", "rule"):
         frame[column], values[column] = codes.factorize(column)
-    counts = frame.groupby(["entity", "text", "local_key", "rule"], sort=True).size()
+    counts = frame.groupby(["entity", "text", "local_key", "rule"], sort=True)["n_mentions"].sum()
     index = counts.index
     return pd.DataFrame({
         "entity_id": codes.entity_ids[index.get_level_values("entity")],

@@ -3,32 +3,42 @@
 Resolution has a per-article step and a global one (see news_pipeline/resolve). The
 per-article output is cached in `_resolved_spans`, with what it was computed from in
 `_resolve_runs`, and redone only for articles whose text, recogniser or resolver changed. The
-global step then runs over all cached rows (integer-coded, a second or so for 10k articles)
-with the former `entity_aliases` as `previous`, so an entity keeps its id when a longer name
-for it appears. When nothing changed, the stage reads a few small columns and stops.
+global step is incremental too (resolve.update_corpus): it keeps form counts
+(`_resolve_forms`) and acronym candidates (`_acronym_candidates`) beside the output tables,
+merges the keys again from those, and reads and rewrites the mentions only of the articles
+that changed or whose keys moved to another entity. The former `entity_aliases` keep entity
+ids stable when a longer name for an entity appears. A state that does not match the cache
+(a warehouse written before these tables existed) is rebuilt from all cached rows. When
+nothing changed, the stage reads a few small columns and stops.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from news_pipeline.progress import InfoLogger
-from news_pipeline.resolve import RESOLVE_VERSION, Resolution, resolve_articles, resolve_corpus
+from news_pipeline.resolve import (
+    RESOLVE_VERSION,
+    CorpusState,
+    acronym_candidates,
+    assign_entities,
+    resolve_articles,
+    update_corpus,
+)
 from news_pipeline.resolve.gazetteer import data_version
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Transaction, Warehouse
-from news_pipeline.warehouse.warehouse import N_BUCKETS, is_in, read_bucket
+from news_pipeline.warehouse.warehouse import is_in, table_dataset
 
 log = logging.getLogger(__name__)
 
 RUN_KEY = ["article_id", "text_sha256", "recogniser_version", "resolve_version"]
-# The `_resolved_spans` columns the global step (resolve_corpus) reads.
+# The `_resolved_spans` columns the global step (update_corpus) reads.
 GLOBAL_INPUT_COLUMNS = ["article_id", "start", "end", "label", "text", "sentence_index",
                         "local_key", "local_rule", "acronym"]
 
@@ -48,11 +58,13 @@ class Plan:
     stale: list[str]  # cached articles that are no longer current (changed or deleted)
     deleted: int  # cached articles that are no longer current at all
     changed: int  # todo articles that had an (outdated) cache entry
-    in_sync: bool  # the mentions table holds, per article, what the cache says it should
+    # Articles whose rows in `mentions` are not what the cache says (cleaning drops the
+    # mentions of an article it redoes even when its text, and so the cache, stays the same).
+    unsynced: list[str]
 
     @property
     def nothing_to_do(self) -> bool:
-        return not self.todo and not self.stale and self.in_sync
+        return not self.todo and not self.stale and not self.unsynced
 
 
 def plan(articles: pd.DataFrame, ner_runs: pd.DataFrame, resolve_runs: pd.DataFrame,
@@ -71,49 +83,17 @@ def plan(articles: pd.DataFrame, ner_runs: pd.DataFrame, resolve_runs: pd.DataFr
     current_ids = set(current["article_id"])
     todo = sorted(current_ids - valid_ids)
     expected = valid.set_index("article_id")["n_mentions"]
-    # Cleaning drops the mentions of an article it redoes even when its text (and so the
-    # cache) stays the same: compare counts rather than trust the cache alone.
-    found = mention_articles.value_counts().reindex(expected.index, fill_value=0)
-    in_sync = bool((found == expected).all()) and len(mention_articles) == int(expected.sum())
+    counts = mention_articles.value_counts()
+    found = counts.reindex(expected.index, fill_value=0)
+    unsynced = set(expected.index[found != expected]) | (set(counts.index) - valid_ids)
     return Plan(current=current, todo=todo, stale=sorted(cached_ids - valid_ids),
                 deleted=len(cached_ids - current_ids), changed=len(cached_ids & set(todo)),
-                in_sync=in_sync)
+                unsynced=sorted(unsynced))
 
 
 def resolve_changed(spans: pd.DataFrame) -> pd.DataFrame:
     """The per-article step on the spans of the articles to redo, as `_resolved_spans` rows."""
     return resolve_articles(spans).reindex(columns=SCHEMAS["_resolved_spans"].names)
-
-
-def changed_articles(old: pd.DataFrame | Iterable[pd.DataFrame], new: pd.DataFrame) -> list[str]:
-    """Articles whose mention rows differ between two versions of the mentions table, so
-    only their buckets are rewritten (with stable ids most articles keep every row).
-
-    `old` may come in parts (the stored bucket files, read one at a time): only its row
-    hashes are kept, not the table."""
-    new_hash = _row_hashes(new)
-    sorted_new = np.sort(new_hash)
-    touched: set[str] = set()
-    old_hashes = []
-    for part in [old] if isinstance(old, pd.DataFrame) else old:
-        part_hash = _row_hashes(part)
-        touched.update(part.loc[~_contains(sorted_new, part_hash), "article_id"])
-        old_hashes.append(np.sort(part_hash))
-    sorted_old = np.sort(np.concatenate(old_hashes)) if old_hashes else new_hash[:0]
-    touched.update(new.loc[~_contains(sorted_old, new_hash), "article_id"])
-    return sorted(touched)
-
-
-def _row_hashes(mentions: pd.DataFrame) -> np.ndarray:
-    return pd.util.hash_pandas_object(mentions[SCHEMAS["mentions"].names], index=False).to_numpy()
-
-
-def _contains(sorted_values: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """values.isin(sorted_values) by binary search (the sorted side is built once)."""
-    if not len(sorted_values):
-        return np.zeros(len(values), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
-    return sorted_values[at] == values
 
 
 def alias_problems(entities: pd.DataFrame, aliases: pd.DataFrame) -> pd.DataFrame:
@@ -155,32 +135,78 @@ def _resolve_and_write(tx: Transaction, work: Plan, report: StageReport,
     started = time.perf_counter()
     spans = tx.read("_spans", keys=work.todo) if work.todo else tx.read("_spans")[:0]
     fresh = resolve_changed(spans)
+    fresh_candidates = acronym_candidates(fresh)
     local_s = time.perf_counter() - started
 
     started = time.perf_counter()
     dropped = set(work.stale) | set(work.todo)
-    # surface_key is only the per-article step's: the global step does not read it.
-    cached = tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS)
-    cached = cached[~is_in(cached["article_id"], dropped)]
-    previous = tx.read("entity_aliases", ["key", "entity_id"])
-    resolution = resolve_corpus(pd.concat([cached, fresh[GLOBAL_INPUT_COLUMNS]],
-                                          ignore_index=True), previous)
+    previous = tx.read("entity_aliases")
+    state = _stored_state(tx, previous)
+    if state is None:  # rebuild: every cached article joins an empty corpus
+        cached = tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS)
+        cached = cached[~is_in(cached["article_id"], dropped)]
+        added = pd.concat([cached, fresh[GLOBAL_INPUT_COLUMNS]], ignore_index=True)
+        update = update_corpus(CorpusState.empty(previous), cached[:0], added,
+                               acronym_candidates(added), rows_with_keys=lambda keys: added[:0])
+    else:
+        removed = tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=dropped)
+        candidates = tx.read("_acronym_candidates")
+        candidates = pd.concat([candidates[~is_in(candidates["article_id"], dropped)],
+                                fresh_candidates], ignore_index=True)
+        update = update_corpus(state, removed, fresh[GLOBAL_INPUT_COLUMNS], candidates,
+                               rows_with_keys=lambda keys: _rows_with_keys(tx, keys))
+    resynced = [a for a in work.unsynced if a not in dropped and a not in set(update.rewritten)]
+    mentions = pd.concat([update.mentions, assign_entities(
+        tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=resynced), update.keys)],
+        ignore_index=True) if resynced else update.mentions
     global_s = time.perf_counter() - started
 
     tx.upsert("_resolved_spans", fresh, delete_keys=dropped)
     tx.upsert("_resolve_runs", _run_rows(work, fresh), delete_keys=dropped)
-    rewritten = _write_tables(tx, resolution)
-    kept = is_in(resolution.entities["entity_id"], previous["entity_id"])
+    rewritten = set(update.rewritten) | set(resynced)
+    if state is None:
+        tx.replace("_acronym_candidates", acronym_candidates(added))
+        tx.replace("mentions", mentions.reindex(columns=SCHEMAS["mentions"].names))
+    else:
+        tx.upsert("_acronym_candidates", fresh_candidates, delete_keys=dropped)
+        tx.upsert("mentions", mentions.reindex(columns=SCHEMAS["mentions"].names),
+                  delete_keys=rewritten | dropped | set(work.unsynced))
+    tx.replace("_resolve_forms", update.forms)
+    tx.replace("entities", update.entities.reindex(columns=SCHEMAS["entities"].names))
+    tx.replace("cooccurrences", update.cooccurrences)
+    tx.replace("entity_aliases", update.aliases.reindex(columns=SCHEMAS["entity_aliases"].names))
+
+    kept = is_in(update.entities["entity_id"], previous["entity_id"])
     report.extra.update({
-        "mentions": len(resolution.mentions), "entities": len(resolution.entities),
-        "cooccurrences": len(resolution.cooccurrences),
-        "entity_aliases": len(resolution.aliases),
+        "mentions": int(update.forms["n_mentions"].sum()),
+        "entities": len(update.entities), "cooccurrences": len(update.cooccurrences),
+        "entity_aliases": len(update.aliases),
         "entities_kept_id": int(kept.sum()), "entities_new_id": int((~kept).sum()),
-        "articles_mentions_rewritten": rewritten,
+        "articles_mentions_rewritten": len(rewritten),
+        "keys_reassigned": update.keys_changed,
+        "global_step": "rebuilt" if state is None else "incremental",
         "local_resolve_s": round(local_s, 3), "global_resolve_s": round(global_s, 3),
     })
-    logger.info(f"resolution: {len(work.todo)} article(s) resolved locally in {local_s:.2f}s, "
-                f"{len(resolution.mentions)} mentions merged globally in {global_s:.2f}s")
+    logger.info(f"resolution: {len(work.todo)} article(s) resolved locally in {local_s:.2f}s; "
+                f"global step ({report.extra['global_step']}) rewrote the mentions of "
+                f"{len(rewritten)} article(s) in {global_s:.2f}s")
+
+
+def _stored_state(tx: Transaction, aliases: pd.DataFrame) -> CorpusState | None:
+    """The global step's stored state, or None when it does not account for exactly the
+    cached rows (written by an older version, or missing)."""
+    forms = tx.read("_resolve_forms")
+    cached_rows = table_dataset(tx.base, "_resolved_spans").count_rows()
+    if int(forms["n_mentions"].sum()) != cached_rows:
+        return None
+    return CorpusState(forms, tx.read("entities"), tx.read("cooccurrences"), aliases)
+
+
+def _rows_with_keys(tx: Transaction, keys: Collection[str]) -> pd.DataFrame:
+    """Cached rows of the articles that mention one of `keys`."""
+    index = tx.read("_resolved_spans", ["article_id", "local_key"])
+    articles = set(index.loc[is_in(index["local_key"], keys), "article_id"])
+    return tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=articles)
 
 
 def _run_rows(work: Plan, fresh: pd.DataFrame) -> pd.DataFrame:
@@ -188,18 +214,3 @@ def _run_rows(work: Plan, fresh: pd.DataFrame) -> pd.DataFrame:
     counts = fresh["article_id"].value_counts()
     runs = runs.assign(n_mentions=runs["article_id"].map(counts).fillna(0).astype("int64"))
     return runs.reindex(columns=SCHEMAS["_resolve_runs"].names)
-
-
-def _write_tables(tx: Transaction, resolution: Resolution) -> int:
-    """Write the four output tables; returns how many articles' mention rows changed."""
-    mentions = resolution.mentions.reindex(columns=SCHEMAS["mentions"].names)
-    # The stored table one bucket file at a time: it is never held whole next to the new one.
-    stored = (read_bucket(tx.base, "mentions", bucket) for bucket in range(N_BUCKETS))
-    touched = changed_articles(stored, mentions)
-    tx.upsert("mentions", mentions[is_in(mentions["article_id"], touched)],
-              delete_keys=touched)
-    tx.replace("entities", resolution.entities.reindex(columns=SCHEMAS["entities"].names))
-    tx.replace("cooccurrences", resolution.cooccurrences)
-    tx.replace("entity_aliases", resolution.aliases.reindex(
-        columns=SCHEMAS["entity_aliases"].names))
-    return len(touched)

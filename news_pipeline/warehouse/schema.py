@@ -130,6 +130,21 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("resolve_version", pa.string()),
         ("n_mentions", pa.int64()),
     ]),
+    # State of the global resolution step (resolve.CorpusState): mentions per distinct form
+    # of all cached articles, and per article the acronym/expansion key pairs it offers.
+    "_resolve_forms": pa.schema([
+        ("local_key", pa.string()),
+        ("text", pa.string()),
+        ("local_rule", pa.string()),
+        ("label", pa.string()),
+        ("acronym", pa.bool_()),
+        ("n_mentions", pa.int64()),
+    ]),
+    "_acronym_candidates": pa.schema([
+        ("article_id", pa.string()),
+        ("acronym_key", pa.string()),
+        ("expansion_key", pa.string()),
+    ]),
     "_ner_runs": pa.schema([
         ("article_id", pa.string()),
         ("text_sha256", pa.string()),
@@ -150,4 +165,5 @@ BUCKET_KEYS: dict[str, str] = {
     "_ner_runs": "article_id",
     "_resolved_spans": "article_id",
     "_resolve_runs": "article_id",
+    "_acronym_candidates": "article_id",
 }

@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from news_pipeline.resolve import resolve_entities
 from news_pipeline.stages import resolution as stage
@@ -220,17 +222,6 @@ def test_empty_warehouse(warehouse):
     assert warehouse.read("entities").empty
 
 
-def test_changed_articles_compares_rows():
-    old = pd.DataFrame({"article_id": ["a", "a", "b"], "entity_id": ["x", "y", "x"],
-                        "text": ["P", "K", "P"], "label": "PER", "start": [0, 5, 0],
-                        "end": [1, 6, 1], "sentence_index": 0})
-    new = old.copy()
-    new.loc[2, "entity_id"] = "z"
-    new = pd.concat([new, old.iloc[:1].assign(article_id="c")], ignore_index=True)
-    assert stage.changed_articles(old, new) == ["b", "c"]
-    assert stage.changed_articles(old, old.iloc[:2]) == ["b"]
-
-
 def test_alias_problems():
     entities = pd.DataFrame({"entity_id": ["x", "y"]})
     aliases = pd.DataFrame({"entity_id": ["x", "z"]})
@@ -238,3 +229,102 @@ def test_alias_problems():
     assert problems.to_dict("records") == [
         {"entity_id": "y", "problem": "entity without alias"},
         {"entity_id": "z", "problem": "alias of unknown entity"}]
+
+
+# Articles whose arrival or departure moves keys of *other* articles to another entity:
+# a second expansion makes an acronym ambiguous, a second full name a short name, a full
+# name absorbs a short one, a genitive finds its base.
+VARIANTS = {
+    "putin": ("Putin sprach lange.", [("Putin", "PER")]),
+    "wladimir": ("Wladimir Putin kam an.", [("Wladimir Putin", "PER")]),
+    "kim_un": ("Kim Jong Un lachte. Kim ging.", [("Kim Jong Un", "PER"), ("Kim", "PER")]),
+    "kim_il": ("Kim Jong Il starb.", [("Kim Jong Il", "PER")]),
+    "kim": ("Kim sprach.", [("Kim", "PER")]),
+    "kzn": ("Die Koreanische Zentrale Nachrichtenagentur KZN meldete es.",
+            [("Koreanische Zentrale Nachrichtenagentur", "ORG"), ("KZN", "ORG")]),
+    "kzn_other": ("Die Kasachische Zentrale Nachrichtenagentur KZN widersprach.",
+                  [("Kasachische Zentrale Nachrichtenagentur", "ORG"), ("KZN", "ORG")]),
+    "kzn_alone": ("KZN schwieg. Nordkorea auch.", [("KZN", "ORG"), ("Nordkorea", "LOC")]),
+    "schoigus": ("Schoigus Rede in Moskau.", [("Schoigus", "PER"), ("Moskau", "LOC")]),
+    "washington": ("Washington war kalt.", [("Washington", "PER")]),
+    "dvrk": ("Die DVRK und Putin.", [("DVRK", "LOC"), ("Putin", "PER")]),
+}
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.sampled_from(sorted(VARIANTS) + sorted(ARTICLES)),
+                                st.sampled_from(["put", "change", "delete"])),
+                      min_size=1, max_size=6))
+def test_incremental_global_step_equals_resolving_everything(tmp_path_factory, spans, steps):
+    """After any sequence of new, changed and deleted articles, the stored tables are what
+    resolving all current articles from scratch gives (with the same id history), and the
+    stored state matches them."""
+    warehouse = Warehouse(tmp_path_factory.mktemp("incremental") / "warehouse")
+    write = _writer(warehouse, spans)
+    write(dict(list(ARTICLES.items())[:2]))
+    stage.resolve_all(warehouse)
+    for name, action in steps:
+        text, names = {**VARIANTS, **ARTICLES}[name]
+        current = set(warehouse.read("articles")["article_id"])
+        if action == "delete":
+            if name in current:
+                _delete(warehouse, name)
+        else:
+            write({name: (text + (" Noch ein Satz." if action == "change" else ""), names)})
+        previous = warehouse.read("entity_aliases")
+        report = stage.resolve_all(warehouse)
+        if not report.extra["skipped"]:
+            assert report.extra["global_step"] == "incremental"
+        _same_as(warehouse, _full_resolve(warehouse, previous))
+        forms = warehouse.read("_resolve_forms")
+        assert forms["n_mentions"].sum() == len(warehouse.read("mentions"))
+
+
+def _writer(warehouse: Warehouse, spans):
+    """The `put` fixture for a warehouse made inside a test (hypothesis runs many)."""
+    def write(articles: dict) -> None:
+        rows, found, runs = [], [], []
+        for article_id, (text, names) in articles.items():
+            sha = hashlib.sha256(text.encode()).hexdigest()
+            rows.append({"article_id": article_id, "text": text, "text_sha256": sha})
+            article_spans = spans(article_id, text, names)
+            found.append(article_spans)
+            runs.append({"article_id": article_id, "text_sha256": sha,
+                         "recogniser_version": "ner-1", "n_mentions": len(article_spans)})
+        with warehouse.transaction() as tx:
+            tx.upsert("articles", _frame("articles", rows))
+            tx.upsert("_spans", _frame("_spans", pd.concat(found, ignore_index=True)),
+                      delete_keys=list(articles))
+            tx.upsert("_ner_runs", _frame("_ner_runs", runs))
+    return write
+
+
+def test_keys_that_move_rewrite_the_mentions_of_unchanged_articles(warehouse, put):
+    put({"kzn": VARIANTS["kzn"], "kzn_alone": VARIANTS["kzn_alone"], "a": ARTICLES["a"]})
+    stage.resolve_all(warehouse)
+    entity = warehouse.read("mentions").set_index(["article_id", "text"])["entity_id"]
+    assert entity["kzn_alone", "KZN"] == entity["kzn", "Koreanische Zentrale Nachrichtenagentur"]
+    put({"kzn_other": VARIANTS["kzn_other"]})  # KZN now abbreviates two names: on its own
+    report = stage.resolve_all(warehouse)
+    assert report.extra["keys_reassigned"] >= 1
+    # The two articles with KZN are rewritten, "a" is not read or written.
+    assert report.extra["articles_mentions_rewritten"] == 3
+    entity = warehouse.read("mentions").set_index(["article_id", "text"])["entity_id"]
+    assert entity["kzn_alone", "KZN"] != entity["kzn", "Koreanische Zentrale Nachrichtenagentur"]
+
+
+def test_state_of_an_older_warehouse_is_rebuilt(warehouse, put):
+    put({**ARTICLES, "kzn": VARIANTS["kzn"]})
+    stage.resolve_all(warehouse)
+    previous = warehouse.read("entity_aliases")
+    with warehouse.transaction() as tx:  # as written before the state tables existed
+        tx.replace("_resolve_forms", _frame("_resolve_forms", []))
+        tx.replace("_acronym_candidates", _frame("_acronym_candidates", []))
+    put({"e": GROWN})
+    report = stage.resolve_all(warehouse)
+    assert report.extra["global_step"] == "rebuilt"
+    _same_as(warehouse, _full_resolve(warehouse, previous))
+    assert not warehouse.read("_acronym_candidates").empty
+    put({"f": ("Der Kreml schwieg.", [("Kreml", "ORG")])})
+    assert stage.resolve_all(warehouse).extra["global_step"] == "incremental"
