@@ -77,27 +77,31 @@ def acronym_candidates(local: pd.DataFrame) -> pd.DataFrame:
     """(article_id, acronym_key, expansion_key) for every one-word key of an article that
     could abbreviate a multi-word key of the same article (_could_abbreviate and
     acronym_matches). Which of them the acronym rule uses depends on the corpus (labels,
-    links), so the string tests are done here, once per article, and the rest globally."""
-    pairs = local[["article_id", "local_key"]].drop_duplicates()
-    lengths = pairs["local_key"].str.len()
-    multi = pairs["local_key"].str.contains(" ", regex=False)
-    singles = pairs[~multi & (lengths >= 2) & (lengths <= 8)]
-    singles = singles.assign(first=singles["local_key"].str[0])
-    multis = pairs[multi]
-    inits = pd.Series([initials(k) for k in multis["local_key"]], index=multis.index,
-                      dtype=object)
-    multis = multis.assign(inits=inits, first=inits.str[:1])[inits.str.len() >= 2]
-    cand = singles.merge(multis, on=["article_id", "first"], suffixes=("", "_exp"))
-    if cand.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in CANDIDATE_COLUMNS})
-    cand = cand[cand["inits"].str.len() <= cand["local_key"].str.len()]
-    tested = {(a, e): _could_abbreviate(a, e) and acronym_matches(a, e) for a, e in
-              set(zip(cand["local_key"], cand["local_key_exp"]))}
-    ok = [tested[a, e] for a, e in zip(cand["local_key"], cand["local_key_exp"])]
-    cand = cand[np.asarray(ok, dtype=bool)]
-    return (pd.DataFrame({"article_id": cand["article_id"].to_numpy(dtype=object),
-                          "acronym_key": cand["local_key"].to_numpy(dtype=object),
-                          "expansion_key": cand["local_key_exp"].to_numpy(dtype=object)})
+    links), so the string tests are done here, once per article, and the rest globally.
+    Keys are handled as integer codes: their properties are computed once per distinct key."""
+    article, articles = pd.factorize(local["article_id"])
+    key, keys = pd.factorize(local["local_key"])
+    keys = np.asarray(keys, dtype=object)
+    inits = [initials(k) if " " in k else "" for k in keys]
+    # The first letter both sides must share, or "" when a key cannot take that side.
+    single_first = np.array([k[0] if " " not in k and 2 <= len(k) <= 8 else "" for k in keys],
+                            dtype=object)
+    multi_first = np.array([i[0] if len(i) >= 2 else "" for i in inits], dtype=object)
+    pairs = pd.DataFrame({"article": article, "key": key}).drop_duplicates()
+    first_single, first_multi = (first[pairs["key"].to_numpy()]
+                                 for first in (single_first, multi_first))
+    singles = pairs[first_single != ""].assign(first=first_single[first_single != ""])
+    multis = pairs[first_multi != ""].assign(first=first_multi[first_multi != ""])
+    cand = singles.merge(multis, on=["article", "first"], suffixes=("", "_exp"))
+    distinct = cand[["key", "key_exp"]].drop_duplicates()
+    ok = {(a, e) for a, e in zip(distinct["key"], distinct["key_exp"])
+          if len(inits[e]) <= len(keys[a]) and _could_abbreviate(keys[a], keys[e])
+          and acronym_matches(keys[a], keys[e])}
+    cand = cand[np.fromiter(((a, e) in ok for a, e in zip(cand["key"], cand["key_exp"])),
+                            dtype=bool, count=len(cand))]
+    return (pd.DataFrame({"article_id": np.asarray(articles, dtype=object)[cand["article"]],
+                          "acronym_key": keys[cand["key"].to_numpy()],
+                          "expansion_key": keys[cand["key_exp"].to_numpy()]})
             .sort_values(CANDIDATE_COLUMNS).reset_index(drop=True))
 
 

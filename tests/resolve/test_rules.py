@@ -2,7 +2,12 @@
 
 import pandas as pd
 
-from news_pipeline.resolve import resolve_article, resolve_entities
+from news_pipeline.resolve import (
+    acronym_candidates,
+    resolve_article,
+    resolve_articles,
+    resolve_entities,
+)
 
 
 def entity_of(result, surface: str, article: str | None = None) -> str:
@@ -201,3 +206,15 @@ def test_merges_are_audited(spans, corpus):
     assert audit.loc["Putin", "rule"] == "short_name"
     assert audit.loc["Wladimir Putin", "rule"] == "exact"
     assert row(result, "Putin")["merge_rules"] == ["genitive+short_name", "short_name"]
+
+
+def test_acronym_candidates_pair_keys_of_the_same_article_only(spans, corpus):
+    a = spans("a", "Die Koreanische Zentrale Nachrichtenagentur KZN und Kim Jong Un.", [
+        ("Koreanische Zentrale Nachrichtenagentur", "ORG"), ("KZN", "ORG"),
+        ("Kim Jong Un", "PER")])
+    b = spans("b", "Die KJU schwieg.", [("KJU", "ORG")])
+    found = acronym_candidates(resolve_articles(corpus(a, b)))
+    assert found.to_dict("records") == [{
+        "article_id": "a", "acronym_key": "kzn",
+        "expansion_key": "koreanische zentrale nachrichtenagentur"}]
+    assert acronym_candidates(resolve_articles(b)).empty
