@@ -11,7 +11,6 @@ state, stored as the small table `source_boilerplate`; cleaning reads it from th
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
@@ -23,6 +22,7 @@ from news_pipeline.clean import CLEAN_VERSION, BoilerplateModel, min_articles
 from news_pipeline.clean.settings import DEFAULT_SETTINGS, CleanSettings
 from news_pipeline.parallel import ordered_map, process_pool, worker_count
 from news_pipeline.progress import InfoLogger, Progress
+from news_pipeline.stages.batches import chunks
 from news_pipeline.stages.per_file import line_row
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Warehouse, records
@@ -77,11 +77,6 @@ def _same_rows(left: pd.DataFrame, right: pd.DataFrame) -> bool:
             == list(right.itertuples(index=False, name=None)))
 
 
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
 def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLogger = log,
                              n_process: int = 1) -> StageReport:
     """Read the lines of new or changed files, then relearn the model from all line stats.
@@ -107,7 +102,7 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
         progress = Progress(logger, f"reading lines ({workers} process(es))", len(todo))
         with ExitStack() as stack:
             pool = stack.enter_context(process_pool(workers)) if workers > 1 else None
-            for chunk in _chunks(todo, settings.commit_every()):
+            for chunk in chunks(todo, settings.commit_every()):
                 _read_chunk(warehouse, raw_dir, pool, chunk, progress)
         stats = warehouse.read("_line_stats", ["article_id", "source", "lines"])
         table = boilerplate_table(stats[~stats["article_id"].isin(deleted)])

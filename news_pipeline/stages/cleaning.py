@@ -8,7 +8,7 @@ change; a model change in one source does not touch the articles of the others.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from functools import partial
@@ -20,6 +20,7 @@ from news_pipeline import settings
 from news_pipeline.clean import CLEAN_VERSION, BoilerplateModel
 from news_pipeline.parallel import ordered_map, process_pool, worker_count
 from news_pipeline.progress import InfoLogger, Progress
+from news_pipeline.stages.batches import chunks
 from news_pipeline.stages.boilerplate import LEARN_VERSION, load_model
 from news_pipeline.stages.limits import ArticleTimeout, time_limit
 from news_pipeline.stages.per_file import (
@@ -37,11 +38,6 @@ __all__ = ["ArticleTimeout", "clean_changed_articles", "time_limit"]
 
 def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SCHEMAS[table].names)
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 def expected_boilerplate(warehouse: Warehouse, model: BoilerplateModel,
@@ -94,7 +90,7 @@ def clean_changed_articles(warehouse: Warehouse, raw_dir: Path, logger: InfoLogg
                 clean_one: Callable[[tuple[Path, dict]], CleaningOutcome] = clean_row_in_worker
             else:
                 pool, clean_one = None, partial(clean_row, boilerplate=model)
-            for index, chunk in enumerate(_chunks(todo, settings.commit_every())):
+            for index, chunk in enumerate(chunks(todo, settings.commit_every())):
                 _clean_chunk(warehouse, raw_dir, pool, clean_one, chunk,
                              deleted if index == 0 else [], known_ids, report, progress)
         if not todo and deleted:

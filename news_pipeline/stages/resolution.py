@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from news_pipeline import settings
 from news_pipeline.progress import InfoLogger
 from news_pipeline.resolve import (
     RESOLVE_VERSION,
@@ -31,6 +32,7 @@ from news_pipeline.resolve import (
     update_corpus,
 )
 from news_pipeline.resolve.gazetteer import data_version
+from news_pipeline.stages.batches import chunks
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Transaction, Warehouse
 from news_pipeline.warehouse.warehouse import is_in, table_dataset
@@ -107,7 +109,11 @@ def alias_problems(entities: pd.DataFrame, aliases: pd.DataFrame) -> pd.DataFram
 
 
 def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
-    """Bring mentions, entities, cooccurrences and entity_aliases up to date."""
+    """Bring mentions, entities, cooccurrences and entity_aliases up to date.
+
+    The articles to redo are resolved and merged `settings.commit_every()` at a time, each
+    batch in its own commit: memory stays bounded by the batch (plus the small global
+    state), and a killed run keeps the batches it finished."""
     report = StageReport()
     version = cache_version()
     with warehouse.locked():
@@ -125,29 +131,75 @@ def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
         if work.nothing_to_do:
             logger.info("resolution: no article's spans changed since the last run; skipped")
             return report
-        with warehouse.transaction() as tx:
-            _resolve_and_write(tx, work, report, logger)
+        previous_ids = warehouse.read("entity_aliases", ["entity_id"])["entity_id"]
+        totals = _Totals()
+        # The first batch also drops the stale articles and restores unsynced mentions.
+        batches = list(chunks(work.todo, settings.commit_every())) or [[]]
+        for number, batch in enumerate(batches, 1):
+            with warehouse.transaction() as tx:
+                totals.add(_resolve_batch(tx, work, list(batch), first=number == 1))
+            logger.info(f"resolution: batch {number}/{len(batches)}: {len(batch)} article(s) "
+                        f"resolved locally in {totals.last.local_s:.2f}s; global step "
+                        f"({totals.last.global_step}) rewrote the mentions of "
+                        f"{totals.last.rewritten} article(s) in {totals.last.global_s:.2f}s")
+        entities = warehouse.read("entities", ["entity_id"])["entity_id"]
+        counts = {table: table_dataset(warehouse.snapshots.current(), table).count_rows()
+                  for table in ("mentions", "cooccurrences", "entity_aliases")}
+    kept = is_in(entities, previous_ids)
+    report.extra.update({
+        "mentions": counts["mentions"], "entities": len(entities),
+        "cooccurrences": counts["cooccurrences"], "entity_aliases": counts["entity_aliases"],
+        "entities_kept_id": int(kept.sum()), "entities_new_id": int((~kept).sum()),
+        "articles_mentions_rewritten": totals.rewritten, "keys_reassigned": totals.reassigned,
+        "global_step": totals.last.global_step, "batches": len(batches),
+        "local_resolve_s": round(totals.local_s, 3),
+        "global_resolve_s": round(totals.global_s, 3),
+    })
     return report
 
 
-def _resolve_and_write(tx: Transaction, work: Plan, report: StageReport,
-                       logger: InfoLogger) -> None:
+@dataclass(frozen=True)
+class _BatchResult:
+    rewritten: int  # articles whose mention rows were written
+    reassigned: int  # keys that moved to another entity
+    global_step: str  # "incremental" or "rebuilt"
+    local_s: float
+    global_s: float
+
+
+@dataclass
+class _Totals:
+    rewritten: int = 0
+    reassigned: int = 0
+    local_s: float = 0.0
+    global_s: float = 0.0
+    last: _BatchResult = _BatchResult(0, 0, "incremental", 0.0, 0.0)
+
+    def add(self, batch: _BatchResult) -> None:
+        self.rewritten += batch.rewritten
+        self.reassigned += batch.reassigned
+        self.local_s += batch.local_s
+        self.global_s += batch.global_s
+        self.last = batch
+
+
+def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], first: bool) -> _BatchResult:
     started = time.perf_counter()
-    spans = tx.read("_spans", keys=work.todo) if work.todo else tx.read("_spans")[:0]
+    spans = tx.read("_spans", keys=batch) if batch else tx.read("_spans")[:0]
     fresh = resolve_changed(spans)
     fresh_candidates = acronym_candidates(fresh)
     local_s = time.perf_counter() - started
 
     started = time.perf_counter()
-    dropped = set(work.stale) | set(work.todo)
-    previous = tx.read("entity_aliases")
-    state = _stored_state(tx, previous)
+    dropped = (set(work.stale) if first else set()) | set(batch)
+    state = _stored_state(tx)
     if state is None:  # rebuild: every cached article joins an empty corpus
         cached = tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS)
         cached = cached[~is_in(cached["article_id"], dropped)]
         added = pd.concat([cached, fresh[GLOBAL_INPUT_COLUMNS]], ignore_index=True)
-        update = update_corpus(CorpusState.empty(previous), cached[:0], added,
-                               acronym_candidates(added), rows_with_keys=lambda keys: added[:0])
+        update = update_corpus(CorpusState.empty(tx.read("entity_aliases")), cached[:0],
+                               added, acronym_candidates(added),
+                               rows_with_keys=lambda keys: added[:0])
     else:
         removed = tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=dropped)
         candidates = tx.read("_acronym_candidates")
@@ -155,51 +207,40 @@ def _resolve_and_write(tx: Transaction, work: Plan, report: StageReport,
                                 fresh_candidates], ignore_index=True)
         update = update_corpus(state, removed, fresh[GLOBAL_INPUT_COLUMNS], candidates,
                                rows_with_keys=lambda keys: _rows_with_keys(tx, keys))
-    resynced = [a for a in work.unsynced if a not in dropped and a not in set(update.rewritten)]
+    unsynced = set(work.unsynced) if first else set()
+    resynced = sorted(unsynced - dropped - set(update.rewritten))
     mentions = pd.concat([update.mentions, assign_entities(
         tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=resynced), update.keys)],
         ignore_index=True) if resynced else update.mentions
     global_s = time.perf_counter() - started
 
     tx.upsert("_resolved_spans", fresh, delete_keys=dropped)
-    tx.upsert("_resolve_runs", _run_rows(work, fresh), delete_keys=dropped)
+    tx.upsert("_resolve_runs", _run_rows(work, batch, fresh), delete_keys=dropped)
     rewritten = set(update.rewritten) | set(resynced)
+    mentions = mentions.reindex(columns=SCHEMAS["mentions"].names)
     if state is None:
         tx.replace("_acronym_candidates", acronym_candidates(added))
-        tx.replace("mentions", mentions.reindex(columns=SCHEMAS["mentions"].names))
+        tx.replace("mentions", mentions)
     else:
         tx.upsert("_acronym_candidates", fresh_candidates, delete_keys=dropped)
-        tx.upsert("mentions", mentions.reindex(columns=SCHEMAS["mentions"].names),
-                  delete_keys=rewritten | dropped | set(work.unsynced))
+        tx.upsert("mentions", mentions, delete_keys=rewritten | dropped | unsynced)
     tx.replace("_resolve_forms", update.forms)
     tx.replace("entities", update.entities.reindex(columns=SCHEMAS["entities"].names))
     tx.replace("cooccurrences", update.cooccurrences)
     tx.replace("entity_aliases", update.aliases.reindex(columns=SCHEMAS["entity_aliases"].names))
-
-    kept = is_in(update.entities["entity_id"], previous["entity_id"])
-    report.extra.update({
-        "mentions": int(update.forms["n_mentions"].sum()),
-        "entities": len(update.entities), "cooccurrences": len(update.cooccurrences),
-        "entity_aliases": len(update.aliases),
-        "entities_kept_id": int(kept.sum()), "entities_new_id": int((~kept).sum()),
-        "articles_mentions_rewritten": len(rewritten),
-        "keys_reassigned": update.keys_changed,
-        "global_step": "rebuilt" if state is None else "incremental",
-        "local_resolve_s": round(local_s, 3), "global_resolve_s": round(global_s, 3),
-    })
-    logger.info(f"resolution: {len(work.todo)} article(s) resolved locally in {local_s:.2f}s; "
-                f"global step ({report.extra['global_step']}) rewrote the mentions of "
-                f"{len(rewritten)} article(s) in {global_s:.2f}s")
+    return _BatchResult(len(rewritten), update.keys_changed,
+                        "rebuilt" if state is None else "incremental", local_s, global_s)
 
 
-def _stored_state(tx: Transaction, aliases: pd.DataFrame) -> CorpusState | None:
+def _stored_state(tx: Transaction) -> CorpusState | None:
     """The global step's stored state, or None when it does not account for exactly the
     cached rows (written by an older version, or missing)."""
     forms = tx.read("_resolve_forms")
     cached_rows = table_dataset(tx.base, "_resolved_spans").count_rows()
     if int(forms["n_mentions"].sum()) != cached_rows:
         return None
-    return CorpusState(forms, tx.read("entities"), tx.read("cooccurrences"), aliases)
+    return CorpusState(forms, tx.read("entities"), tx.read("cooccurrences"),
+                       tx.read("entity_aliases"))
 
 
 def _rows_with_keys(tx: Transaction, keys: Collection[str]) -> pd.DataFrame:
@@ -209,8 +250,8 @@ def _rows_with_keys(tx: Transaction, keys: Collection[str]) -> pd.DataFrame:
     return tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=articles)
 
 
-def _run_rows(work: Plan, fresh: pd.DataFrame) -> pd.DataFrame:
-    runs = work.current[is_in(work.current["article_id"], work.todo)]
+def _run_rows(work: Plan, batch: list[str], fresh: pd.DataFrame) -> pd.DataFrame:
+    runs = work.current[is_in(work.current["article_id"], batch)]
     counts = fresh["article_id"].value_counts()
     runs = runs.assign(n_mentions=runs["article_id"].map(counts).fillna(0).astype("int64"))
     return runs.reindex(columns=SCHEMAS["_resolve_runs"].names)

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from news_pipeline.resolve import resolve_entities
+from news_pipeline.settings import CHUNK_ENV
 from news_pipeline.stages import resolution as stage
 from news_pipeline.warehouse import SCHEMAS, Warehouse
 
@@ -328,3 +329,26 @@ def test_state_of_an_older_warehouse_is_rebuilt(warehouse, put):
     assert not warehouse.read("_acronym_candidates").empty
     put({"f": ("Der Kreml schwieg.", [("Kreml", "ORG")])})
     assert stage.resolve_all(warehouse).extra["global_step"] == "incremental"
+
+
+def test_large_changes_are_resolved_and_committed_in_batches(warehouse, put, monkeypatch):
+    monkeypatch.setenv(CHUNK_ENV, "2")
+    put({**ARTICLES, "kzn": VARIANTS["kzn"], "kzn_alone": VARIANTS["kzn_alone"]})
+    calls = []
+    original = stage.update_corpus
+
+    def fail_in_third_batch(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("killed")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(stage, "update_corpus", fail_in_third_batch)
+    with pytest.raises(RuntimeError, match="killed"):
+        stage.resolve_all(warehouse)
+    assert len(warehouse.read("_resolve_runs")) == 4  # the two finished batches are kept
+    report = stage.resolve_all(warehouse)
+    assert (report.new, report.unchanged, report.extra["batches"]) == (2, 4, 1)
+    # The stored tables are what resolving everything gives with their own ids as history.
+    _same_as(warehouse, _full_resolve(warehouse, warehouse.read("entity_aliases")))
+    assert report.extra["mentions"] == len(warehouse.read("mentions"))
