@@ -76,6 +76,16 @@ def _section_like(text: str, settings: CleanSettings) -> bool:
             and not ends_sentence(text) and len(text) <= 40)
 
 
+def _continued(lines: Sequence[str], i: int) -> bool:
+    """The next line starts in lower case: line i begins a paragraph, it is no headline."""
+    return i + 1 < len(lines) and lines[i + 1][:1].islower()
+
+
+def _repeats_earlier(text: str, earlier: Sequence[str]) -> bool:
+    key = text.casefold()
+    return any(key in line for line in earlier)
+
+
 def read_header(
     lines: Sequence[str], first_body: int, settings: CleanSettings, excluded: Iterable[int] = ()
 ) -> HeaderInfo:
@@ -90,12 +100,16 @@ def read_header(
         if published is not None:
             used.add(i)
             break
-    titles = [i for i in candidates if i not in used and _title_like(lines[i], settings)]
+    titles = [i for i in candidates if i not in used and _title_like(lines[i], settings)
+              and not _continued(lines, i)]
     title = kicker = section = None
     if titles:
-        # The headline is the longest title-like line; a shorter one right before it is
-        # the kicker (Dachzeile).
-        best = max(titles, key=lambda i: (len(words(lines[i])), -i))
+        # The headline is the title-like line that the page's title (its first lines: the
+        # <title> of a text dump, a breadcrumb) repeats, else the longest; a shorter one
+        # right before it is the kicker (Dachzeile).
+        earlier = [line.casefold() for line in lines[:start]]
+        best = max(titles, key=lambda i: (_repeats_earlier(lines[i], earlier),
+                                          len(words(lines[i])), -i))
         title = lines[best]
         used.add(best)
         before = [i for i in titles if i < best and best - i <= 2]
