@@ -29,7 +29,12 @@ from news_pipeline.clean.markup import (
     looks_like_html_page,
     markup_to_text,
 )
-from news_pipeline.clean.metadata import detect_language, find_source, read_header
+from news_pipeline.clean.metadata import (
+    detect_language,
+    find_source,
+    parse_dateline,
+    read_header,
+)
 from news_pipeline.clean.settings import DEFAULT_SETTINGS, CleanSettings
 
 log = logging.getLogger(__name__)
@@ -48,7 +53,9 @@ log = logging.getLogger(__name__)
 # line_model.json from train_lines.py) over the rules' features and decision; retraining
 # the weights changes output, so it needs a new version too.
 # clean-1.9: a lead paragraph split off the main window by buttons/credits is kept; the
-# headline is the header line the page title repeats, and never a line a lower-case line continues.
+# headline is the header line the page title repeats (not one a lower-case line continues);
+# kept "notice" lines are not deduplicated against themselves; short datelines leave the
+# body; a straight quote after a space and a closing-quote-only piece glue to the line.
 CLEAN_VERSION = "clean-1.9"
 # On the extractor's output only unambiguous boilerplate shapes are dropped: its lines are
 # already main content, and e.g. tables (rendered with "|") or form help text are wanted.
@@ -104,7 +111,10 @@ def _clean_text(
     first_body = next((i for i in keep if infos[i].kind in (Kind.GOOD, Kind.NEAR)), len(lines))
     learnt_idx = [i for i, info in enumerate(infos) if info.reason == "learnt"]
     header = read_header(texts, first_body, settings, excluded=learnt_idx)
-    body = [texts[i] for i in keep if i not in header.used]
+    # A dateline or byline the window took in after the first paragraph ("von X am 14. Mai
+    # 2014, 15:40 Uhr") is metadata, as it is in the header: short lines only, not prose.
+    body = [texts[i] for i in keep if i not in header.used
+            and not (infos[i].kind is Kind.SHORT and parse_dateline(texts[i]))]
     body_set = set(keep)
     body = _dedup(body, lines, infos, settings, kept=body_set)
     body = strip_title(body, header.title)

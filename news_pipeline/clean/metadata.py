@@ -26,6 +26,7 @@ _DATE_PATTERNS = (
 )
 # A dateline is a short line that is mostly a date ("Stand: 18.06.2024, 10:25 Uhr").
 _DATELINE_MAX_EXTRA_CHARS = 40
+_ECHO_MIN_WORDS = 3  # a headline the page title repeats has at least this many words
 _DOT_LETTER = re.compile(r"\.[a-z]", re.IGNORECASE)  # as DOMAIN matches its top-level domain
 
 
@@ -82,6 +83,9 @@ def _continued(lines: Sequence[str], i: int) -> bool:
 
 
 def _repeats_earlier(text: str, earlier: Sequence[str]) -> bool:
+    # Two words (a tag, a category, the site's name) occur in a page title by chance.
+    if len(words(text)) < _ECHO_MIN_WORDS:
+        return False
     key = text.casefold()
     return any(key in line for line in earlier)
 
@@ -107,8 +111,8 @@ def read_header(
         # The headline is the title-like line that the page's title (its first lines: the
         # <title> of a text dump, a breadcrumb) repeats, else the longest; a shorter one
         # right before it is the kicker (Dachzeile).
-        earlier = [line.casefold() for line in lines[:start]]
-        best = max(titles, key=lambda i: (_repeats_earlier(lines[i], earlier),
+        folded = [line.casefold() for line in lines[:first_body]]
+        best = max(titles, key=lambda i: (_repeats_earlier(lines[i], folded[:i]),
                                           len(words(lines[i])), -i))
         title = lines[best]
         used.add(best)
