@@ -54,6 +54,11 @@ class LineInfo:
     cues: frozenset[str] = frozenset()  # names of the NOTICE_CUES found
 
 
+_PROSE = (Kind.GOOD, Kind.NEAR)
+# Topic words are compared by their first letters, so that inflected forms ("Kuchen",
+# "Kuchens") meet; shorter words are mostly function words or abbreviations.
+_STEM_CHARS = 6
+_TOPIC_MIN_CHARS = 4
 _ID_LIKE = re.compile(r"^[\w.-]*\d[\w.-]*$")  # "source-121", "img_2024_03"
 _LIST_SEPARATORS = re.compile(r"\s[|•·/]\s")
 _ZERO_COUNT = re.compile(r"^0\s")
@@ -315,6 +320,48 @@ def decide_by_rules(
     infos = classify_lines(lines, settings, learnt)
     windows = body_windows(infos, settings)
     return RuleDecision(infos, windows, select_body(infos, settings, windows))
+
+
+def main_window(infos: Sequence[LineInfo],
+                windows: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """The window with the most words: the article (the others are further runs)."""
+    return max(windows, key=lambda w: sum(infos[i].n_words for i in range(*w)), default=(0, 0))
+
+
+def topic_stems(text: str) -> list[str]:
+    """Stems of the line's content words (no function words, no short words)."""
+    lowered = (w.lower() for w in words(text))
+    return [w[:_STEM_CHARS] for w in lowered if len(w) >= _TOPIC_MIN_CHARS
+            and w not in GERMAN_STOPWORDS and w not in ENGLISH_STOPWORDS]
+
+
+def lead_paragraph(
+    texts: Sequence[str], infos: Sequence[LineInfo], windows: Sequence[tuple[int, int]],
+    settings: CleanSettings,
+) -> int | None:
+    """The index of the article's lead when share buttons, a photo credit or a dateline
+    split it off the main window, else None.
+
+    The lead is one prose paragraph, so it scores too little to bridge that gap, and in
+    isolation it looks like a teaser; what sets it apart is that only buttons and
+    boilerplate stand between it and the article, and that it is about the article's
+    topic (most of its content words recur in the main window), which a teaser is not.
+    """
+    start, end = main_window(infos, windows)
+    j = start - 1
+    while j >= 0 and infos[j].kind not in _PROSE:
+        if infos[j].kind is not Kind.BAD and infos[j].n_words > settings.menu_item_max_words:
+            return None  # a headline or teaser text between: not a split-off lead
+        j -= 1
+    if start == end or j < 0 or infos[j].kind is not Kind.GOOD:
+        return None
+    if start - j - 1 > settings.lead_max_gap:
+        return None
+    topic = {stem for i in range(start, end) for stem in topic_stems(texts[i])}
+    stems = topic_stems(texts[j])
+    if not stems or sum(stem in topic for stem in stems) < settings.lead_min_topic_share * len(stems):
+        return None
+    return j
 
 
 def _trim_tail(infos: Sequence[LineInfo], start: int, end: int) -> int:

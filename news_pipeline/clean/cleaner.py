@@ -9,10 +9,15 @@ extractor finds too little, the page is flattened and cleaned as text.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from news_pipeline.clean.boilerplate import BoilerplateModel, article_source
-from news_pipeline.clean.classify import Kind, classify_lines, decide_by_rules
+from news_pipeline.clean.classify import (
+    Kind,
+    classify_lines,
+    decide_by_rules,
+    lead_paragraph,
+)
 from news_pipeline.clean.dedup import remove_duplicates, repeated_non_sentences, strip_title
 from news_pipeline.clean.document import CleanedDocument
 from news_pipeline.clean.htmlpage import extract_page
@@ -24,7 +29,12 @@ from news_pipeline.clean.markup import (
     looks_like_html_page,
     markup_to_text,
 )
-from news_pipeline.clean.metadata import detect_language, find_source, read_header
+from news_pipeline.clean.metadata import (
+    detect_language,
+    find_source,
+    parse_dateline,
+    read_header,
+)
 from news_pipeline.clean.settings import DEFAULT_SETTINGS, CleanSettings
 
 log = logging.getLogger(__name__)
@@ -42,7 +52,11 @@ log = logging.getLogger(__name__)
 # clean-1.8: text lines are kept by the learned line classifier (linemodel.py, weights
 # line_model.json from train_lines.py) over the rules' features and decision; retraining
 # the weights changes output, so it needs a new version too.
-CLEAN_VERSION = "clean-1.8"
+# clean-1.9: a lead paragraph split off the main window by buttons/credits is kept; the
+# headline is the header line the page title repeats (not one a lower-case line continues);
+# kept "notice" lines are not deduplicated against themselves; short datelines leave the
+# body; a straight quote after a space and a closing-quote-only piece glue to the line.
+CLEAN_VERSION = "clean-1.9"
 # On the extractor's output only unambiguous boilerplate shapes are dropped: its lines are
 # already main content, and e.g. tables (rendered with "|") or form help text are wanted.
 _HTML_DROP_REASONS = frozenset({"learnt", "ui", "ad", "id", "no-words"})
@@ -89,16 +103,22 @@ def _clean_text(
         # it keeps nothing the rules' body stands (an empty article is the worse error).
         predicted = shipped_model().keep(line_features(lines, rules))
         keep = [i for i in predicted if infos[i].reason not in _NEVER_KEEP] or keep
+        lead = lead_paragraph(texts, infos, rules.windows, settings)
+        if lead is not None and lead not in keep:
+            keep = sorted([*keep, lead])
     # The header (title, kicker, dateline) ends where the prose starts: short lines that
     # the content window took in before the first paragraph are header candidates too.
     first_body = next((i for i in keep if infos[i].kind in (Kind.GOOD, Kind.NEAR)), len(lines))
     learnt_idx = [i for i, info in enumerate(infos) if info.reason == "learnt"]
     header = read_header(texts, first_body, settings, excluded=learnt_idx)
-    body = [texts[i] for i in keep if i not in header.used]
-    body = _dedup(body, lines, infos, settings)
+    # A dateline or byline the window took in after the first paragraph ("von X am 14. Mai
+    # 2014, 15:40 Uhr") is metadata, as it is in the header: short lines only, not prose.
+    body = [texts[i] for i in keep if i not in header.used
+            and not (infos[i].kind is Kind.SHORT and parse_dateline(texts[i]))]
+    body_set = set(keep)
+    body = _dedup(body, lines, infos, settings, kept=body_set)
     body = strip_title(body, header.title)
     body_text = "\n\n".join(body)
-    body_set = set(keep)
     outside = [t for i, t in enumerate(texts) if i not in body_set]
     found = find_source(outside) or find_source(body)
     out_warnings = list(warnings)
@@ -119,10 +139,15 @@ def _clean_text(
 
 
 def _dedup(
-    body: list[str], lines: Sequence[Line], infos: Sequence, settings: CleanSettings
+    body: list[str], lines: Sequence[Line], infos: Sequence, settings: CleanSettings,
+    kept: Collection[int] = (),
 ) -> list[str]:
-    bad = [line.text for line, info in zip(lines, infos)
-           if info.kind is Kind.BAD and info.reason in ("credit", "learnt", "notice")]
+    # A "notice" line (counted policy words) that the learned classifier kept is prose, not
+    # boilerplate: as such it would remove itself (each line is contained in itself).
+    # A photo credit stays boilerplate whoever kept it: its caption is not article text.
+    bad = [line.text for i, (line, info) in enumerate(zip(lines, infos))
+           if info.kind is Kind.BAD and info.reason in ("credit", "learnt", "notice")
+           and not (info.reason == "notice" and i in kept)]
     repeated = repeated_non_sentences([line.text for line in lines])
     return remove_duplicates(body, settings, boilerplate=bad, repeated_keys=repeated)
 

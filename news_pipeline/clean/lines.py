@@ -23,6 +23,10 @@ _TIGHT_OPENERS = frozenset("([„‚")
 # ("- Sonne") nor an ad marker ("-Werbung-").
 _COMPOUND_TAIL = re.compile(r"^-[^\W_]+\b(?![-–])")
 _COMMA_START = re.compile(r"^[,;]")
+# A piece that is only closing quotes/brackets and punctuation ('".' after a quoted title
+# in a link) ends the sentence before it; a straight quote after a space opens a quotation.
+_CLOSING_ONLY = re.compile(r"^[\"'“”»«›‹)\]]+[.,;:!?…]*$")
+_OPENING_QUOTE = re.compile(r"\s[\"']$")
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<=\w)\s+([,.;:!?])(?=\s|$)")
 _WS = re.compile(r"[ \t\f\v\r]+")
 
@@ -84,14 +88,14 @@ def to_lines(text: str) -> list[Line]:
 
 def _continues(current: str, nxt: str) -> bool:
     stripped = nxt.lstrip()
-    if _CONTINUATION_START.match(stripped):
+    if _CONTINUATION_START.match(stripped) or _CLOSING_ONLY.match(stripped.rstrip()):
         return True
     if _COMPOUND_TAIL.match(nxt) and current[-1:].isalpha():
         return True
     if ends_sentence(current):
         return False
-    if current.rstrip()[-1:] in _OPENERS:  # "Kathrin Göbel (" + "Twitter" + ") ist ..."
-        return True
+    if current.rstrip()[-1:] in _OPENERS or _OPENING_QUOTE.search(current.rstrip()):
+        return True  # "Kathrin Göbel (" + "Twitter" + ") ist ...", 'Artikel "' + "Warum ..."
     # A seam with whitespace on either side is an inline-element boundary in a text dump;
     # a continuation in lower case is a sentence going on (German nouns are capitalised,
     # but line-initial lower case almost never starts a new paragraph).
@@ -104,7 +108,8 @@ def _glue_tight(current: str, nxt: str) -> bool:
     without whitespace joins a hyphenated word ("Bundes-" + "tag", "Radon" + "-Situation").
     Two letters meeting at a seam get a space: extractor output and hard-wrapped text
     strip the whitespace at line ends, so "Strava" + "ein" are two words."""
-    if _CONTINUATION_START.match(nxt.lstrip()) or current.rstrip()[-1:] in _TIGHT_OPENERS:
+    if (_CONTINUATION_START.match(nxt.lstrip()) or _CLOSING_ONLY.match(nxt.strip())
+            or current.rstrip()[-1:] in _TIGHT_OPENERS or _OPENING_QUOTE.search(current.rstrip())):
         return True
     seamless = current[-1:] not in (" ", "\t") and nxt[:1] not in (" ", "\t")
     return seamless and (current[-1:] == "-" or bool(_COMPOUND_TAIL.match(nxt)))

@@ -26,6 +26,7 @@ _DATE_PATTERNS = (
 )
 # A dateline is a short line that is mostly a date ("Stand: 18.06.2024, 10:25 Uhr").
 _DATELINE_MAX_EXTRA_CHARS = 40
+_ECHO_MIN_WORDS = 3  # a headline the page title repeats has at least this many words
 _DOT_LETTER = re.compile(r"\.[a-z]", re.IGNORECASE)  # as DOMAIN matches its top-level domain
 
 
@@ -76,6 +77,19 @@ def _section_like(text: str, settings: CleanSettings) -> bool:
             and not ends_sentence(text) and len(text) <= 40)
 
 
+def _continued(lines: Sequence[str], i: int) -> bool:
+    """The next line starts in lower case: line i begins a paragraph, it is no headline."""
+    return i + 1 < len(lines) and lines[i + 1][:1].islower()
+
+
+def _repeats_earlier(text: str, earlier: Sequence[str]) -> bool:
+    # Two words (a tag, a category, the site's name) occur in a page title by chance.
+    if len(words(text)) < _ECHO_MIN_WORDS:
+        return False
+    key = text.casefold()
+    return any(key in line for line in earlier)
+
+
 def read_header(
     lines: Sequence[str], first_body: int, settings: CleanSettings, excluded: Iterable[int] = ()
 ) -> HeaderInfo:
@@ -90,12 +104,16 @@ def read_header(
         if published is not None:
             used.add(i)
             break
-    titles = [i for i in candidates if i not in used and _title_like(lines[i], settings)]
+    titles = [i for i in candidates if i not in used and _title_like(lines[i], settings)
+              and not _continued(lines, i)]
     title = kicker = section = None
     if titles:
-        # The headline is the longest title-like line; a shorter one right before it is
-        # the kicker (Dachzeile).
-        best = max(titles, key=lambda i: (len(words(lines[i])), -i))
+        # The headline is the title-like line that the page's title (its first lines: the
+        # <title> of a text dump, a breadcrumb) repeats, else the longest; a shorter one
+        # right before it is the kicker (Dachzeile).
+        folded = [line.casefold() for line in lines[:first_body]]
+        best = max(titles, key=lambda i: (_repeats_earlier(lines[i], folded[:i]),
+                                          len(words(lines[i])), -i))
         title = lines[best]
         used.add(best)
         before = [i for i in titles if i < best and best - i <= 2]

@@ -49,6 +49,11 @@ class CleanSettings:
     gap_growth: float = 0.5
     # Further windows are kept when their score reaches this share of the best one.
     extra_window_min_share: float = 0.35
+    # A prose paragraph before the main window, separated from it by at most this many
+    # buttons (lines of up to menu_item_max_words words) or boilerplate lines, is the
+    # article's lead when this share of its content words recurs in the window.
+    lead_max_gap: int = 8
+    lead_min_topic_share: float = 0.5
     # A comment-section heading ends the article once this many prose words precede it.
     tail_cut_min_words_before: int = 40
 
