@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from news_pipeline.resolve import gazetteer
 from news_pipeline.resolve.article import LABELS, LOCAL_COLUMNS, join_rules, resolve_articles
@@ -226,25 +228,28 @@ def _entity_articles(entities: pd.DataFrame, before: pd.DataFrame, after: pd.Dat
 
 
 def _add_pairs(stored: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """Co-occurrence counts after replacing the contribution `before` by `after`. Only the
-    stored rows of entities in either are touched; the others keep their place."""
+    """Co-occurrence counts after replacing the contribution `before` by `after`, summed by
+    Arrow's hash aggregation: the stored table is the size of all pairs of the corpus, and
+    pandas' groupby on two string columns would copy it several times."""
     if stored.empty and before.empty:
         return after
     pair = ["entity_a", "entity_b"]
-    counts = ["n_articles", "n_sentences"]
-    delta = pd.concat([before.assign(**{c: -before[c] for c in counts}), after],
-                      ignore_index=True).groupby(pair, sort=True)[counts].sum()
-    delta = delta[(delta != 0).any(axis=1)].reset_index()
-    if delta.empty:
-        return stored
-    touched = stored["entity_a"].isin(set(delta["entity_a"]))
-    merged = (pd.concat([stored[touched], delta], ignore_index=True)
-              .groupby(pair, sort=True)[counts].sum().reset_index())
-    if (merged[counts] < 0).any(axis=None):
+    negated = before.assign(n_articles=-before["n_articles"], n_sentences=-before["n_sentences"])
+    parts = [pa.Table.from_pandas(frame[COOCCURRENCE_COLUMNS], schema=_PAIR_SCHEMA,
+                                  preserve_index=False) for frame in (stored, negated, after)]
+    summed = (pa.concat_tables(parts).group_by(pair, use_threads=False)
+              .aggregate([("n_articles", "sum"), ("n_sentences", "sum")])
+              .rename_columns({"n_articles_sum": "n_articles", "n_sentences_sum": "n_sentences"}))
+    if pc.any(pc.less(summed["n_sentences"], 0)).as_py() or pc.any(
+            pc.less(summed["n_articles"], 0)).as_py():
         raise ValueError("co-occurrence counts went negative: the resolution state does not "
                          "match the cached spans")
-    merged = merged[merged["n_articles"] > 0]
-    return pd.concat([stored[~touched], merged], ignore_index=True)[COOCCURRENCE_COLUMNS]
+    summed = summed.filter(pc.greater(summed["n_articles"], 0)).select(COOCCURRENCE_COLUMNS)
+    return summed.to_pandas()
+
+
+_PAIR_SCHEMA = pa.schema([("entity_a", pa.string()), ("entity_b", pa.string()),
+                          ("n_articles", pa.int64()), ("n_sentences", pa.int64())])
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from news_pipeline import settings
 from news_pipeline.progress import InfoLogger
 from news_pipeline.resolve import (
     RESOLVE_VERSION,
@@ -40,6 +39,11 @@ from news_pipeline.warehouse.warehouse import is_in, table_dataset
 log = logging.getLogger(__name__)
 
 RUN_KEY = ["article_id", "text_sha256", "recogniser_version", "resolve_version"]
+# Articles resolved and merged per commit. Larger than the other stages' commits: every
+# batch reads and rewrites the global state and the mention buckets (at 10k articles about
+# a second per batch), while one batch of 10k articles raises the main process's memory by
+# ~300 MB (bench/results.md).
+BATCH_ARTICLES = 20_000
 # The `_resolved_spans` columns the global step (update_corpus) reads.
 GLOBAL_INPUT_COLUMNS = ["article_id", "start", "end", "label", "text", "sentence_index",
                         "local_key", "local_rule", "acronym"]
@@ -111,9 +115,9 @@ def alias_problems(entities: pd.DataFrame, aliases: pd.DataFrame) -> pd.DataFram
 def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
     """Bring mentions, entities, cooccurrences and entity_aliases up to date.
 
-    The articles to redo are resolved and merged `settings.commit_every()` at a time, each
-    batch in its own commit: memory stays bounded by the batch (plus the small global
-    state), and a killed run keeps the batches it finished."""
+    The articles to redo are resolved and merged BATCH_ARTICLES at a time, each batch in its
+    own commit: the spans held stay bounded by the batch (besides the global state), and a
+    killed run keeps the batches it finished."""
     report = StageReport()
     version = cache_version()
     with warehouse.locked():
@@ -134,7 +138,7 @@ def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
         previous_ids = warehouse.read("entity_aliases", ["entity_id"])["entity_id"]
         totals = _Totals()
         # The first batch also drops the stale articles and restores unsynced mentions.
-        batches = list(chunks(work.todo, settings.commit_every())) or [[]]
+        batches = list(chunks(work.todo, BATCH_ARTICLES)) or [[]]
         for number, batch in enumerate(batches, 1):
             with warehouse.transaction() as tx:
                 totals.add(_resolve_batch(tx, work, list(batch), first=number == 1))

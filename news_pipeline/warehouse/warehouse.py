@@ -34,6 +34,19 @@ def bucket_of(key: str) -> int:
     return zlib.crc32(key.encode("utf-8")) % N_BUCKETS
 
 
+def _by_bucket(rows: pd.DataFrame, key: str) -> dict[int, pd.DataFrame]:
+    """The rows of each bucket (only buckets that have rows), in their original order.
+    bucket_of runs once per distinct key and the frame is split in one pass."""
+    if rows.empty:
+        return {}
+    codes, uniques = pd.factorize(rows[key])
+    buckets = np.fromiter((bucket_of(k) for k in uniques), np.int64, len(uniques))[codes]
+    order = np.argsort(buckets, kind="stable")
+    present, starts = np.unique(buckets[order], return_index=True)
+    ends = np.r_[starts[1:], len(order)]
+    return {int(b): rows.take(order[start:end]) for b, start, end in zip(present, starts, ends)}
+
+
 def _bucket_file(bucket: int) -> str:
     return f"part-{bucket:03d}.parquet"
 
@@ -296,15 +309,15 @@ class Transaction:
         Only the bucket files holding those keys are rewritten.
         """
         key = BUCKET_KEYS[table]
-        changed_keys = set(rows[key]) | set(delete_keys)
+        changed_keys = set(pd.unique(rows[key])) | set(delete_keys)
         if not changed_keys:
             return
-        rows_bucket = rows[key].map(bucket_of) if len(rows) else pd.Series(dtype="int64")
+        new_rows = _by_bucket(rows, key)
         changed = pa.array(list(changed_keys), type=pa.large_string())
         for bucket in sorted({bucket_of(k) for k in changed_keys}):
             kept = self._read_bucket(table, bucket)
             kept = kept[~is_in(kept[key], changed)]
-            new = rows[rows_bucket == bucket] if len(rows) else rows
+            new = new_rows.get(bucket, rows[:0])
             self._write(table, _bucket_file(bucket), pd.concat([kept, new], ignore_index=True))
             self._touched.setdefault(table, set())
             touched = self._touched[table]
@@ -315,10 +328,9 @@ class Transaction:
         """Write `table` whole (all buckets for keyed tables)."""
         self._touched[table] = None
         if table in BUCKET_KEYS:
-            buckets = rows[BUCKET_KEYS[table]].map(bucket_of) if len(rows) else None
+            parts = _by_bucket(rows, BUCKET_KEYS[table])
             for bucket in range(N_BUCKETS):
-                part = rows[buckets == bucket] if buckets is not None else rows
-                self._write(table, _bucket_file(bucket), part)
+                self._write(table, _bucket_file(bucket), parts.get(bucket, rows[:0]))
         else:
             self._write(table, "part-000.parquet", rows)
 

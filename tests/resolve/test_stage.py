@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from news_pipeline.resolve import resolve_entities
-from news_pipeline.settings import CHUNK_ENV
 from news_pipeline.stages import resolution as stage
 from news_pipeline.warehouse import SCHEMAS, Warehouse
 
@@ -332,7 +331,7 @@ def test_state_of_an_older_warehouse_is_rebuilt(warehouse, put):
 
 
 def test_large_changes_are_resolved_and_committed_in_batches(warehouse, put, monkeypatch):
-    monkeypatch.setenv(CHUNK_ENV, "2")
+    monkeypatch.setattr(stage, "BATCH_ARTICLES", 2)
     put({**ARTICLES, "kzn": VARIANTS["kzn"], "kzn_alone": VARIANTS["kzn_alone"]})
     calls = []
     original = stage.update_corpus
