@@ -228,24 +228,35 @@ def _entity_articles(entities: pd.DataFrame, before: pd.DataFrame, after: pd.Dat
 
 
 def _add_pairs(stored: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """Co-occurrence counts after replacing the contribution `before` by `after`, summed by
-    Arrow's hash aggregation: the stored table is the size of all pairs of the corpus, and
-    pandas' groupby on two string columns would copy it several times."""
+    """Co-occurrence counts after replacing the contribution `before` by `after`. Only the
+    stored pairs the change touches are summed again (by Arrow's hash aggregation); the
+    others keep their rows and their place."""
     if stored.empty and before.empty:
         return after
     pair = ["entity_a", "entity_b"]
     negated = before.assign(n_articles=-before["n_articles"], n_sentences=-before["n_sentences"])
-    parts = [pa.Table.from_pandas(frame[COOCCURRENCE_COLUMNS], schema=_PAIR_SCHEMA,
-                                  preserve_index=False) for frame in (stored, negated, after)]
-    summed = (pa.concat_tables(parts).group_by(pair, use_threads=False)
+    delta = pa.concat_tables([_pair_table(negated), _pair_table(after)])
+    table = _pair_table(stored)
+    # A row index through a semi join: the touched rows exactly, without copying the others.
+    indexed = table.select(pair).append_column("row", pa.array(np.arange(len(table))))
+    touched = np.zeros(len(table), dtype=bool)
+    touched[indexed.join(delta.select(pair), keys=pair, join_type="left semi",
+                         use_threads=False)["row"].to_numpy()] = True
+    summed = (pa.concat_tables([table.filter(touched), delta])
+              .group_by(pair, use_threads=False)
               .aggregate([("n_articles", "sum"), ("n_sentences", "sum")])
               .rename_columns({"n_articles_sum": "n_articles", "n_sentences_sum": "n_sentences"}))
-    if pc.any(pc.less(summed["n_sentences"], 0)).as_py() or pc.any(
-            pc.less(summed["n_articles"], 0)).as_py():
+    if (pc.min(summed["n_articles"]).as_py() or 0) < 0 or (
+            pc.min(summed["n_sentences"]).as_py() or 0) < 0:
         raise ValueError("co-occurrence counts went negative: the resolution state does not "
                          "match the cached spans")
     summed = summed.filter(pc.greater(summed["n_articles"], 0)).select(COOCCURRENCE_COLUMNS)
-    return summed.to_pandas()
+    return pd.concat([stored[~touched], summed.to_pandas()], ignore_index=True)
+
+
+def _pair_table(frame: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(frame[COOCCURRENCE_COLUMNS], schema=_PAIR_SCHEMA,
+                                preserve_index=False)
 
 
 _PAIR_SCHEMA = pa.schema([("entity_a", pa.string()), ("entity_b", pa.string()),
