@@ -129,7 +129,7 @@ def line_key(text: str) -> str:
     return text.strip()
 
 
-WORD = re.compile(r"[^\W\d_](?:[^\W_]|[-'’.](?=[^\W_]))*")
+WORD = re.compile(r"[^\W\d_](?:[^\W_]+|[-'’.](?=[^\W_]))*")
 
 
 def words(text: str) -> list[str]:
