@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import spacy
+
+from news_pipeline.settings import CACHE_ENV
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = REPO / "data" / "raw"
@@ -19,6 +23,19 @@ TINY_PATTERNS = [
     ("PER", "Kim Jong-un"), ("LOC", "Nordkorea"), ("LOC", "Russland"), ("LOC", "Ukraine"),
     ("LOC", "Pjöngjang"), ("ORG", "Kreml"), ("ORG", "NATO"),
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def package_data_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Tests (and the pipelines they start) build and use their own cache folder, not the
+    user's."""
+    previous = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("cache"))
+    yield Path(os.environ[CACHE_ENV])
+    if previous is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = previous
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,9 @@ article_id, start, end, label, text, sentence_index.
 
 Two steps (see article.py and corpus.py for the rules):
 1. per article (`resolve_article`), cacheable: normalisation, genitives, short names;
-2. global (`resolve_corpus`) over the distinct local keys: gazetteer links, acronyms,
-   cross-article genitives and short names, stable ids, tables.
+2. global (`update_corpus`; `resolve_corpus` for a whole corpus at once) over the distinct
+   local keys: gazetteer links, acronyms, cross-article genitives and short names, stable ids,
+   tables.
 `resolve_entities` runs both; pass frames that already carry LOCAL_COLUMNS (cached per
 article, same RESOLVE_VERSION) and step 1 is skipped.
 """
@@ -32,7 +33,6 @@ from news_pipeline.resolve.corpus import (
     form_counts,
     resolve_keys,
 )
-from news_pipeline.resolve.corpus import entity_id as _anchor_id
 from news_pipeline.resolve.normalise import normalise
 
 RESOLVE_VERSION = "resolve-0.3"  # 0.3: entities.link/merge_rules and entity_aliases written
@@ -44,7 +44,7 @@ ALIAS_COLUMNS = ["entity_id", "alias", "key", "rule", "n_mentions"]
 INPUT_COLUMNS = ["article_id", "start", "end", "label", "text", "sentence_index"]
 __all__ = ["ALIAS_COLUMNS", "COOCCURRENCE_COLUMNS", "ENTITY_COLUMNS", "RESOLVE_VERSION",
            "CorpusState", "CorpusUpdate", "Resolution", "acronym_candidates",
-           "assign_entities", "entity_id", "normalise", "resolve_corpus", "resolve_entities",
+           "assign_entities", "normalise", "resolve_corpus", "resolve_entities",
            "update_corpus"]
 
 
@@ -64,20 +64,25 @@ class Resolution:
 class CorpusState:
     """What the global step keeps between runs, so that a run looks at the articles that
     changed and not at the whole corpus: form counts, the three output tables (their counts
-    are sums over articles) and the aliases (key -> entity of the stored mentions)."""
+    are sums over articles) and the aliases (key -> entity of the stored mentions).
+
+    `history`: the aliases whose entity ids are kept (resolve_keys' `previous`). Usually the
+    stored aliases; a run that merges its articles in several batches passes the aliases
+    from before its first batch to every batch, so that ids do not depend on the batches."""
 
     forms: pd.DataFrame  # FORM_COLUMNS over all articles
     entities: pd.DataFrame
     cooccurrences: pd.DataFrame
     aliases: pd.DataFrame
+    history: pd.DataFrame
 
     @classmethod
-    def empty(cls, previous: pd.DataFrame | None = None) -> CorpusState:
-        """No articles yet; `previous` aliases (if any) only keep entity ids stable."""
-        aliases = previous if previous is not None else _empty_frame(ALIAS_COLUMNS)
+    def empty(cls, history: pd.DataFrame | None = None) -> CorpusState:
+        """No articles yet; `history` aliases (if any) only keep entity ids stable."""
+        aliases = _empty_frame(ALIAS_COLUMNS)
         return cls(form_counts(_empty_frame([*INPUT_COLUMNS, *LOCAL_COLUMNS])),
                    _empty_frame(ENTITY_COLUMNS), cooccurrences(_empty_frame(INPUT_COLUMNS)),
-                   aliases)
+                   aliases, history if history is not None else aliases)
 
 
 @dataclass(frozen=True)
@@ -92,13 +97,6 @@ class CorpusUpdate:
     cooccurrences: pd.DataFrame
     aliases: pd.DataFrame
     forms: pd.DataFrame
-
-
-def entity_id(label: str, key: str) -> str:
-    """Id of an unlinked entity anchored at `key` (label kept for the old signature; ids no
-    longer depend on it because the majority label can change as the corpus grows)."""
-    del label
-    return _anchor_id(f"key:{key}")
 
 
 def resolve_entities(mentions: pd.DataFrame, previous: pd.DataFrame | None = None
@@ -131,7 +129,9 @@ def update_corpus(state: CorpusState, removed: pd.DataFrame, added: pd.DataFrame
     The keys are merged again from the form counts (small: one row per distinct form); the
     per-article parts of the tables (n_articles, co-occurrences) change only by what the
     removed, added and re-assigned articles contribute. The result equals resolve_corpus on
-    the whole corpus after the change with the same `previous` aliases, up to row order."""
+    the whole corpus after the change with `state.history` as `previous`, up to row order
+    (and up to the audit column `rule` of mentions outside `rewritten`, which the warehouse
+    does not store)."""
     forms = add_form_counts((state.forms, 1), (form_counts(removed), -1),
                             (form_counts(added), 1))
     outside = set(removed["article_id"]) | set(added["article_id"])
@@ -143,7 +143,7 @@ def update_corpus(state: CorpusState, removed: pd.DataFrame, added: pd.DataFrame
                              "key_rule": pd.Series(dtype=object)}, index=pd.Index([], name="key"))
         return CorpusUpdate(mentions, sorted(outside), 0, keys, empty.entities,
                             empty.cooccurrences, empty.aliases, forms)
-    resolved = resolve_keys(forms, candidates, state.aliases)
+    resolved = resolve_keys(forms, candidates, state.history)
     new_keys = resolved.keys.set_index("key")
     old_entity = state.aliases.drop_duplicates("key").set_index("key")["entity_id"]
     common = old_entity.index.intersection(new_keys.index)

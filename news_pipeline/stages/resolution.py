@@ -18,8 +18,10 @@ import logging
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
+import pyarrow as pa
 
 from news_pipeline.progress import InfoLogger
 from news_pipeline.resolve import (
@@ -34,7 +36,7 @@ from news_pipeline.resolve.gazetteer import data_version
 from news_pipeline.stages.batches import chunks
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Transaction, Warehouse
-from news_pipeline.warehouse.warehouse import is_in, table_dataset
+from news_pipeline.warehouse.warehouse import N_BUCKETS, is_in, read_bucket, table_dataset
 
 log = logging.getLogger(__name__)
 
@@ -135,13 +137,17 @@ def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
         if work.nothing_to_do:
             logger.info("resolution: no article's spans changed since the last run; skipped")
             return report
-        previous_ids = warehouse.read("entity_aliases", ["entity_id"])["entity_id"]
+        # Every batch keeps the ids of the aliases from before the run: ids do not depend on
+        # how the articles are split into batches.
+        history = warehouse.read("entity_aliases")
         totals = _Totals()
-        # The first batch also drops the stale articles and restores unsynced mentions.
+        # The first batch also drops every stale article (a changed article's cached rows
+        # must not outlive its old text: cleaning already dropped its mentions) and restores
+        # unsynced mentions.
         batches = list(chunks(work.todo, BATCH_ARTICLES)) or [[]]
         for number, batch in enumerate(batches, 1):
             with warehouse.transaction() as tx:
-                totals.add(_resolve_batch(tx, work, list(batch), first=number == 1))
+                totals.add(_resolve_batch(tx, work, list(batch), history, first=number == 1))
             logger.info(f"resolution: batch {number}/{len(batches)}: {len(batch)} article(s) "
                         f"resolved locally in {totals.last.local_s:.2f}s; global step "
                         f"({totals.last.global_step}) rewrote the mentions of "
@@ -149,13 +155,13 @@ def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
         entities = warehouse.read("entities", ["entity_id"])["entity_id"]
         counts = {table: table_dataset(warehouse.snapshots.current(), table).count_rows()
                   for table in ("mentions", "cooccurrences", "entity_aliases")}
-    kept = is_in(entities, previous_ids)
+    kept = is_in(entities, history["entity_id"])
     report.extra.update({
         "mentions": counts["mentions"], "entities": len(entities),
         "cooccurrences": counts["cooccurrences"], "entity_aliases": counts["entity_aliases"],
         "entities_kept_id": int(kept.sum()), "entities_new_id": int((~kept).sum()),
         "articles_mentions_rewritten": totals.rewritten, "keys_reassigned": totals.reassigned,
-        "global_step": totals.last.global_step, "batches": len(batches),
+        "global_step": totals.global_step, "batches": len(batches),
         "local_resolve_s": round(totals.local_s, 3),
         "global_resolve_s": round(totals.global_s, 3),
     })
@@ -166,9 +172,12 @@ def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
 class _BatchResult:
     rewritten: int  # articles whose mention rows were written
     reassigned: int  # keys that moved to another entity
-    global_step: str  # "incremental" or "rebuilt"
+    global_step: GlobalStep
     local_s: float
     global_s: float
+
+
+GlobalStep = Literal["incremental", "rebuilt"]
 
 
 @dataclass
@@ -177,6 +186,7 @@ class _Totals:
     reassigned: int = 0
     local_s: float = 0.0
     global_s: float = 0.0
+    global_step: GlobalStep = "incremental"  # "rebuilt" when any batch was
     last: _BatchResult = _BatchResult(0, 0, "incremental", 0.0, 0.0)
 
     def add(self, batch: _BatchResult) -> None:
@@ -184,26 +194,31 @@ class _Totals:
         self.reassigned += batch.reassigned
         self.local_s += batch.local_s
         self.global_s += batch.global_s
+        if batch.global_step == "rebuilt":
+            self.global_step = "rebuilt"
         self.last = batch
 
 
-def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], first: bool) -> _BatchResult:
+def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.DataFrame,
+                   first: bool) -> _BatchResult:
     started = time.perf_counter()
-    spans = tx.read("_spans", keys=batch) if batch else tx.read("_spans")[:0]
-    fresh = resolve_changed(spans)
+    fresh = resolve_changed(tx.read("_spans", keys=batch))
     fresh_candidates = acronym_candidates(fresh)
     local_s = time.perf_counter() - started
 
     started = time.perf_counter()
     dropped = (set(work.stale) if first else set()) | set(batch)
-    state = _stored_state(tx)
-    if state is None:  # rebuild: every cached article joins an empty corpus
-        cached = tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS)
-        cached = cached[~is_in(cached["article_id"], dropped)]
+    # Rebuild when the state is missing, or when most cached articles leave (a new recogniser
+    # or resolver version): the few that stay are cheaper to merge anew than the others to
+    # subtract.
+    mostly_stale = first and len(work.stale) > len(work.current) - len(work.todo)
+    state = None if mostly_stale else _stored_state(tx, history)
+    if state is None:  # rebuild: every cached article that stays joins an empty corpus
+        cached = _cached_rows(tx, dropped)
         added = pd.concat([cached, fresh[GLOBAL_INPUT_COLUMNS]], ignore_index=True)
-        update = update_corpus(CorpusState.empty(tx.read("entity_aliases")), cached[:0],
-                               added, acronym_candidates(added),
-                               rows_with_keys=lambda keys: added[:0])
+        fresh_candidates = acronym_candidates(added)
+        update = update_corpus(CorpusState.empty(history), cached[:0], added,
+                               fresh_candidates, rows_with_keys=lambda keys: added[:0])
     else:
         removed = tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=dropped)
         candidates = tx.read("_acronym_candidates")
@@ -223,7 +238,7 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], first: bool) -
     rewritten = set(update.rewritten) | set(resynced)
     mentions = mentions.reindex(columns=SCHEMAS["mentions"].names)
     if state is None:
-        tx.replace("_acronym_candidates", acronym_candidates(added))
+        tx.replace("_acronym_candidates", fresh_candidates)
         tx.replace("mentions", mentions)
     else:
         tx.upsert("_acronym_candidates", fresh_candidates, delete_keys=dropped)
@@ -236,7 +251,7 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], first: bool) -
                         "rebuilt" if state is None else "incremental", local_s, global_s)
 
 
-def _stored_state(tx: Transaction) -> CorpusState | None:
+def _stored_state(tx: Transaction, history: pd.DataFrame) -> CorpusState | None:
     """The global step's stored state, or None when it does not account for exactly the
     cached rows (written by an older version, or missing)."""
     forms = tx.read("_resolve_forms")
@@ -244,7 +259,17 @@ def _stored_state(tx: Transaction) -> CorpusState | None:
     if int(forms["n_mentions"].sum()) != cached_rows:
         return None
     return CorpusState(forms, tx.read("entities"), tx.read("cooccurrences"),
-                       tx.read("entity_aliases"))
+                       tx.read("entity_aliases"), history)
+
+
+def _cached_rows(tx: Transaction, leaving: set[str]) -> pd.DataFrame:
+    """Cached rows of all articles but `leaving`, read one bucket at a time (a version bump
+    leaves few rows of many)."""
+    leaving_keys = pa.array(sorted(leaving), type=pa.large_string())
+    parts = [part[~is_in(part["article_id"], leaving_keys)] for part in
+             (read_bucket(tx.base, "_resolved_spans", bucket, GLOBAL_INPUT_COLUMNS)
+              for bucket in range(N_BUCKETS))]
+    return pd.concat(parts, ignore_index=True)
 
 
 def _rows_with_keys(tx: Transaction, keys: Collection[str]) -> pd.DataFrame:

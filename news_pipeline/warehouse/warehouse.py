@@ -40,6 +40,8 @@ def _by_bucket(rows: pd.DataFrame, key: str) -> dict[int, pd.DataFrame]:
     if rows.empty:
         return {}
     codes, uniques = pd.factorize(rows[key])
+    if (codes < 0).any():
+        raise ValueError(f"rows without a {key} cannot be stored")
     buckets = np.fromiter((bucket_of(k) for k in uniques), np.int64, len(uniques))[codes]
     order = np.argsort(buckets, kind="stable")
     present, starts = np.unique(buckets[order], return_index=True)
