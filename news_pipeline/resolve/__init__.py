@@ -9,6 +9,7 @@ from news_pipeline.resolve.resolution import (
     CorpusState,
     CorpusUpdate,
     Resolution,
+    StateMismatch,
     acronym_candidates,
     assign_entities,
     resolve_corpus,
@@ -17,6 +18,7 @@ from news_pipeline.resolve.resolution import (
 )
 
 __all__ = ["ALIAS_COLUMNS", "COOCCURRENCE_COLUMNS", "ENTITY_COLUMNS", "LOCAL_COLUMNS",
-           "RESOLVE_VERSION", "CorpusState", "CorpusUpdate", "Resolution", "acronym_candidates",
+           "RESOLVE_VERSION", "CorpusState", "CorpusUpdate", "Resolution", "StateMismatch",
+           "acronym_candidates",
            "assign_entities", "resolve_article", "resolve_articles", "resolve_corpus",
            "resolve_entities", "update_corpus"]

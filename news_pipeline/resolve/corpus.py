@@ -51,6 +51,11 @@ FORM_COLUMNS = [*FORM_KEY, "n_mentions"]
 CANDIDATE_COLUMNS = ["article_id", "acronym_key", "expansion_key"]
 
 
+class StateMismatch(ValueError):
+    """The stored global state does not match the rows it is updated with (written by other
+    code, or edited): the caller rebuilds it."""
+
+
 def form_counts(local: pd.DataFrame) -> pd.DataFrame:
     """Mentions (with LOCAL_COLUMNS) per distinct (local_key, text, local_rule, label,
     acronym), sorted: everything the key-level rules and the entity and alias tables need."""
@@ -68,7 +73,7 @@ def add_form_counts(*parts: tuple[pd.DataFrame, int]) -> pd.DataFrame:
         return form_counts(pd.DataFrame(columns=[*FORM_KEY, "article_id"]))
     counts = pd.concat(frames, ignore_index=True).groupby(FORM_KEY, sort=True)["n_mentions"].sum()
     if (counts < 0).any():
-        raise ValueError("form counts went negative: the resolution state does not match "
+        raise StateMismatch("form counts went negative: the resolution state does not match "
                          "the cached spans")
     return counts[counts > 0].astype(np.int64).reset_index()[FORM_COLUMNS]
 

@@ -28,6 +28,7 @@ from news_pipeline.resolve.cooccurrence import COOCCURRENCE_COLUMNS, cooccurrenc
 from news_pipeline.resolve.corpus import (
     _NAMING_RULES,
     KeyResolution,
+    StateMismatch,
     acronym_candidates,
     add_form_counts,
     form_counts,
@@ -43,7 +44,7 @@ ENTITY_COLUMNS = ["entity_id", "name", "label", "aliases", "n_mentions", "n_arti
 ALIAS_COLUMNS = ["entity_id", "alias", "key", "rule", "n_mentions"]
 INPUT_COLUMNS = ["article_id", "start", "end", "label", "text", "sentence_index"]
 __all__ = ["ALIAS_COLUMNS", "COOCCURRENCE_COLUMNS", "ENTITY_COLUMNS", "RESOLVE_VERSION",
-           "CorpusState", "CorpusUpdate", "Resolution", "acronym_candidates",
+           "CorpusState", "CorpusUpdate", "Resolution", "StateMismatch", "acronym_candidates",
            "assign_entities", "normalise", "resolve_corpus", "resolve_entities",
            "update_corpus"]
 
@@ -182,7 +183,7 @@ def _with_entities(local: pd.DataFrame, entity_of_key: pd.Series) -> pd.DataFram
     """The rows with the entity their key had (for what they contributed before)."""
     entity = entity_of_key.reindex(local["local_key"]).to_numpy(dtype=object)
     if pd.isna(entity).any():
-        raise ValueError("a stored article has a key without an entity: the resolution state "
+        raise StateMismatch("a stored article has a key without an entity: the resolution state "
                          "does not match the cached spans")
     return local.assign(entity_id=entity)
 
@@ -222,7 +223,7 @@ def _entity_articles(entities: pd.DataFrame, before: pd.DataFrame, after: pd.Dat
               - _article_counts(before).reindex(index, fill_value=0)
               + _article_counts(after).reindex(index, fill_value=0))
     if (counts <= 0).any():
-        raise ValueError("an entity with mentions in no article: the resolution state "
+        raise StateMismatch("an entity with mentions in no article: the resolution state "
                          "does not match the cached spans")
     return counts
 
@@ -246,11 +247,13 @@ def _add_pairs(stored: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame) 
               .group_by(pair, use_threads=False)
               .aggregate([("n_articles", "sum"), ("n_sentences", "sum")])
               .rename_columns({"n_articles_sum": "n_articles", "n_sentences_sum": "n_sentences"}))
+    gone = pc.equal(summed["n_articles"], 0)
     if (pc.min(summed["n_articles"]).as_py() or 0) < 0 or (
-            pc.min(summed["n_sentences"]).as_py() or 0) < 0:
-        raise ValueError("co-occurrence counts went negative: the resolution state does not "
-                         "match the cached spans")
-    summed = summed.filter(pc.greater(summed["n_articles"], 0)).select(COOCCURRENCE_COLUMNS)
+            pc.min(summed["n_sentences"]).as_py() or 0) < 0 or pc.any(
+            pc.and_(gone, pc.not_equal(summed["n_sentences"], 0))).as_py():
+        raise StateMismatch("co-occurrence counts went negative or out of step: the resolution "
+                         "state does not match the cached spans")
+    summed = summed.filter(pc.invert(gone)).select(COOCCURRENCE_COLUMNS)
     return pd.concat([stored[~touched], summed.to_pandas()], ignore_index=True)
 
 

@@ -27,6 +27,7 @@ from news_pipeline.progress import InfoLogger
 from news_pipeline.resolve import (
     RESOLVE_VERSION,
     CorpusState,
+    StateMismatch,
     acronym_candidates,
     assign_entities,
     resolve_articles,
@@ -147,7 +148,7 @@ def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
         batches = list(chunks(work.todo, BATCH_ARTICLES)) or [[]]
         for number, batch in enumerate(batches, 1):
             with warehouse.transaction() as tx:
-                totals.add(_resolve_batch(tx, work, list(batch), history, first=number == 1))
+                totals.add(_resolve_batch(tx, work, list(batch), history, number == 1, logger))
             logger.info(f"resolution: batch {number}/{len(batches)}: {len(batch)} article(s) "
                         f"resolved locally in {totals.last.local_s:.2f}s; global step "
                         f"({totals.last.global_step}) rewrote the mentions of "
@@ -200,7 +201,7 @@ class _Totals:
 
 
 def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.DataFrame,
-                   first: bool) -> _BatchResult:
+                   first: bool, logger: InfoLogger) -> _BatchResult:
     started = time.perf_counter()
     fresh = resolve_changed(tx.read("_spans", keys=batch))
     fresh_candidates = acronym_candidates(fresh)
@@ -213,19 +214,23 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
     # subtract.
     mostly_stale = first and len(work.stale) > len(work.current) - len(work.todo)
     state = None if mostly_stale else _stored_state(tx, history)
+    if state is not None:
+        removed = tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=dropped)
+        candidates = tx.read("_acronym_candidates")
+        candidates = pd.concat([candidates[~is_in(candidates["article_id"], dropped)],
+                                fresh_candidates], ignore_index=True)
+        try:
+            update = update_corpus(state, removed, fresh[GLOBAL_INPUT_COLUMNS], candidates,
+                                   rows_with_keys=lambda keys: _rows_with_keys(tx, keys))
+        except StateMismatch as error:
+            logger.warning(f"resolution: {error}; rebuilding it from the cached spans")
+            state = None
     if state is None:  # rebuild: every cached article that stays joins an empty corpus
         cached = _cached_rows(tx, dropped)
         added = pd.concat([cached, fresh[GLOBAL_INPUT_COLUMNS]], ignore_index=True)
         fresh_candidates = acronym_candidates(added)
         update = update_corpus(CorpusState.empty(history), cached[:0], added,
                                fresh_candidates, rows_with_keys=lambda keys: added[:0])
-    else:
-        removed = tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=dropped)
-        candidates = tx.read("_acronym_candidates")
-        candidates = pd.concat([candidates[~is_in(candidates["article_id"], dropped)],
-                                fresh_candidates], ignore_index=True)
-        update = update_corpus(state, removed, fresh[GLOBAL_INPUT_COLUMNS], candidates,
-                               rows_with_keys=lambda keys: _rows_with_keys(tx, keys))
     unsynced = set(work.unsynced) if first else set()
     resynced = sorted(unsynced - dropped - set(update.rewritten))
     mentions = pd.concat([update.mentions, assign_entities(

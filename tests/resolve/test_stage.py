@@ -357,3 +357,17 @@ def test_a_new_version_rebuilds_from_the_articles_that_stay(warehouse, put, monk
     report = stage.resolve_all(warehouse)
     assert report.extra["global_step"] == "rebuilt" and report.changed == 3
     _same_as(warehouse, _full_resolve(warehouse, previous))
+
+
+def test_a_state_that_drifted_is_rebuilt(warehouse, put, caplog):
+    put(ARTICLES)
+    stage.resolve_all(warehouse)
+    previous = warehouse.read("entity_aliases")
+    with warehouse.transaction() as tx:  # co-occurrences lost, e.g. written by other code
+        tx.replace("cooccurrences", _frame("cooccurrences", []))
+    _delete(warehouse, "a")
+    with caplog.at_level("WARNING"):
+        report = stage.resolve_all(warehouse)
+    assert report.extra["global_step"] == "rebuilt"
+    assert "rebuilding it from the cached spans" in caplog.text
+    _same_as(warehouse, _full_resolve(warehouse, previous))
