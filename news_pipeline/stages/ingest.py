@@ -7,6 +7,7 @@ import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISLNK, S_ISREG
 
 import pandas as pd
 
@@ -73,14 +74,15 @@ def inspect_file(raw_dir: Path, relative: str, path: Path,
     """Stat the file and hash it unless size and mtime match the previous scan."""
     article_id = article_id_for(relative)
     try:
+        # One lstat per plain file: the folder can hold millions of them.
         stat = path.lstat()
-        if path.is_symlink():
+        if S_ISLNK(stat.st_mode):
             target = path.resolve()
             if not target.is_relative_to(raw_dir.resolve()):
                 return RawFile(article_id, relative, 0, stat.st_mtime_ns, None,
                                "symlink_outside_raw_folder")
             stat = target.stat()
-        if not path.is_file():
+        if not S_ISREG(stat.st_mode):
             return RawFile(article_id, relative, 0, stat.st_mtime_ns, None, "not_a_regular_file")
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             return RawFile(article_id, relative, stat.st_size, stat.st_mtime_ns, None,
