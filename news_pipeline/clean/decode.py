@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MAX_ARTICLE_BYTES = 10 * 1024 * 1024
 # Share of control characters above which a "text" is really binary data.
 MAX_CONTROL_CHAR_SHARE = 0.05
 _ALLOWED_CONTROLS = {"\n", "\r", "\t", "\f", "\v"}
+# The other characters below a space, found by one regex search (not a Python loop per
+# character: every article is checked, in the boilerplate stage and again in cleaning).
+_CONTROLS = re.compile("[" + "".join(re.escape(chr(code)) for code in range(ord(" "))
+                                     if chr(code) not in _ALLOWED_CONTROLS) + "]")
 
 
 class RejectedInput(ValueError):
@@ -51,6 +56,6 @@ def decode_article(data: bytes) -> DecodedText:
 
 
 def _reject_binary(text: str) -> None:
-    controls = sum(1 for char in text if char < " " and char not in _ALLOWED_CONTROLS)
+    controls = len(_CONTROLS.findall(text))
     if controls > MAX_CONTROL_CHAR_SHARE * len(text):
         raise RejectedInput("binary", f"{controls} control characters in {len(text)}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from news_pipeline.clean.decode import _ALLOWED_CONTROLS, _CONTROLS
 from news_pipeline.clean.lexicon import DOMAIN
 from news_pipeline.clean.markup import _BROKEN_TAG, _MARKUP, has_markup
 from news_pipeline.clean.metadata import find_source
@@ -43,3 +44,10 @@ def test_find_source_equals_scanning_every_line(lines: list[str]) -> None:
 def test_find_source_sees_domains_in_any_case() -> None:
     assert find_source(["Quelle: WWW.Spiegel.DE", "mehr auf spiegel.de"]) == "spiegel.de"
     assert find_source(["Ein Satz. Noch einer."]) is None
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x3000), max_size=40))
+def test_control_characters_are_counted_like_a_scan_of_every_character(text: str) -> None:
+    slow = sum(1 for char in text if char < " " and char not in _ALLOWED_CONTROLS)
+    assert len(_CONTROLS.findall(text)) == slow
