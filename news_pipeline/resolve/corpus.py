@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from news_pipeline.resolve import gazetteer
-from news_pipeline.resolve.article import LABELS
+from news_pipeline.resolve.article import LABELS, plurality
 from news_pipeline.resolve.normalise import acronym_matches, genitive_bases, initials
 
 ID_SCHEME = "v1"
@@ -70,11 +70,11 @@ def add_form_counts(*parts: tuple[pd.DataFrame, int]) -> pd.DataFrame:
     frames = [frame.assign(n_mentions=frame["n_mentions"] * sign) for frame, sign in parts
               if len(frame)]
     if not frames:
-        return form_counts(pd.DataFrame(columns=[*FORM_KEY, "article_id"]))
+        return form_counts(pd.DataFrame(columns=FORM_KEY))
     counts = pd.concat(frames, ignore_index=True).groupby(FORM_KEY, sort=True)["n_mentions"].sum()
     if (counts < 0).any():
         raise StateMismatch("form counts went negative: the resolution state does not match "
-                         "the cached spans")
+                            "the cached spans")
     return counts[counts > 0].astype(np.int64).reset_index()[FORM_COLUMNS]
 
 
@@ -163,7 +163,7 @@ def _key_table(forms: pd.DataFrame) -> pd.DataFrame:
         keys[label] = count(labels == label)
     keys["n"] = count(np.ones(len(forms), dtype=bool))
     keys["label"] = keys[list(LABELS)].idxmax(axis=1)  # ties: LABELS order
-    keys["is_loc"] = keys["LOC"] >= keys[list(LABELS)].max(axis=1)
+    keys["is_loc"] = plurality(keys, "LOC")
     # An acronym when at least half of its mentions are spelt as one.
     keys["acronym"] = 2 * count(forms["acronym"].to_numpy(bool)) >= keys["n"]
     keys["multi"] = keys["key"].str.contains(" ", regex=False)

@@ -27,7 +27,6 @@ from news_pipeline.resolve.article import LABELS, LOCAL_COLUMNS, join_rules, res
 from news_pipeline.resolve.cooccurrence import COOCCURRENCE_COLUMNS, cooccurrences
 from news_pipeline.resolve.corpus import (
     _NAMING_RULES,
-    KeyResolution,
     StateMismatch,
     acronym_candidates,
     add_form_counts,
@@ -156,7 +155,7 @@ def update_corpus(state: CorpusState, removed: pd.DataFrame, added: pd.DataFrame
     after = _sorted(pd.concat([added, reassigned], ignore_index=True))
     mentions = assign_entities(after, new_keys)
 
-    codes = _FormCodes.of(forms, resolved)
+    codes = _FormCodes.of(forms, new_keys, resolved.groups)
     n_articles = _entity_articles(state.entities, before, mentions, codes.entity_ids)
     return CorpusUpdate(
         mentions=mentions,
@@ -183,8 +182,8 @@ def _with_entities(local: pd.DataFrame, entity_of_key: pd.Series) -> pd.DataFram
     """The rows with the entity their key had (for what they contributed before)."""
     entity = entity_of_key.reindex(local["local_key"]).to_numpy(dtype=object)
     if pd.isna(entity).any():
-        raise StateMismatch("a stored article has a key without an entity: the resolution state "
-                         "does not match the cached spans")
+        raise StateMismatch("a stored article has a key without an entity: the resolution "
+                            "state does not match the cached spans")
     return local.assign(entity_id=entity)
 
 
@@ -224,7 +223,7 @@ def _entity_articles(entities: pd.DataFrame, before: pd.DataFrame, after: pd.Dat
               + _article_counts(after).reindex(index, fill_value=0))
     if (counts <= 0).any():
         raise StateMismatch("an entity with mentions in no article: the resolution state "
-                         "does not match the cached spans")
+                            "does not match the cached spans")
     return counts
 
 
@@ -251,8 +250,8 @@ def _add_pairs(stored: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame) 
     if (pc.min(summed["n_articles"]).as_py() or 0) < 0 or (
             pc.min(summed["n_sentences"]).as_py() or 0) < 0 or pc.any(
             pc.and_(gone, pc.not_equal(summed["n_sentences"], 0))).as_py():
-        raise StateMismatch("co-occurrence counts went negative or out of step: the resolution "
-                         "state does not match the cached spans")
+        raise StateMismatch("co-occurrence counts went negative or out of step: the "
+                            "resolution state does not match the cached spans")
     summed = summed.filter(pc.invert(gone)).select(COOCCURRENCE_COLUMNS)
     return pd.concat([stored[~touched], summed.to_pandas()], ignore_index=True)
 
@@ -277,16 +276,15 @@ class _FormCodes:
     forms: pd.DataFrame  # FORM_COLUMNS plus rule (as the mentions get it) and key_rule
 
     @classmethod
-    def of(cls, forms: pd.DataFrame, resolved: KeyResolution) -> _FormCodes:
-        keys = resolved.keys.set_index("key").reindex(forms["local_key"])
-        entity_ids = np.asarray(resolved.groups["entity_id"], dtype=object)  # sorted
-        entity = pd.Index(entity_ids).get_indexer(keys["entity_id"].to_numpy())
-        key_rule = keys["key_rule"].fillna("").to_numpy(dtype=object)
-        rule = join_rules(forms["local_rule"].to_numpy(dtype=object), key_rule)
-        forms = forms.assign(rule=np.where(rule == "", "exact", rule).astype(object),
-                             key_rule=key_rule)
+    def of(cls, forms: pd.DataFrame, keys: pd.DataFrame, groups: pd.DataFrame) -> _FormCodes:
+        """`keys`: the key resolution indexed by key; `groups`: its entities, sorted."""
+        joined = assign_entities(forms, keys)  # the rule each form's mentions get
+        joined["key_rule"] = keys["key_rule"].reindex(forms["local_key"]).fillna("").to_numpy(
+            dtype=object)
+        entity_ids = np.asarray(groups["entity_id"], dtype=object)
+        entity = pd.Index(entity_ids).get_indexer(joined.pop("entity_id").to_numpy())
         return cls(entity.astype(np.int64), entity_ids, forms["n_mentions"].to_numpy(np.int64),
-                   forms)
+                   joined)
 
     @property
     def n(self) -> int:

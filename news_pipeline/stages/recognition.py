@@ -14,6 +14,7 @@ from news_pipeline.ner import known_identity, load_recogniser
 from news_pipeline.ner.mention import Mention, Recogniser
 from news_pipeline.parallel import preload_in_workers, recogniser_pool, worker_count
 from news_pipeline.progress import InfoLogger, Progress
+from news_pipeline.stages.batches import chunks
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Warehouse
 from news_pipeline.warehouse.warehouse import bucket_of
@@ -87,9 +88,8 @@ def _runner(recogniser: Recogniser | None, spec: str | None, name: str, version:
 def _texts(warehouse: Warehouse, todo: list[tuple[str, str]],
            lengths: dict[str, int]) -> Iterator[str]:
     """The texts of `todo`, in order, read a chunk at a time (memory stays bounded)."""
-    chunk_size = settings.commit_every()
-    for start in range(0, len(todo), chunk_size):
-        ids = [a for a, _ in todo[start:start + chunk_size]]
+    for chunk in chunks(todo, settings.commit_every()):
+        ids = [a for a, _ in chunk]
         frame = warehouse.read("articles", ["article_id", "text"], keys=ids)
         text_of = dict(zip(frame["article_id"], frame["text"]))
         for article_id in ids:
@@ -117,9 +117,9 @@ def _recognise_in_chunks(warehouse: Warehouse, recogniser: Recogniser | None, ve
     lengths: dict[str, int] = {}
     found = (_mentions_stream(recogniser, _texts(warehouse, todo, lengths))
              if recogniser is not None and todo else iter(()))
-    chunk_size = settings.commit_every()
-    for start in range(0, max(len(todo), 1 if deleted else 0), chunk_size):
-        chunk = todo[start:start + chunk_size]
+    # Deletions alone still need one (empty) commit.
+    batches = list(chunks(todo, settings.commit_every())) or ([[]] if deleted else [])
+    for number, chunk in enumerate(batches):
         spans, run_rows = [], []
         for (article_id, text_sha), mentions in zip(chunk, found):
             spans.extend({"article_id": article_id, "start": m.start, "end": m.end,
@@ -133,7 +133,7 @@ def _recognise_in_chunks(warehouse: Warehouse, recogniser: Recogniser | None, ve
         if len(run_rows) != len(chunk):
             raise RuntimeError(f"the recogniser returned {len(run_rows)} results for "
                                f"{len(chunk)} texts")
-        stale = [a for a, _ in chunk] + (deleted if start == 0 else [])
+        stale = [a for a, _ in chunk] + (deleted if number == 0 else [])
         with warehouse.transaction() as tx:
             tx.upsert("_spans", pd.DataFrame(spans, columns=SCHEMAS["_spans"].names),
                       delete_keys=stale)

@@ -230,9 +230,9 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
     if state is None:  # rebuild: every cached article that stays joins an empty corpus
         cached = _cached_rows(tx, dropped)
         added = pd.concat([cached, fresh[GLOBAL_INPUT_COLUMNS]], ignore_index=True)
-        fresh_candidates = acronym_candidates(added)
-        update = update_corpus(CorpusState.empty(history), cached[:0], added,
-                               fresh_candidates, rows_with_keys=lambda keys: added[:0])
+        candidates = acronym_candidates(added)
+        update = update_corpus(CorpusState.empty(history), cached[:0], added, candidates,
+                               rows_with_keys=lambda keys: added[:0])
     unsynced = set(work.unsynced) if first else set()
     resynced = sorted(unsynced - dropped - set(update.rewritten))
     mentions = pd.concat([update.mentions, assign_entities(
@@ -245,7 +245,7 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
     rewritten = set(update.rewritten) | set(resynced)
     mentions = mentions.reindex(columns=SCHEMAS["mentions"].names)
     if state is None:
-        tx.replace("_acronym_candidates", fresh_candidates)
+        tx.replace("_acronym_candidates", candidates)
         tx.replace("mentions", mentions)
     else:
         tx.upsert("_acronym_candidates", fresh_candidates, delete_keys=dropped)
