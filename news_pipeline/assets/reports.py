@@ -7,12 +7,13 @@ from pathlib import Path
 
 import dagster as dg
 
+from news_pipeline.reports.charts import draw_network, draw_top_entities
 from news_pipeline.reports.data import ENTITY_COLUMNS, fingerprint, network, top_entities
 from news_pipeline.reports.png import text_of, with_text
 from news_pipeline.resources import PipelinePaths
 from news_pipeline.warehouse.warehouse import read_table
 
-REPORT_VERSION = "report-1.1"
+REPORT_VERSION = "report-2.0"
 TOP_N = 10
 NETWORK_N = 25
 CHARTS = {"top_entities": "Most mentioned entities per label",
@@ -54,7 +55,7 @@ def drawn_from(path: Path) -> str | None:
 
 
 @dg.asset(deps=["entities", "mentions", "cooccurrences"], group_name="report",
-          code_version=REPORT_VERSION, kinds={"matplotlib"})
+          code_version=REPORT_VERSION, kinds={"pillow"})
 def entity_report(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
     """Charts of the most mentioned entities per label and of who is mentioned with whom,
     written as PNG files to data/reports/ (beside the warehouse) and shown in the metadata.
@@ -84,8 +85,4 @@ def entity_report(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg
 
 
 def _draw(name: str, data: object) -> bytes:
-    # Imported here: loading definitions (UI, CLI, sensors), and a run whose charts are
-    # unchanged, need not import matplotlib.
-    from news_pipeline.reports.charts import draw_network, draw_top_entities
-
     return draw_top_entities(data) if name == "top_entities" else draw_network(data)

@@ -7,8 +7,10 @@ import struct
 import numpy as np
 import pandas as pd
 import pytest
+from PIL import Image, ImageDraw
 
 from news_pipeline.reports import cooccurrence_network_chart, spring_layout, top_entities_chart
+from news_pipeline.reports.charts import _font, nice_ticks
 from news_pipeline.warehouse import SCHEMAS
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -97,3 +99,22 @@ def test_spring_layout_puts_linked_nodes_closer() -> None:
     linked = [distance[i, j] for i, j, _ in edges]
     unlinked = [distance[i, j] for i in range(6) for j in range(i + 1, 6) if (i, j, 3.0) not in edges]
     assert max(linked) < min(unlinked)
+
+
+def test_nice_ticks_are_round_and_within_the_limit() -> None:
+    assert nice_ticks(800) == [0, 200, 400, 600, 800]
+    assert nice_ticks(6900) == [0, 2000, 4000, 6000]
+    assert nice_ticks(0.9)[-1] <= 0.9 and len(nice_ticks(0.9)) >= 4
+    assert nice_ticks(0) == [0.0]
+
+
+def glyph(character: str) -> bytes:
+    image = Image.new("L", (40, 40))
+    ImageDraw.Draw(image).text((5, 5), character, font=_font(12), fill=255)
+    return image.tobytes()
+
+
+def test_the_shipped_font_draws_german_and_east_european_names() -> None:
+    missing = glyph("\u4e00")  # not in the font: drawn as its "missing glyph" box
+    for character in "ÄÖÜäöüßÉéèçøåłńśćžšřğıЖжΩ€„“–…":
+        assert glyph(character) != missing, character
