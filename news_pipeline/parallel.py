@@ -13,7 +13,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from itertools import islice
 from typing import TypeVar
 
@@ -56,15 +56,20 @@ def worker_count(requested: int, n_items: int) -> int:
     return max(1, requested or available_cores())
 
 
-@contextmanager
-def process_pool(workers: int, initializer: Callable[..., None] | None = None,
-                 initargs: tuple = ()) -> Iterator[ProcessPoolExecutor]:
+def _executor(workers: int, initializer: Callable[..., None] | None = None,
+              initargs: tuple = ()) -> ProcessPoolExecutor:
     if initializer is not None:
         preload_in_workers(initializer.__module__)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(_worker_modules))  # used when the forkserver starts
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer,
-                             initargs=initargs) as pool:
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=initializer,
+                               initargs=initargs)
+
+
+@contextmanager
+def process_pool(workers: int, initializer: Callable[..., None] | None = None,
+                 initargs: tuple = ()) -> Iterator[ProcessPoolExecutor]:
+    with _executor(workers, initializer, initargs) as pool:
         yield pool
 
 
@@ -91,16 +96,27 @@ def _recognise_batch(texts: Sequence[str]) -> list[list[Mention]]:
     return _worker_recogniser.recognise(texts)
 
 
-class PooledRecogniser:
-    """A Recogniser that spreads batches over worker processes, each with its own model."""
+def _loaded() -> bool:
+    return _worker_recogniser is not None
 
-    def __init__(self, spec: str, name: str, version: str, pool: ProcessPoolExecutor,
-                 workers: int) -> None:
-        self.spec = spec
+
+def _recogniser_executor(spec: str, workers: int) -> ProcessPoolExecutor:
+    return _executor(workers, _load_worker_recogniser, (spec,))
+
+
+class PooledRecogniser:
+    """A Recogniser that spreads batches over worker processes, each with its own model.
+
+    The workers may come from several executors (a warm one started early, plus one started
+    when a large batch needs more workers): each batch goes to the executor with the fewest
+    batches in flight per worker."""
+
+    def __init__(self, name: str, version: str,
+                 executors: Sequence[tuple[ProcessPoolExecutor, int]]) -> None:
         self.name = name
         self.version = version
-        self.pool = pool
-        self.workers = workers
+        self.executors = list(executors)
+        self.workers = sum(workers for _, workers in self.executors)
 
     def recognise(self, texts: Sequence[str]) -> list[list[Mention]]:
         return list(self.recognise_stream(iter(texts)))
@@ -109,28 +125,63 @@ class PooledRecogniser:
         """Mentions per text, in order, with up to IN_FLIGHT_PER_WORKER tasks per worker
         queued: workers do not wait for the caller between batches, and only a few batches
         of texts are held at a time."""
-        in_flight: deque[Future[list[list[Mention]]]] = deque()
+        in_flight: deque[tuple[int, Future[list[list[Mention]]]]] = deque()
+        queued = [0] * len(self.executors)
         limit = IN_FLIGHT_PER_WORKER * self.workers
+
+        def oldest() -> list[list[Mention]]:
+            index, future = in_flight.popleft()
+            queued[index] -= 1
+            return future.result()
+
         while batch := list(islice(texts, TASK_SIZE)):
-            in_flight.append(self.pool.submit(_recognise_batch, batch))
-            while len(in_flight) >= limit or (in_flight and in_flight[0].done()):
-                yield from in_flight.popleft().result()
+            index = min(range(len(self.executors)),
+                        key=lambda i: queued[i] / self.executors[i][1])
+            queued[index] += 1
+            in_flight.append((index, self.executors[index][0].submit(_recognise_batch, batch)))
+            while len(in_flight) >= limit or (in_flight and in_flight[0][1].done()):
+                yield from oldest()
         while in_flight:
-            yield from in_flight.popleft().result()
+            yield from oldest()
 
 
 @contextmanager
-def recogniser_pool(spec: str, name: str, version: str, workers: int) -> Iterator[Recogniser]:
-    """A PooledRecogniser of `workers` processes that each load `spec` (this process does not)."""
-    with process_pool(workers, _load_worker_recogniser, (spec,)) as pool:
-        yield PooledRecogniser(spec, name, version, pool, workers)
+def recogniser_pool(spec: str, name: str, version: str, workers: int,
+                    warm: WarmRecogniser | None = None) -> Iterator[Recogniser]:
+    """A PooledRecogniser of `workers` processes that each load `spec` (this process does
+    not); a `warm` worker (of the same spec, model loaded) counts as one of them."""
+    executors = [(warm.executor, 1)] if warm is not None else []
+    missing = workers - len(executors)
+    with ExitStack() as stack:
+        if missing > 0:
+            executor = stack.enter_context(_recogniser_executor(spec, missing))
+            executors.append((executor, missing))
+        yield PooledRecogniser(name, version, executors)
 
 
-@contextmanager
-def pooled_recogniser(spec: str, local: Recogniser, workers: int) -> Iterator[Recogniser]:
-    """`local` itself for one worker, else a PooledRecogniser for the duration of the block."""
-    if workers <= 1:
-        yield local
-        return
-    with recogniser_pool(spec, local.name, local.version, workers) as pooled:
-        yield pooled
+class WarmRecogniser:
+    """One worker process that starts loading a recogniser now, on another core, while the
+    run's first steps (scan, cleaning) use this one: a one-article rerun then pays no model
+    load, and a large batch starts with one worker ready."""
+
+    def __init__(self, spec: str, version: str) -> None:
+        self.spec = spec
+        self.version = version
+        self.executor = _recogniser_executor(spec, 1)
+        self._loading = self.executor.submit(_loaded)
+
+    def ready(self) -> bool:
+        """Waits for the model; False if the worker could not load it (the caller then loads
+        it itself, and reports the error where it happens)."""
+        try:
+            return self._loading.result()
+        except Exception:  # the same error surfaces where the caller loads the model itself
+            return False
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def start_warm_recogniser(spec: str, version: str) -> WarmRecogniser | None:
+    """A WarmRecogniser where another core is there to load it, else None."""
+    return WarmRecogniser(spec, version) if available_cores() > 1 else None

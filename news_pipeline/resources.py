@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
+from pydantic import PrivateAttr
 
 from news_pipeline import settings
+from news_pipeline.ner import known_identity
 from news_pipeline.ner.mention import Recogniser
+from news_pipeline.parallel import WarmRecogniser, start_warm_recogniser
 from news_pipeline.warehouse import Warehouse
 
 
@@ -34,18 +37,43 @@ class PipelinePaths(dg.ConfigurableResource):
 
 
 class NerModel(dg.ConfigurableResource):
-    """Which recogniser to run: "default" (shipped), "spacy:<name or path>", "hf:<directory>"."""
+    """Which recogniser to run: "default" (shipped), "spacy:<name or path>", "hf:<directory>".
+
+    `warm_start`: when a run starts, one worker process begins loading the shipped model on
+    another core, so that the NER step finds it ready (a small rerun then loads no model
+    itself). Off where NEWS_PIPELINE_PROCESSES=1 asks for one process.
+    """
 
     model: str = "default"
+    warm_start: bool = True
+    _warm: WarmRecogniser | None = PrivateAttr(default=None)
 
     @classmethod
     def from_environment(cls) -> NerModel:
-        return cls(model=settings.ner_model())
+        return cls(model=settings.ner_model(), warm_start=settings.n_process() != 1)
 
     def load(self) -> Recogniser:
         from news_pipeline.ner import load_recogniser  # loads model weights: only when running
 
         return load_recogniser(self.model)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # Only the shipped model: other backends' versions are known after loading them.
+        identity = known_identity(self.model)
+        if self.warm_start and identity is not None:
+            self._warm = start_warm_recogniser(self.model, identity[1])
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        self.release_warm()
+
+    def warm(self) -> WarmRecogniser | None:
+        return self._warm
+
+    def release_warm(self) -> None:
+        """Stop the warm worker: the steps after NER need its memory more."""
+        if self._warm is not None:
+            self._warm.close()
+            self._warm = None
 
 
 class Processing(dg.ConfigurableResource):

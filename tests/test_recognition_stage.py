@@ -1,5 +1,5 @@
-"""The NER stage: same spans in a worker pool as in one process, and no model loaded when
-there is nothing to recognise."""
+"""The NER stage: same spans in a worker pool as in one process, with or without a warm
+worker, and no model loaded when there is nothing to recognise."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from news_pipeline.parallel import MIN_PARALLEL_ITEMS
+from news_pipeline.ner import NER_VERSION
+from news_pipeline.parallel import MIN_PARALLEL_ITEMS, WarmRecogniser
 from news_pipeline.stages import recognition
 from news_pipeline.stages.recognition import recognise_changed_articles
 from news_pipeline.warehouse import SCHEMAS, Warehouse
@@ -59,3 +60,44 @@ def test_no_model_is_loaded_without_work(tmp_path: Path, monkeypatch: pytest.Mon
     assert loaded == []
     assert (report.new, report.changed, report.unchanged) == (0, 0, 3)
     assert report.extra["processes"] == 0
+
+
+def _fail_to_load(spec: str) -> None:
+    raise AssertionError(f"the stage loaded {spec!r} itself instead of using the warm worker")
+
+
+def test_a_warm_worker_does_small_batches_and_joins_large_ones(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    small, large = 3, MIN_PARALLEL_ITEMS + 30
+    reference = _warehouse(tmp_path / "reference", large)
+    recognise_changed_articles(reference, spec="default", n_process=1)
+    expected = _spans(reference)
+    warm = WarmRecogniser("default", NER_VERSION)
+    try:
+        monkeypatch.setattr(recognition, "load_recogniser", _fail_to_load)
+        alone = _warehouse(tmp_path / "small", small)
+        report = recognise_changed_articles(alone, spec="default", n_process=2, warm=warm)
+        assert report.extra["warm_worker_used"] and report.extra["processes"] == 1
+        pd.testing.assert_frame_equal(_spans(alone), expected[expected["article_id"] < f"a{small:05d}"])
+        joined = _warehouse(tmp_path / "large", large)
+        report = recognise_changed_articles(joined, spec="default", n_process=2, warm=warm)
+        assert report.extra["warm_worker_used"] and report.extra["processes"] == 2
+        pd.testing.assert_frame_equal(_spans(joined), expected)
+    finally:
+        warm.close()
+
+
+def test_a_warm_worker_of_another_model_or_that_failed_is_not_used(
+        tmp_path: Path, tiny_model: str) -> None:
+    other = WarmRecogniser(tiny_model, NER_VERSION)
+    broken = WarmRecogniser("spacy:/no/such/model", NER_VERSION)
+    try:
+        assert not broken.ready()
+        broken.spec = "default"  # as if the shipped model had failed to load in the worker
+        for warm in (other, broken):
+            warehouse = _warehouse(tmp_path / str(id(warm)), 2)
+            report = recognise_changed_articles(warehouse, spec="default", warm=warm)
+            assert not report.extra["warm_worker_used"] and report.extra["mentions_found"] == 10
+    finally:
+        other.close()
+        broken.close()

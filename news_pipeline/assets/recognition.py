@@ -15,7 +15,8 @@ def ner_spans(context: dg.AssetExecutionContext, paths: PipelinePaths, ner: NerM
     warehouse = paths.warehouse()
     # The stage loads the model only if there is work, and only in the processes doing it.
     report = recognise_changed_articles(warehouse, spec=ner.model, logger=context.log,
-                                        n_process=processing.n_process)
+                                        n_process=processing.n_process, warm=ner.warm())
+    ner.release_warm()
     labels = warehouse.read("_spans", ["label"])["label"]
     return dg.MaterializeResult(metadata={
         **stored_table_metadata(warehouse, "_spans", PREVIEW_COLUMNS, report),

@@ -12,7 +12,12 @@ import pandas as pd
 from news_pipeline import settings
 from news_pipeline.ner import known_identity, load_recogniser
 from news_pipeline.ner.mention import Mention, Recogniser
-from news_pipeline.parallel import preload_in_workers, recogniser_pool, worker_count
+from news_pipeline.parallel import (
+    WarmRecogniser,
+    preload_in_workers,
+    recogniser_pool,
+    worker_count,
+)
 from news_pipeline.progress import InfoLogger, Progress
 from news_pipeline.stages.batches import chunks
 from news_pipeline.stages.report import StageReport
@@ -30,14 +35,17 @@ preload_in_workers("news_pipeline.ner.hybrid", "spacy")
 
 def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser | None = None,
                                logger: InfoLogger = log, spec: str | None = None,
-                               n_process: int = 1) -> StageReport:
+                               n_process: int = 1, warm: WarmRecogniser | None = None
+                               ) -> StageReport:
     """Run NER where (text hash, recogniser version) differs from the recorded run.
 
     Pass a loaded `recogniser`, or its `spec` (see news_pipeline.ner.load_recogniser): then
     the model is loaded only if there is work, and only where the work is done (large
     batches run in `n_process` worker processes, 0 = one per core, each loading `spec`).
     Work is committed every `settings.commit_every()` articles: memory stays bounded by the
-    chunk, and a killed run keeps what it finished.
+    chunk, and a killed run keeps what it finished. A `warm` worker of the same `spec`
+    (started early, model loaded) does the work of small batches and is one of the workers
+    of large ones.
     """
     if recogniser is None and spec is None:
         raise ValueError("recognise_changed_articles needs a recogniser or its spec")
@@ -62,22 +70,26 @@ def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser | No
         report.changed = len(todo) - report.new
         workers = worker_count(n_process, len(todo)) if spec is not None else 1
         progress = Progress(logger, f"NER ({name}, {workers} process(es))", len(todo))
-        with _runner(recogniser, spec, name, version, workers, bool(todo)) as runner:
+        if not (todo and spec is not None and warm is not None and warm.spec == spec
+                and warm.version == version and warm.ready()):
+            warm = None
+        with _runner(recogniser, spec, name, version, workers, bool(todo), warm) as runner:
             n_mentions, n_chars = _recognise_in_chunks(warehouse, runner, version, todo, deleted,
                                                        progress)
     report.extra.update({"mentions_found": n_mentions, "chars_processed": n_chars,
-                         "processes": workers if todo else 0, "recogniser": name,
+                         "processes": workers if todo else 0,
+                         "warm_worker_used": warm is not None, "recogniser": name,
                          "recogniser_version": version})
     return report
 
 
 @contextmanager
 def _runner(recogniser: Recogniser | None, spec: str | None, name: str, version: str,
-            workers: int, has_work: bool) -> Iterator[Recogniser | None]:
-    """What recognises the batch: a worker pool, the given recogniser, one loaded here, or
-    nothing when there is no work."""
-    if has_work and workers > 1 and spec is not None:
-        with recogniser_pool(spec, name, version, workers) as pooled:
+            workers: int, has_work: bool, warm: WarmRecogniser | None) -> Iterator[Recogniser | None]:
+    """What recognises the batch: a worker pool (with the warm worker, if any), the given
+    recogniser, one loaded here, or nothing when there is no work."""
+    if has_work and spec is not None and (workers > 1 or warm is not None):
+        with recogniser_pool(spec, name, version, workers, warm) as pooled:
             yield pooled
     elif has_work and recogniser is None:
         yield load_recogniser(spec or "")
