@@ -12,7 +12,7 @@ from dagster._utils.error import SerializableErrorInfo
 from news_pipeline import settings
 from news_pipeline.definitions import build_definitions
 from news_pipeline.resources import NerModel, PipelinePaths
-from news_pipeline.stages.ingest import list_raw_files
+from news_pipeline.stages.ingest import check_raw_folder
 from news_pipeline.warehouse import Warehouse, is_url
 
 _INSTANCE_CONFIG = "telemetry:\n  enabled: false\nnux:\n  enabled: false\n"
@@ -62,7 +62,7 @@ def run_pipeline(raw_dir: Path | None = None, warehouse_dir: str | os.PathLike |
     paths = PipelinePaths(raw_dir=str(raw_dir or settings.raw_dir()),
                           warehouse_dir=os.fspath(warehouse_dir or settings.warehouse_dir()))
     # Fail before starting a run on problems the user must fix (one-line causes).
-    list_raw_files(paths.raw_path)
+    check_raw_folder(paths.raw_path)
     Warehouse(paths.warehouse_dir).validate()
     definitions = build_definitions(paths, NerModel(model=ner_model or settings.ner_model()))
     job = definitions.resolve_job_def("news_pipeline_job")

@@ -12,7 +12,7 @@ from stat import S_ISLNK, S_ISREG
 import pandas as pd
 
 from news_pipeline.stages.report import StageReport
-from news_pipeline.warehouse import Warehouse, records
+from news_pipeline.warehouse import Warehouse
 
 SCAN_VERSION = "scan-1"
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm")
@@ -40,20 +40,26 @@ def article_id_for(source_path: str) -> str:
     return hashlib.sha256(source_path.encode("utf-8")).hexdigest()[:16]
 
 
-def list_raw_files(raw_dir: Path) -> list[tuple[str, Path]]:
-    """(relative posix path, absolute path) of every non-hidden file, sorted."""
+def check_raw_folder(raw_dir: Path) -> None:
     if not raw_dir.is_dir():
         raise RawFolderError(
             f"raw folder {raw_dir} does not exist or is not a folder; create it and put the "
             f"articles there, or point NEWS_PIPELINE_RAW_DIR at your articles"
         )
+
+
+def list_raw_files(raw_dir: Path) -> list[tuple[str, Path]]:
+    """(relative posix path, absolute path) of every non-hidden file, sorted."""
+    check_raw_folder(raw_dir)
     found = []
-    for folder, dirs, files in os.walk(raw_dir, followlinks=False):
+    root = os.fspath(raw_dir)
+    for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            if not name.startswith("."):
-                path = Path(folder) / name
-                found.append((path.relative_to(raw_dir).as_posix(), path))
+        # One relative prefix per folder, not a Path.relative_to per file.
+        inside = os.path.relpath(folder, root)
+        prefix = "" if inside == os.curdir else inside.replace(os.sep, "/") + "/"
+        found.extend((prefix + name, Path(folder, name)) for name in files
+                     if not name.startswith("."))
     return sorted(found)
 
 
@@ -103,10 +109,15 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _inventory(frame: pd.DataFrame) -> list[RawFile]:
+    plain = frame.astype(object).where(frame.notna(), None)  # None, not NaN, for nulls
+    return [RawFile(*row) for row in zip(*(plain[name].to_list() for name in RawFile.__annotations__))]
+
+
 def scan_raw_folder(warehouse: Warehouse, raw_dir: Path) -> StageReport:
     """Record the current inventory of `raw_dir`; count what changed since the last scan."""
     with warehouse.transaction() as tx:
-        previous = {row["article_id"]: RawFile(**row) for row in records(tx.read("_inventory"))}
+        previous = {file.article_id: file for file in _inventory(tx.read("_inventory"))}
         files = [inspect_file(raw_dir, rel, path, previous.get(article_id_for(rel)))
                  for rel, path in list_raw_files(raw_dir)]
         report = StageReport()

@@ -1,0 +1,37 @@
+"""The raw-folder listing: every non-hidden file under the folder, by relative posix path."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from news_pipeline.stages.ingest import list_raw_files
+
+NAMES = st.text(st.sampled_from("abü ß.-_"), min_size=1, max_size=6).filter(
+    lambda name: name not in (".", ".."))
+TREES = st.lists(st.lists(NAMES, min_size=1, max_size=4), max_size=12)
+
+
+def _expected(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts))
+
+
+@settings(max_examples=60, deadline=None)
+@given(TREES)
+def test_listing_matches_a_walk_of_the_tree(paths: list[list[str]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "raw"
+        root.mkdir()
+        for parts in paths:
+            target = root.joinpath(*parts)
+            if target.exists() or any(p.is_file() for p in target.parents):
+                continue  # already there, or a file where a folder would go
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text("x", encoding="utf-8")
+        listed = list_raw_files(root)
+        assert [relative for relative, _ in listed] == _expected(root)
+        assert all(path == root / relative for relative, path in listed)
