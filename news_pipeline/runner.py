@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,11 @@ def run_pipeline(raw_dir: Path | None = None, warehouse_dir: str | os.PathLike |
     Warehouse(paths.warehouse_dir).validate()
     definitions = build_definitions(paths, NerModel(model=ner_model or settings.ner_model()))
     job = definitions.resolve_job_def("news_pipeline_job")
+    # What is alive now (Dagster, pandas, the definitions: about a million objects) lives as
+    # long as the process: frozen, the collector stops traversing it in every full
+    # collection the run's allocations trigger (GC time of a 1-article rerun at 10k in this
+    # process 0.66 -> 0.39 s).
+    gc.freeze()
     if instance is None:
         ensure_dagster_home()
         with dg.DagsterInstance.get() as persistent:
