@@ -60,14 +60,17 @@ def known_identity(spec: str) -> tuple[str, str] | None:
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Loading the shipped model builds about a million small objects (lexicon, gazetteer
-    index); each full collection the allocations trigger would traverse all of them and the
-    rest of the heap (Dagster, pandas) again: 0.4-0.5 s of a 1.1-1.3 s load. Nothing loaded
-    here is garbage, so collecting can wait until the model is built."""
+    index) that live as long as the recogniser. While they are built, each full collection
+    their allocation triggers would traverse them and the rest of the heap again (0.4-0.5 s
+    of a 1.1-1.3 s load); afterwards they are frozen, so that the collections text
+    processing triggers skip them (GC time recognising 300 benchmark articles 0.31 -> 0.08 s
+    of 3.2 s CPU)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was_enabled:
             gc.enable()
 
