@@ -49,8 +49,8 @@ class NerModel(dg.ConfigurableResource):
     _warm: WarmRecogniser | None = PrivateAttr(default=None)
 
     @classmethod
-    def from_environment(cls) -> NerModel:
-        return cls(model=settings.ner_model(), warm_start=settings.n_process() != 1)
+    def from_environment(cls, model: str | None = None) -> NerModel:
+        return cls(model=model or settings.ner_model(), warm_start=settings.n_process() != 1)
 
     def load(self) -> Recogniser:
         from news_pipeline.ner import load_recogniser  # loads model weights: only when running

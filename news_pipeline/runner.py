@@ -65,7 +65,7 @@ def run_pipeline(raw_dir: Path | None = None, warehouse_dir: str | os.PathLike |
     # Fail before starting a run on problems the user must fix (one-line causes).
     check_raw_folder(paths.raw_path)
     Warehouse(paths.warehouse_dir).validate()
-    definitions = build_definitions(paths, NerModel(model=ner_model or settings.ner_model()))
+    definitions = build_definitions(paths, NerModel.from_environment(ner_model))
     job = definitions.resolve_job_def("news_pipeline_job")
     # What is alive now (Dagster, pandas, the definitions: about a million objects) lives as
     # long as the process: frozen, the collector stops traversing it in every full
