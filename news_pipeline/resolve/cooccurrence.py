@@ -1,11 +1,25 @@
-"""Entity pairs that occur in the same article / sentence, counted without Python loops."""
+"""Entity pairs that occur in the same article / sentence, counted without Python loops,
+and the stored co-occurrence table updated batch by batch."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from news_pipeline.resolve.corpus import StateMismatch
 
 COOCCURRENCE_COLUMNS = ["entity_a", "entity_b", "n_articles", "n_sentences"]
+PAIR = ["entity_a", "entity_b"]
+PAIR_SCHEMA = pa.schema([("entity_a", pa.string()), ("entity_b", pa.string()),
+                         ("n_articles", pa.int64()), ("n_sentences", pa.int64())])
+# The stored co-occurrence rows as record batches (PAIR_SCHEMA), from the first row on every
+# call: the table of a large corpus is read twice in batches rather than held whole.
+PairBatches = Callable[[], Iterator[pa.RecordBatch]]
 
 
 def _pairs_within(groups: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -64,3 +78,76 @@ def cooccurrences(mentions: pd.DataFrame) -> pd.DataFrame:
         "n_articles": n_articles.astype(np.int64),
         "n_sentences": sentence_counts,
     })
+
+
+def no_pairs() -> Iterator[pa.RecordBatch]:
+    """PairBatches of an empty table."""
+    return iter(())
+
+
+@dataclass(frozen=True)
+class PairUpdate:
+    """The co-occurrence table after a change: the stored rows of the pairs the change does
+    not touch, in their place, then the touched and new pairs with their new counts (pairs
+    whose count drops to zero are gone)."""
+
+    stored: PairBatches
+    touched: pa.Table  # entity_a, entity_b of every pair the change touches
+    summed: pa.Table  # PAIR_SCHEMA: their new counts
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        """The new table, batch by batch, read again from `stored`."""
+        for batch in self.stored():
+            kept = batch.filter(pa.array(~_touched(batch, self.touched)))
+            if kept.num_rows:
+                yield kept
+        yield from self.summed.to_batches()
+
+    def to_pandas(self) -> pd.DataFrame:
+        return pa.Table.from_batches(self.batches(), PAIR_SCHEMA).to_pandas()
+
+
+def update_pairs(stored: PairBatches, before: pd.DataFrame, after: pd.DataFrame) -> PairUpdate:
+    """Replace the contribution `before` (cooccurrences of the rows that leave) to the stored
+    pairs by `after` (of the rows that join). Only the stored rows of touched pairs are kept
+    from the pass over `stored` and summed again (by Arrow's hash aggregation); raises
+    StateMismatch when a count would go negative."""
+    negated = before.assign(n_articles=-before["n_articles"], n_sentences=-before["n_sentences"])
+    delta = pa.concat_tables([_pair_table(negated), _pair_table(after)])
+    touched_pairs = delta.select(PAIR).group_by(PAIR, use_threads=False).aggregate([])
+    stored_rows = 0
+    touched_rows = []
+    for batch in stored():
+        stored_rows += batch.num_rows
+        touched_rows.append(batch.filter(pa.array(_touched(batch, touched_pairs))))
+    if not stored_rows and before.empty:  # nothing to sum: `after` is the table, sorted
+        return PairUpdate(stored, touched_pairs, _pair_table(after))
+    summed = (pa.concat_tables([pa.Table.from_batches(touched_rows, PAIR_SCHEMA), delta])
+              .group_by(PAIR, use_threads=False)
+              .aggregate([("n_articles", "sum"), ("n_sentences", "sum")])
+              .rename_columns({"n_articles_sum": "n_articles", "n_sentences_sum": "n_sentences"}))
+    gone = pc.equal(summed["n_articles"], 0)
+    if (pc.min(summed["n_articles"]).as_py() or 0) < 0 or (
+            pc.min(summed["n_sentences"]).as_py() or 0) < 0 or pc.any(
+            pc.and_(gone, pc.not_equal(summed["n_sentences"], 0))).as_py():
+        raise StateMismatch("co-occurrence counts went negative or out of step: the "
+                            "resolution state does not match the cached spans")
+    # Sorted: the aggregation's output order depends on how its input is chunked.
+    summed = summed.filter(pc.invert(gone)).select(COOCCURRENCE_COLUMNS)
+    return PairUpdate(stored, touched_pairs, summed.sort_by([(c, "ascending") for c in PAIR]))
+
+
+def _touched(batch: pa.RecordBatch, pairs: pa.Table) -> np.ndarray:
+    """Which rows of `batch` hold one of `pairs`: a semi join on a row index (Acero's joins
+    do not keep row order)."""
+    indexed = pa.Table.from_batches([batch.select(PAIR)]).append_column(
+        "row", pa.array(np.arange(batch.num_rows)))
+    touched = np.zeros(batch.num_rows, dtype=bool)
+    touched[indexed.join(pairs, keys=PAIR, join_type="left semi", use_threads=False)["row"]
+            .to_numpy()] = True
+    return touched
+
+
+def _pair_table(frame: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(frame[COOCCURRENCE_COLUMNS], schema=PAIR_SCHEMA,
+                                preserve_index=False)

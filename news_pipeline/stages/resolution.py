@@ -39,7 +39,13 @@ from news_pipeline.resolve.gazetteer import data_version
 from news_pipeline.stages.batches import chunks
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Transaction, Warehouse
-from news_pipeline.warehouse.warehouse import N_BUCKETS, is_in, read_bucket, table_dataset
+from news_pipeline.warehouse.warehouse import (
+    N_BUCKETS,
+    is_in,
+    read_batches,
+    read_bucket,
+    table_dataset,
+)
 
 log = logging.getLogger(__name__)
 
@@ -252,7 +258,7 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
         tx.upsert("mentions", mentions, delete_keys=rewritten | dropped | unsynced)
     tx.replace("_resolve_forms", update.forms)
     tx.replace("entities", update.entities.reindex(columns=SCHEMAS["entities"].names))
-    tx.replace("cooccurrences", update.cooccurrences)
+    tx.replace_batches("cooccurrences", update.cooccurrences.batches())
     tx.replace("entity_aliases", update.aliases.reindex(columns=SCHEMAS["entity_aliases"].names))
     return _BatchResult(len(rewritten), update.keys_changed,
                         "rebuilt" if state is None else "incremental", local_s, global_s)
@@ -265,7 +271,8 @@ def _stored_state(tx: Transaction, history: pd.DataFrame) -> CorpusState | None:
     cached_rows = table_dataset(tx.base, "_resolved_spans").count_rows()
     if int(forms["n_mentions"].sum()) != cached_rows:
         return None
-    return CorpusState(forms, tx.read("entities"), tx.read("cooccurrences"),
+    return CorpusState(forms, tx.read("entities"),
+                       lambda: read_batches(tx.base, "cooccurrences"),
                        tx.read("entity_aliases"), history)
 
 
