@@ -270,10 +270,11 @@ def read_bucket(snapshot: Snapshot | None, table: str, bucket: int,
 
 
 def read_batches(source: Snapshot | Location | None, table: str,
-                 batch_rows: int = BATCH_ROWS) -> Iterator[pa.RecordBatch]:
-    """The rows of `table` as record batches of SCHEMAS[table], file by file, without
-    holding the table whole."""
+                 batch_rows: int | None = None) -> Iterator[pa.RecordBatch]:
+    """The rows of `table` as record batches of SCHEMAS[table] (of BATCH_ROWS rows unless
+    `batch_rows` is given), file by file, without holding the table whole."""
     schema = SCHEMAS[table]
+    batch_rows = batch_rows or BATCH_ROWS
     filesystem, files = table_files(source, table)
     for file in files:
         try:
