@@ -22,8 +22,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from news_pipeline.progress import InfoLogger
 from news_pipeline.resolve import (
@@ -41,9 +43,11 @@ from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Transaction, Warehouse
 from news_pipeline.warehouse.warehouse import (
     N_BUCKETS,
+    Snapshot,
     is_in,
     read_batches,
     read_bucket,
+    read_table,
     table_dataset,
 )
 
@@ -85,12 +89,13 @@ class Plan:
 
 
 def plan(articles: pd.DataFrame, ner_runs: pd.DataFrame, resolve_runs: pd.DataFrame,
-         mention_articles: pd.Series, version: str) -> Plan:
+         counts: pd.Series, version: str) -> Plan:
     """Compare the articles' current NER runs with the cache.
 
     `articles`: article_id, text_sha256; `ner_runs`: article_id, text_sha256,
-    recogniser_version; `resolve_runs`: the `_resolve_runs` table; `mention_articles`: the
-    article_id column of `mentions`. Spans of a NER run for an older text are ignored."""
+    recogniser_version; `resolve_runs`: the `_resolve_runs` table; `counts`: rows of
+    `mentions` per article_id (mention_counts). Spans of a NER run for an older text are
+    ignored."""
     current = ner_runs[["article_id", "text_sha256", "recogniser_version"]].merge(
         articles[["article_id", "text_sha256"]], on=["article_id", "text_sha256"])
     current = current.assign(resolve_version=version)
@@ -100,12 +105,23 @@ def plan(articles: pd.DataFrame, ner_runs: pd.DataFrame, resolve_runs: pd.DataFr
     current_ids = set(current["article_id"])
     todo = sorted(current_ids - valid_ids)
     expected = valid.set_index("article_id")["n_mentions"]
-    counts = mention_articles.value_counts()
     found = counts.reindex(expected.index, fill_value=0)
     unsynced = set(expected.index[found != expected]) | (set(counts.index) - valid_ids)
     return Plan(current=current, todo=todo, stale=sorted(cached_ids - valid_ids),
                 deleted=len(cached_ids - current_ids), changed=len(cached_ids & set(todo)),
                 unsynced=sorted(unsynced))
+
+
+def mention_counts(snapshot: Snapshot | None) -> pd.Series:
+    """Rows of `mentions` per article_id (articles without any are left out), counted batch
+    by batch: the article_id column of the whole corpus is not held."""
+    parts = [pc.value_counts(batch["article_id"])
+             for batch in read_batches(snapshot, "mentions", ["article_id"])]
+    counts = pa.chunked_array(parts, pa.struct([("values", pa.string()), ("counts", pa.int64())]))
+    # An article's rows can span two batches of its bucket file.
+    return pd.Series(pc.struct_field(counts, "counts").to_numpy(),
+                     index=pc.struct_field(counts, "values").to_numpy(zero_copy_only=False),
+                     dtype=np.int64).groupby(level=0).sum()
 
 
 def resolve_changed(spans: pd.DataFrame) -> pd.DataFrame:
@@ -132,11 +148,11 @@ def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
     report = StageReport()
     version = cache_version()
     with warehouse.locked():
-        work = plan(warehouse.read("articles", ["article_id", "text_sha256"]),
-                    warehouse.read("_ner_runs", ["article_id", "text_sha256",
-                                                 "recogniser_version"]),
-                    warehouse.read("_resolve_runs"),
-                    warehouse.read("mentions", ["article_id"])["article_id"], version)
+        snapshot = warehouse.snapshots.current()
+        work = plan(read_table(snapshot, "articles", ["article_id", "text_sha256"]),
+                    read_table(snapshot, "_ner_runs", ["article_id", "text_sha256",
+                                                       "recogniser_version"]),
+                    read_table(snapshot, "_resolve_runs"), mention_counts(snapshot), version)
         report.new = len(work.todo) - work.changed
         report.changed = work.changed
         report.deleted = work.deleted
@@ -287,9 +303,13 @@ def _cached_rows(tx: Transaction, leaving: set[str]) -> pd.DataFrame:
 
 
 def _rows_with_keys(tx: Transaction, keys: Collection[str]) -> pd.DataFrame:
-    """Cached rows of the articles that mention one of `keys`."""
-    index = tx.read("_resolved_spans", ["article_id", "local_key"])
-    articles = set(index.loc[is_in(index["local_key"], keys), "article_id"])
+    """Cached rows of the articles that mention one of `keys`, found batch by batch (the
+    key column of all cached spans is not held)."""
+    wanted = pa.array(sorted(keys), pa.string())
+    articles: set[str] = set()
+    for batch in read_batches(tx.base, "_resolved_spans", ["article_id", "local_key"]):
+        found = batch["article_id"].filter(pc.is_in(batch["local_key"], value_set=wanted))
+        articles.update(found.to_pylist())
     return tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=articles)
 
 

@@ -269,11 +269,14 @@ def read_bucket(snapshot: Snapshot | None, table: str, bucket: int,
     return _read_files(table, [files[name]] if name in files else [], columns, filesystem)
 
 
-def read_batches(source: Snapshot | Location | None, table: str,
+def read_batches(source: Snapshot | Location | None, table: str, columns: list[str] | None = None,
                  batch_rows: int | None = None) -> Iterator[pa.RecordBatch]:
-    """The rows of `table` as record batches of SCHEMAS[table] (of BATCH_ROWS rows unless
-    `batch_rows` is given), file by file, without holding the table whole."""
+    """The rows of `table` (`columns` of SCHEMAS[table], or all) as record batches of
+    BATCH_ROWS rows unless `batch_rows` is given, file by file, without holding the table
+    whole."""
     schema = SCHEMAS[table]
+    if columns is not None:
+        schema = pa.schema([schema.field(c) for c in columns])
     batch_rows = batch_rows or BATCH_ROWS
     filesystem, files = table_files(source, table)
     for file in files:

@@ -95,6 +95,8 @@ def test_a_table_written_from_batches_reads_back_in_batches(location: str) -> No
     fs, [file] = table_files(location, "cooccurrences")
     assert pq.ParquetFile(file, filesystem=fs).metadata.num_row_groups == 2
     read = list(read_batches(location, "cooccurrences", batch_rows=1000))
+    [column] = read_batches(location, "cooccurrences", ["n_sentences"], batch_rows=ROW_GROUP_ROWS * 2)
+    assert column.schema.names == ["n_sentences"] and column.num_rows == len(expected)
     assert max(b.num_rows for b in read) == 1000
     assert pa.Table.from_batches(read).to_pandas().equals(expected)
     assert list(read_batches(None, "cooccurrences")) == []
