@@ -47,12 +47,12 @@ def _unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values[starts], np.diff(np.r_[starts, len(values)])
 
 
-def cooccurrences(mentions: pd.DataFrame) -> pd.DataFrame:
+def cooccurrences(mentions: pd.DataFrame) -> pa.Table:
     """entity_a < entity_b, n_articles (articles mentioning both), n_sentences (sentences
-    mentioning both, counted over all articles), sorted by (entity_a, entity_b)."""
+    mentioning both, counted over all articles), sorted by (entity_a, entity_b), as Arrow
+    (PAIR_SCHEMA): the ids are taken from the distinct entities, no Python string per pair."""
     if mentions.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object if c.startswith("entity") else "int64")
-                             for c in COOCCURRENCE_COLUMNS})
+        return PAIR_SCHEMA.empty_table()
     codes, uniques = pd.factorize(mentions["entity_id"], sort=True)
     codes = codes.astype(np.int64)
     articles = pd.factorize(mentions["article_id"], sort=True)[0].astype(np.int64)
@@ -72,12 +72,9 @@ def cooccurrences(mentions: pd.DataFrame) -> pd.DataFrame:
     sent_pairs, n_sentences = _unique_counts(by_sentence)
     sentence_counts = np.zeros(len(art_pairs), np.int64)
     sentence_counts[np.searchsorted(art_pairs, sent_pairs)] = n_sentences
-    return pd.DataFrame({
-        "entity_a": uniques[art_pairs // n_entities].astype(object),
-        "entity_b": uniques[art_pairs % n_entities].astype(object),
-        "n_articles": n_articles.astype(np.int64),
-        "n_sentences": sentence_counts,
-    })
+    ids = pa.array(np.asarray(uniques, dtype=object), pa.string())
+    return pa.table([ids.take(art_pairs // n_entities), ids.take(art_pairs % n_entities),
+                     n_articles.astype(np.int64), sentence_counts], schema=PAIR_SCHEMA)
 
 
 def no_pairs() -> Iterator[pa.RecordBatch]:
@@ -107,21 +104,22 @@ class PairUpdate:
         return pa.Table.from_batches(self.batches(), PAIR_SCHEMA).to_pandas()
 
 
-def update_pairs(stored: PairBatches, before: pd.DataFrame, after: pd.DataFrame) -> PairUpdate:
+def update_pairs(stored: PairBatches, before: pa.Table, after: pa.Table) -> PairUpdate:
     """Replace the contribution `before` (cooccurrences of the rows that leave) to the stored
     pairs by `after` (of the rows that join). Only the stored rows of touched pairs are kept
     from the pass over `stored` and summed again (by Arrow's hash aggregation); raises
     StateMismatch when a count would go negative."""
-    negated = before.assign(n_articles=-before["n_articles"], n_sentences=-before["n_sentences"])
-    delta = pa.concat_tables([_pair_table(negated), _pair_table(after)])
-    touched_pairs = delta.select(PAIR).group_by(PAIR, use_threads=False).aggregate([])
+    negated = pa.table([before["entity_a"], before["entity_b"], pc.negate(before["n_articles"]),
+                        pc.negate(before["n_sentences"])], schema=PAIR_SCHEMA)
+    delta = pa.concat_tables([negated, after])
+    touched_pairs = delta.select(PAIR)  # repeated pairs do not matter to a semi join
     stored_rows = 0
     touched_rows = []
     for batch in stored():
         stored_rows += batch.num_rows
         touched_rows.append(batch.filter(pa.array(_touched(batch, touched_pairs))))
-    if not stored_rows and before.empty:  # nothing to sum: `after` is the table, sorted
-        return PairUpdate(stored, touched_pairs, _pair_table(after))
+    if not stored_rows and not before.num_rows:  # nothing to sum: `after` is the table, sorted
+        return PairUpdate(stored, touched_pairs, after)
     summed = (pa.concat_tables([pa.Table.from_batches(touched_rows, PAIR_SCHEMA), delta])
               .group_by(PAIR, use_threads=False)
               .aggregate([("n_articles", "sum"), ("n_sentences", "sum")])
@@ -146,8 +144,3 @@ def _touched(batch: pa.RecordBatch, pairs: pa.Table) -> np.ndarray:
     touched[indexed.join(pairs, keys=PAIR, join_type="left semi", use_threads=False)["row"]
             .to_numpy()] = True
     return touched
-
-
-def _pair_table(frame: pd.DataFrame) -> pa.Table:
-    return pa.Table.from_pandas(frame[COOCCURRENCE_COLUMNS], schema=PAIR_SCHEMA,
-                                preserve_index=False)

@@ -143,7 +143,7 @@ def update_corpus(state: CorpusState, removed: pd.DataFrame, added: pd.DataFrame
     outside = set(removed["article_id"]) | set(added["article_id"])
     if forms.empty:
         empty = CorpusState.empty()
-        no_rows = cooccurrences(added[:0])
+        no_rows = cooccurrences(added[:0])  # no pairs
         mentions = _sorted(added).assign(entity_id=pd.Series(dtype=object),
                                          rule=pd.Series(dtype=object))
         keys = pd.DataFrame({"entity_id": pd.Series(dtype=object),

@@ -12,11 +12,15 @@ def _pairs(*rows: tuple[str, str, int, int]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PAIR_SCHEMA.names)
 
 
+def _table(frame: pd.DataFrame) -> pa.Table:
+    return pa.Table.from_pandas(frame, schema=PAIR_SCHEMA, preserve_index=False)
+
+
 STORED = _pairs(("a", "b", 2, 1), ("a", "c", 1, 0), ("b", "c", 3, 3), ("c", "d", 1, 1))
 
 
 def _stored(rows_per_batch: int):
-    table = pa.Table.from_pandas(STORED, schema=PAIR_SCHEMA, preserve_index=False)
+    table = _table(STORED)
     return lambda: iter(table.to_batches(max_chunksize=rows_per_batch))
 
 
@@ -24,7 +28,7 @@ def _stored(rows_per_batch: int):
 def test_untouched_rows_keep_their_place_and_touched_ones_follow_summed(rows_per_batch):
     before = _pairs(("a", "c", 1, 0), ("b", "c", 1, 1))
     after = _pairs(("b", "c", 1, 0), ("b", "e", 1, 1))
-    update = update_pairs(_stored(rows_per_batch), before, after)
+    update = update_pairs(_stored(rows_per_batch), _table(before), _table(after))
     # Read twice from the stored batches: nothing is held but the touched pairs.
     expected = _pairs(("a", "b", 2, 1), ("c", "d", 1, 1), ("b", "c", 3, 2), ("b", "e", 1, 1))
     for _ in range(2):
@@ -33,4 +37,4 @@ def test_untouched_rows_keep_their_place_and_touched_ones_follow_summed(rows_per
 
 def test_taking_away_more_than_is_stored_is_a_state_mismatch():
     with pytest.raises(StateMismatch):
-        update_pairs(_stored(2), _pairs(("c", "d", 2, 1)), _pairs())
+        update_pairs(_stored(2), _table(_pairs(("c", "d", 2, 1))), _table(_pairs()))
