@@ -24,6 +24,7 @@ from news_pipeline.resolve import gazetteer
 from news_pipeline.resolve.article import LABELS, LOCAL_COLUMNS, join_rules, resolve_articles
 from news_pipeline.resolve.cooccurrence import (
     COOCCURRENCE_COLUMNS,
+    PAIR_SCHEMA,
     PairBatches,
     PairUpdate,
     cooccurrences,
@@ -143,13 +144,13 @@ def update_corpus(state: CorpusState, removed: pd.DataFrame, added: pd.DataFrame
     outside = set(removed["article_id"]) | set(added["article_id"])
     if forms.empty:
         empty = CorpusState.empty()
-        no_rows = cooccurrences(added[:0])  # no pairs
+        no_pairs_left = PAIR_SCHEMA.empty_table()
         mentions = _sorted(added).assign(entity_id=pd.Series(dtype=object),
                                          rule=pd.Series(dtype=object))
         keys = pd.DataFrame({"entity_id": pd.Series(dtype=object),
                              "key_rule": pd.Series(dtype=object)}, index=pd.Index([], name="key"))
         return CorpusUpdate(mentions, sorted(outside), 0, keys, empty.entities,
-                            update_pairs(no_pairs, no_rows, no_rows),
+                            update_pairs(no_pairs, no_pairs_left, no_pairs_left),
                             empty.aliases, forms)
     resolved = resolve_keys(forms, candidates, state.history)
     new_keys = resolved.keys.set_index("key")

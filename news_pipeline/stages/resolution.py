@@ -6,8 +6,9 @@ per-article output is cached in `_resolved_spans`, with what it was computed fro
 global step is incremental too (resolve.update_corpus): it keeps form counts
 (`_resolve_forms`) and acronym candidates (`_acronym_candidates`) beside the output tables,
 merges the keys again from those, and reads and rewrites the mentions only of the articles
-that changed or whose keys moved to another entity. The former `entity_aliases` keep entity
-ids stable when a longer name for an entity appears. The state is rebuilt from the cached
+that changed or whose keys moved to another entity; the co-occurrence table is read and
+rewritten in batches, never whole. The former `entity_aliases` keep entity ids stable when a
+longer name for an entity appears. The state is rebuilt from the cached
 rows that stay when it does not match them (a warehouse written before these tables existed,
 a StateMismatch during the update) or when most cached articles are stale (a new recogniser
 or resolver version). Large changes are committed in batches of BATCH_ARTICLES. When nothing
