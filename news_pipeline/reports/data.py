@@ -12,6 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from news_pipeline.warehouse import SCHEMAS
+from news_pipeline.warehouse.warehouse import Snapshot, read_batches, read_table
 
 LABELS = ("PER", "LOC", "ORG", "MISC")
 # Columns of the entities table the charts use.
@@ -52,11 +57,8 @@ def top_entities(entities: pd.DataFrame, n: int = 10) -> TopEntities:
     return TopEntities(n, panels, bars)
 
 
-def _network_nodes(entities: pd.DataFrame, pairs: pd.DataFrame, n: int) -> pd.DataFrame:
-    """The `n` most mentioned entities that co-occur with at least one other."""
-    # pd.unique, not set(): iterating Arrow-backed strings in Python costs seconds for the
-    # hundreds of thousands of pairs of a 10k-article corpus.
-    linked = pd.unique(pd.concat([pairs["entity_a"], pairs["entity_b"]], ignore_index=True))
+def _network_nodes(entities: pd.DataFrame, linked: np.ndarray, n: int) -> pd.DataFrame:
+    """The `n` most mentioned entities among `linked` (those that co-occur with another)."""
     return (entities[entities["entity_id"].isin(linked)]
             .sort_values(["n_mentions", "name"], ascending=[False, True]).head(n).reset_index(drop=True))
 
@@ -77,7 +79,10 @@ def network(entities: pd.DataFrame, cooccurrences: pd.DataFrame, n: int = 25,
     """The `n` most mentioned co-occurring entities and their strongest edges (about
     `max_edges_per_node` per node), so that a dense corpus still gives a readable picture."""
     pairs = cooccurrences[cooccurrences[weight] > 0]
-    nodes = _network_nodes(entities, pairs, n)
+    # pd.unique, not set(): iterating Arrow-backed strings in Python costs seconds for the
+    # hundreds of thousands of pairs of a 10k-article corpus.
+    linked = pd.unique(pd.concat([pairs["entity_a"], pairs["entity_b"]], ignore_index=True))
+    nodes = _network_nodes(entities, linked, n)
     index = {entity_id: i for i, entity_id in enumerate(nodes["entity_id"])}
     pairs = pairs[pairs["entity_a"].isin(index) & pairs["entity_b"].isin(index)]
     pairs = _strongest_edges(pairs, weight, max_edges_per_node)
@@ -87,6 +92,38 @@ def network(entities: pd.DataFrame, cooccurrences: pd.DataFrame, n: int = 25,
     edges = [(index[a], index[b], float(w))
              for a, b, w in zip(pairs["entity_a"], pairs["entity_b"], pairs[weight])]
     return Network(nodes, edges, weight)
+
+
+@dataclass
+class ChartTables:
+    """What the charts are drawn from, read without holding the co-occurrence table whole."""
+
+    entities: pd.DataFrame  # ENTITY_COLUMNS, all entities
+    # The pairs network(entities, cooccurrences, n, weight) can draw: both ends among the
+    # `n` most mentioned linked entities. It gives the network the whole table gives.
+    cooccurrences: pd.DataFrame
+    n_pairs: int  # rows of the whole co-occurrence table
+
+
+def read_chart_tables(snapshot: Snapshot | None, n: int = 25,
+                      weight: str = "n_articles") -> ChartTables:
+    """The chart inputs of one snapshot: the entities, and two passes in batches over the
+    co-occurrences (which entities are linked at all, then the pairs among the top `n`)."""
+    entities = read_table(snapshot, "entities", ENTITY_COLUMNS)
+    n_pairs = 0
+    linked = [pa.array([], pa.string())]
+    for batch in read_batches(snapshot, "cooccurrences"):
+        n_pairs += batch.num_rows
+        batch = batch.filter(pc.greater(batch[weight], 0))
+        linked.append(pc.unique(pa.concat_arrays([batch["entity_a"], batch["entity_b"]])))
+    linked_ids = pc.unique(pa.concat_arrays(linked)).to_numpy(zero_copy_only=False)
+    nodes = pa.array(_network_nodes(entities, linked_ids, n)["entity_id"], pa.string())
+    drawn = [batch.filter(pc.and_(pc.greater(batch[weight], 0),
+                                  pc.and_(pc.is_in(batch["entity_a"], value_set=nodes),
+                                          pc.is_in(batch["entity_b"], value_set=nodes))))
+             for batch in read_batches(snapshot, "cooccurrences")]
+    pairs = pa.Table.from_batches(drawn, SCHEMAS["cooccurrences"]).to_pandas()
+    return ChartTables(entities, pairs, n_pairs)
 
 
 def fingerprint(*parts: object) -> str:

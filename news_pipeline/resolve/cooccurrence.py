@@ -1,11 +1,25 @@
-"""Entity pairs that occur in the same article / sentence, counted without Python loops."""
+"""Entity pairs that occur in the same article / sentence, counted without Python loops,
+and the stored co-occurrence table updated batch by batch."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from news_pipeline.resolve.corpus import StateMismatch
 
 COOCCURRENCE_COLUMNS = ["entity_a", "entity_b", "n_articles", "n_sentences"]
+PAIR = ["entity_a", "entity_b"]
+PAIR_SCHEMA = pa.schema([("entity_a", pa.string()), ("entity_b", pa.string()),
+                         ("n_articles", pa.int64()), ("n_sentences", pa.int64())])
+# The stored co-occurrence rows as record batches (PAIR_SCHEMA), from the first row on every
+# call: the table of a large corpus is read twice in batches rather than held whole.
+PairBatches = Callable[[], Iterator[pa.RecordBatch]]
 
 
 def _pairs_within(groups: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -33,12 +47,12 @@ def _unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values[starts], np.diff(np.r_[starts, len(values)])
 
 
-def cooccurrences(mentions: pd.DataFrame) -> pd.DataFrame:
+def cooccurrences(mentions: pd.DataFrame) -> pa.Table:
     """entity_a < entity_b, n_articles (articles mentioning both), n_sentences (sentences
-    mentioning both, counted over all articles), sorted by (entity_a, entity_b)."""
+    mentioning both, counted over all articles), sorted by (entity_a, entity_b), as Arrow
+    (PAIR_SCHEMA): the ids are taken from the distinct entities, no Python string per pair."""
     if mentions.empty:
-        return pd.DataFrame({c: pd.Series(dtype=object if c.startswith("entity") else "int64")
-                             for c in COOCCURRENCE_COLUMNS})
+        return PAIR_SCHEMA.empty_table()
     codes, uniques = pd.factorize(mentions["entity_id"], sort=True)
     codes = codes.astype(np.int64)
     articles = pd.factorize(mentions["article_id"], sort=True)[0].astype(np.int64)
@@ -58,9 +72,75 @@ def cooccurrences(mentions: pd.DataFrame) -> pd.DataFrame:
     sent_pairs, n_sentences = _unique_counts(by_sentence)
     sentence_counts = np.zeros(len(art_pairs), np.int64)
     sentence_counts[np.searchsorted(art_pairs, sent_pairs)] = n_sentences
-    return pd.DataFrame({
-        "entity_a": uniques[art_pairs // n_entities].astype(object),
-        "entity_b": uniques[art_pairs % n_entities].astype(object),
-        "n_articles": n_articles.astype(np.int64),
-        "n_sentences": sentence_counts,
-    })
+    ids = pa.array(np.asarray(uniques, dtype=object), pa.string())
+    return pa.table([ids.take(art_pairs // n_entities), ids.take(art_pairs % n_entities),
+                     n_articles.astype(np.int64), sentence_counts], schema=PAIR_SCHEMA)
+
+
+def no_pairs() -> Iterator[pa.RecordBatch]:
+    """PairBatches of an empty table."""
+    return iter(())
+
+
+@dataclass(frozen=True)
+class PairUpdate:
+    """The co-occurrence table after a change: the stored rows of the pairs the change does
+    not touch, in their place, then the touched and new pairs with their new counts (pairs
+    whose count drops to zero are gone)."""
+
+    stored: PairBatches
+    touched: pa.Table  # entity_a, entity_b of every pair the change touches
+    summed: pa.Table  # PAIR_SCHEMA: their new counts
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        """The new table, batch by batch, read again from `stored`."""
+        for batch in self.stored():
+            kept = batch.filter(pa.array(~_touched(batch, self.touched)))
+            if kept.num_rows:
+                yield kept
+        yield from self.summed.to_batches()
+
+    def to_pandas(self) -> pd.DataFrame:
+        return pa.Table.from_batches(self.batches(), PAIR_SCHEMA).to_pandas()
+
+
+def update_pairs(stored: PairBatches, before: pa.Table, after: pa.Table) -> PairUpdate:
+    """Replace the contribution `before` (cooccurrences of the rows that leave) to the stored
+    pairs by `after` (of the rows that join). Only the stored rows of touched pairs are kept
+    from the pass over `stored` and summed again (by Arrow's hash aggregation); raises
+    StateMismatch when a count would go negative."""
+    negated = pa.table([before["entity_a"], before["entity_b"], pc.negate(before["n_articles"]),
+                        pc.negate(before["n_sentences"])], schema=PAIR_SCHEMA)
+    delta = pa.concat_tables([negated, after])
+    touched_pairs = delta.select(PAIR)  # repeated pairs do not matter to a semi join
+    stored_rows = 0
+    touched_rows = []
+    for batch in stored():
+        stored_rows += batch.num_rows
+        touched_rows.append(batch.filter(pa.array(_touched(batch, touched_pairs))))
+    if not stored_rows and not before.num_rows:  # nothing to sum: `after` is the table, sorted
+        return PairUpdate(stored, touched_pairs, after)
+    summed = (pa.concat_tables([pa.Table.from_batches(touched_rows, PAIR_SCHEMA), delta])
+              .group_by(PAIR, use_threads=False)
+              .aggregate([("n_articles", "sum"), ("n_sentences", "sum")])
+              .rename_columns({"n_articles_sum": "n_articles", "n_sentences_sum": "n_sentences"}))
+    gone = pc.equal(summed["n_articles"], 0)
+    if (pc.min(summed["n_articles"]).as_py() or 0) < 0 or (
+            pc.min(summed["n_sentences"]).as_py() or 0) < 0 or pc.any(
+            pc.and_(gone, pc.not_equal(summed["n_sentences"], 0))).as_py():
+        raise StateMismatch("co-occurrence counts went negative or out of step: the "
+                            "resolution state does not match the cached spans")
+    # Sorted: the aggregation's output order depends on how its input is chunked.
+    summed = summed.filter(pc.invert(gone)).select(COOCCURRENCE_COLUMNS)
+    return PairUpdate(stored, touched_pairs, summed.sort_by([(c, "ascending") for c in PAIR]))
+
+
+def _touched(batch: pa.RecordBatch, pairs: pa.Table) -> np.ndarray:
+    """Which rows of `batch` hold one of `pairs`: a semi join on a row index (Acero's joins
+    do not keep row order)."""
+    indexed = pa.Table.from_batches([batch.select(PAIR)]).append_column(
+        "row", pa.array(np.arange(batch.num_rows)))
+    touched = np.zeros(batch.num_rows, dtype=bool)
+    touched[indexed.join(pairs, keys=PAIR, join_type="left semi", use_threads=False)["row"]
+            .to_numpy()] = True
+    return touched

@@ -19,12 +19,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from news_pipeline.resolve import gazetteer
 from news_pipeline.resolve.article import LABELS, LOCAL_COLUMNS, join_rules, resolve_articles
-from news_pipeline.resolve.cooccurrence import COOCCURRENCE_COLUMNS, cooccurrences
+from news_pipeline.resolve.cooccurrence import (
+    COOCCURRENCE_COLUMNS,
+    PAIR_SCHEMA,
+    PairBatches,
+    PairUpdate,
+    cooccurrences,
+    no_pairs,
+    update_pairs,
+)
 from news_pipeline.resolve.corpus import (
     _NAMING_RULES,
     StateMismatch,
@@ -72,7 +78,7 @@ class CorpusState:
 
     forms: pd.DataFrame  # FORM_COLUMNS over all articles
     entities: pd.DataFrame
-    cooccurrences: pd.DataFrame
+    cooccurrences: PairBatches
     aliases: pd.DataFrame
     history: pd.DataFrame
 
@@ -81,8 +87,8 @@ class CorpusState:
         """No articles yet; `history` aliases (if any) only keep entity ids stable."""
         aliases = _empty_frame(ALIAS_COLUMNS)
         return cls(form_counts(_empty_frame([*INPUT_COLUMNS, *LOCAL_COLUMNS])),
-                   _empty_frame(ENTITY_COLUMNS), cooccurrences(_empty_frame(INPUT_COLUMNS)),
-                   aliases, history if history is not None else aliases)
+                   _empty_frame(ENTITY_COLUMNS), no_pairs, aliases,
+                   history if history is not None else aliases)
 
 
 @dataclass(frozen=True)
@@ -94,7 +100,7 @@ class CorpusUpdate:
     keys_changed: int  # keys of unchanged articles that moved to another entity
     keys: pd.DataFrame  # the key resolution, indexed by key (for assign_entities)
     entities: pd.DataFrame
-    cooccurrences: pd.DataFrame
+    cooccurrences: PairUpdate  # the new table, batch by batch
     aliases: pd.DataFrame
     forms: pd.DataFrame
 
@@ -113,7 +119,8 @@ def resolve_corpus(local: pd.DataFrame, previous: pd.DataFrame | None = None) ->
     update = update_corpus(CorpusState.empty(previous), removed=local[:0], added=local,
                            candidates=acronym_candidates(local),
                            rows_with_keys=lambda keys: local[:0])
-    return Resolution(update.mentions, update.entities, update.cooccurrences, update.aliases)
+    return Resolution(update.mentions, update.entities, update.cooccurrences.to_pandas(),
+                      update.aliases)
 
 
 def update_corpus(state: CorpusState, removed: pd.DataFrame, added: pd.DataFrame,
@@ -137,12 +144,14 @@ def update_corpus(state: CorpusState, removed: pd.DataFrame, added: pd.DataFrame
     outside = set(removed["article_id"]) | set(added["article_id"])
     if forms.empty:
         empty = CorpusState.empty()
+        no_pairs_left = PAIR_SCHEMA.empty_table()
         mentions = _sorted(added).assign(entity_id=pd.Series(dtype=object),
                                          rule=pd.Series(dtype=object))
         keys = pd.DataFrame({"entity_id": pd.Series(dtype=object),
                              "key_rule": pd.Series(dtype=object)}, index=pd.Index([], name="key"))
         return CorpusUpdate(mentions, sorted(outside), 0, keys, empty.entities,
-                            empty.cooccurrences, empty.aliases, forms)
+                            update_pairs(no_pairs, no_pairs_left, no_pairs_left),
+                            empty.aliases, forms)
     resolved = resolve_keys(forms, candidates, state.history)
     new_keys = resolved.keys.set_index("key")
     old_entity = state.aliases.drop_duplicates("key").set_index("key")["entity_id"]
@@ -163,8 +172,8 @@ def update_corpus(state: CorpusState, removed: pd.DataFrame, added: pd.DataFrame
         keys_changed=len(moved),
         keys=new_keys,
         entities=_entities(codes, resolved.groups, n_articles),
-        cooccurrences=_add_pairs(state.cooccurrences, cooccurrences(before),
-                                 cooccurrences(mentions)),
+        cooccurrences=update_pairs(state.cooccurrences, cooccurrences(before),
+                                   cooccurrences(mentions)),
         aliases=_aliases(codes),
         forms=forms)
 
@@ -225,44 +234,6 @@ def _entity_articles(entities: pd.DataFrame, before: pd.DataFrame, after: pd.Dat
         raise StateMismatch("an entity with mentions in no article: the resolution state "
                             "does not match the cached spans")
     return counts
-
-
-def _add_pairs(stored: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """Co-occurrence counts after replacing the contribution `before` by `after`. Only the
-    stored pairs the change touches are summed again (by Arrow's hash aggregation); the
-    others keep their rows and their place."""
-    if stored.empty and before.empty:
-        return after
-    pair = ["entity_a", "entity_b"]
-    negated = before.assign(n_articles=-before["n_articles"], n_sentences=-before["n_sentences"])
-    delta = pa.concat_tables([_pair_table(negated), _pair_table(after)])
-    table = _pair_table(stored)
-    # A row index through a semi join: the touched rows exactly, without copying the others.
-    indexed = table.select(pair).append_column("row", pa.array(np.arange(len(table))))
-    touched = np.zeros(len(table), dtype=bool)
-    touched[indexed.join(delta.select(pair), keys=pair, join_type="left semi",
-                         use_threads=False)["row"].to_numpy()] = True
-    summed = (pa.concat_tables([table.filter(touched), delta])
-              .group_by(pair, use_threads=False)
-              .aggregate([("n_articles", "sum"), ("n_sentences", "sum")])
-              .rename_columns({"n_articles_sum": "n_articles", "n_sentences_sum": "n_sentences"}))
-    gone = pc.equal(summed["n_articles"], 0)
-    if (pc.min(summed["n_articles"]).as_py() or 0) < 0 or (
-            pc.min(summed["n_sentences"]).as_py() or 0) < 0 or pc.any(
-            pc.and_(gone, pc.not_equal(summed["n_sentences"], 0))).as_py():
-        raise StateMismatch("co-occurrence counts went negative or out of step: the "
-                            "resolution state does not match the cached spans")
-    summed = summed.filter(pc.invert(gone)).select(COOCCURRENCE_COLUMNS)
-    return pd.concat([stored[~touched], summed.to_pandas()], ignore_index=True)
-
-
-def _pair_table(frame: pd.DataFrame) -> pa.Table:
-    return pa.Table.from_pandas(frame[COOCCURRENCE_COLUMNS], schema=_PAIR_SCHEMA,
-                                preserve_index=False)
-
-
-_PAIR_SCHEMA = pa.schema([("entity_a", pa.string()), ("entity_b", pa.string()),
-                          ("n_articles", pa.int64()), ("n_sentences", pa.int64())])
 
 
 @dataclass(frozen=True)

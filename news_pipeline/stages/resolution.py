@@ -6,8 +6,9 @@ per-article output is cached in `_resolved_spans`, with what it was computed fro
 global step is incremental too (resolve.update_corpus): it keeps form counts
 (`_resolve_forms`) and acronym candidates (`_acronym_candidates`) beside the output tables,
 merges the keys again from those, and reads and rewrites the mentions only of the articles
-that changed or whose keys moved to another entity. The former `entity_aliases` keep entity
-ids stable when a longer name for an entity appears. The state is rebuilt from the cached
+that changed or whose keys moved to another entity; the co-occurrence table is read and
+rewritten in batches, never whole. The former `entity_aliases` keep entity ids stable when a
+longer name for an entity appears. The state is rebuilt from the cached
 rows that stay when it does not match them (a warehouse written before these tables existed,
 a StateMismatch during the update) or when most cached articles are stale (a new recogniser
 or resolver version). Large changes are committed in batches of BATCH_ARTICLES. When nothing
@@ -22,8 +23,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from news_pipeline.progress import InfoLogger
 from news_pipeline.resolve import (
@@ -39,7 +42,15 @@ from news_pipeline.resolve.gazetteer import data_version
 from news_pipeline.stages.batches import chunks
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Transaction, Warehouse
-from news_pipeline.warehouse.warehouse import N_BUCKETS, is_in, read_bucket, table_dataset
+from news_pipeline.warehouse.warehouse import (
+    N_BUCKETS,
+    Snapshot,
+    is_in,
+    read_batches,
+    read_bucket,
+    read_table,
+    table_dataset,
+)
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +90,13 @@ class Plan:
 
 
 def plan(articles: pd.DataFrame, ner_runs: pd.DataFrame, resolve_runs: pd.DataFrame,
-         mention_articles: pd.Series, version: str) -> Plan:
+         counts: pd.Series, version: str) -> Plan:
     """Compare the articles' current NER runs with the cache.
 
     `articles`: article_id, text_sha256; `ner_runs`: article_id, text_sha256,
-    recogniser_version; `resolve_runs`: the `_resolve_runs` table; `mention_articles`: the
-    article_id column of `mentions`. Spans of a NER run for an older text are ignored."""
+    recogniser_version; `resolve_runs`: the `_resolve_runs` table; `counts`: rows of
+    `mentions` per article_id (mention_counts). Spans of a NER run for an older text are
+    ignored."""
     current = ner_runs[["article_id", "text_sha256", "recogniser_version"]].merge(
         articles[["article_id", "text_sha256"]], on=["article_id", "text_sha256"])
     current = current.assign(resolve_version=version)
@@ -94,12 +106,23 @@ def plan(articles: pd.DataFrame, ner_runs: pd.DataFrame, resolve_runs: pd.DataFr
     current_ids = set(current["article_id"])
     todo = sorted(current_ids - valid_ids)
     expected = valid.set_index("article_id")["n_mentions"]
-    counts = mention_articles.value_counts()
     found = counts.reindex(expected.index, fill_value=0)
     unsynced = set(expected.index[found != expected]) | (set(counts.index) - valid_ids)
     return Plan(current=current, todo=todo, stale=sorted(cached_ids - valid_ids),
                 deleted=len(cached_ids - current_ids), changed=len(cached_ids & set(todo)),
                 unsynced=sorted(unsynced))
+
+
+def mention_counts(snapshot: Snapshot | None) -> pd.Series:
+    """Rows of `mentions` per article_id (articles without any are left out), counted batch
+    by batch: the article_id column of the whole corpus is not held."""
+    parts = [pc.value_counts(batch["article_id"])
+             for batch in read_batches(snapshot, "mentions", ["article_id"])]
+    counts = pa.chunked_array(parts, pa.struct([("values", pa.string()), ("counts", pa.int64())]))
+    # An article's rows can span two batches of its bucket file.
+    return pd.Series(pc.struct_field(counts, "counts").to_numpy(),
+                     index=pc.struct_field(counts, "values").to_numpy(zero_copy_only=False),
+                     dtype=np.int64).groupby(level=0).sum()
 
 
 def resolve_changed(spans: pd.DataFrame) -> pd.DataFrame:
@@ -126,11 +149,11 @@ def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
     report = StageReport()
     version = cache_version()
     with warehouse.locked():
-        work = plan(warehouse.read("articles", ["article_id", "text_sha256"]),
-                    warehouse.read("_ner_runs", ["article_id", "text_sha256",
-                                                 "recogniser_version"]),
-                    warehouse.read("_resolve_runs"),
-                    warehouse.read("mentions", ["article_id"])["article_id"], version)
+        snapshot = warehouse.snapshots.current()
+        work = plan(read_table(snapshot, "articles", ["article_id", "text_sha256"]),
+                    read_table(snapshot, "_ner_runs", ["article_id", "text_sha256",
+                                                       "recogniser_version"]),
+                    read_table(snapshot, "_resolve_runs"), mention_counts(snapshot), version)
         report.new = len(work.todo) - work.changed
         report.changed = work.changed
         report.deleted = work.deleted
@@ -252,7 +275,7 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
         tx.upsert("mentions", mentions, delete_keys=rewritten | dropped | unsynced)
     tx.replace("_resolve_forms", update.forms)
     tx.replace("entities", update.entities.reindex(columns=SCHEMAS["entities"].names))
-    tx.replace("cooccurrences", update.cooccurrences)
+    tx.replace_batches("cooccurrences", update.cooccurrences.batches())
     tx.replace("entity_aliases", update.aliases.reindex(columns=SCHEMAS["entity_aliases"].names))
     return _BatchResult(len(rewritten), update.keys_changed,
                         "rebuilt" if state is None else "incremental", local_s, global_s)
@@ -265,7 +288,8 @@ def _stored_state(tx: Transaction, history: pd.DataFrame) -> CorpusState | None:
     cached_rows = table_dataset(tx.base, "_resolved_spans").count_rows()
     if int(forms["n_mentions"].sum()) != cached_rows:
         return None
-    return CorpusState(forms, tx.read("entities"), tx.read("cooccurrences"),
+    return CorpusState(forms, tx.read("entities"),
+                       lambda: read_batches(tx.base, "cooccurrences"),
                        tx.read("entity_aliases"), history)
 
 
@@ -280,9 +304,13 @@ def _cached_rows(tx: Transaction, leaving: set[str]) -> pd.DataFrame:
 
 
 def _rows_with_keys(tx: Transaction, keys: Collection[str]) -> pd.DataFrame:
-    """Cached rows of the articles that mention one of `keys`."""
-    index = tx.read("_resolved_spans", ["article_id", "local_key"])
-    articles = set(index.loc[is_in(index["local_key"], keys), "article_id"])
+    """Cached rows of the articles that mention one of `keys`, found batch by batch (the
+    key column of all cached spans is not held)."""
+    wanted = pa.array(sorted(keys), pa.string())
+    articles: set[str] = set()
+    for batch in read_batches(tx.base, "_resolved_spans", ["article_id", "local_key"]):
+        found = batch["article_id"].filter(pc.is_in(batch["local_key"], value_set=wanted))
+        articles.update(found.to_pylist())
     return tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=articles)
 
 

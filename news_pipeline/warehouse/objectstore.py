@@ -24,7 +24,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -38,7 +38,7 @@ from fsspec.core import url_to_fs
 from fsspec.implementations.arrow import ArrowFSWrapper
 from fsspec.implementations.local import LocalFileSystem
 
-from news_pipeline.warehouse.snapshots import KEEP_SNAPSHOTS, WarehouseError
+from news_pipeline.warehouse.snapshots import KEEP_SNAPSHOTS, WarehouseError, write_parquet
 
 CURRENT = "CURRENT"
 LOCK = "LOCK"
@@ -105,13 +105,24 @@ class ObjectDraft:
         self._made_dirs: set[str] = set()
 
     def write(self, table: str, name: str, arrow: pa.Table) -> None:
+        with self._open(table, name) as handle:
+            pq.write_table(arrow, handle, compression="zstd")
+
+    def write_batches(self, table: str, name: str, schema: pa.Schema,
+                      batches: Iterable[pa.RecordBatch]) -> None:
+        with self._open(table, name) as handle:
+            write_parquet(handle, schema, batches)
+
+    @contextmanager
+    def _open(self, table: str, name: str) -> Iterator[Any]:
+        """The new file's handle; the file joins the draft once it was written."""
         relative = f"{self.prefix}/{table}/{name}"
         directory = f"{self.root}/{self.prefix}/{table}"
         if directory not in self._made_dirs:  # a no-op on object stores, needed on file://
             self.filesystem.makedirs(directory, exist_ok=True)
             self._made_dirs.add(directory)
         with self.filesystem.open(f"{self.root}/{relative}", "wb") as handle:
-            pq.write_table(arrow, handle, compression="zstd")
+            yield handle
         self.tables.setdefault(table, {})[name] = relative
         self._written.add((table, name))
 

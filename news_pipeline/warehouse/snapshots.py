@@ -12,14 +12,17 @@ import fcntl
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 KEEP_SNAPSHOTS = 3
+# Rows per Parquet row group of files written from record batches.
+ROW_GROUP_ROWS = 65_536
 
 
 class WarehouseError(RuntimeError):
@@ -138,6 +141,14 @@ class LocalDraft:
         pq.write_table(arrow, path, compression="zstd")
         self.written.append(path)
 
+    def write_batches(self, table: str, name: str, schema: pa.Schema,
+                      batches: Iterable[pa.RecordBatch]) -> None:
+        directory = self.directory / table
+        directory.mkdir(exist_ok=True)
+        path = directory / name
+        write_parquet(path, schema, batches)
+        self.written.append(path)
+
     def drafted(self, table: str, name: str) -> str | None:
         """Path of a file this transaction already wrote (it is read back from there)."""
         path = self.directory / table / name
@@ -158,6 +169,22 @@ class LocalDraft:
                 target = self.directory / table_dir.name / file.name
                 if not target.exists():
                     os.link(file, target)
+
+
+def write_parquet(where: Path | IO[bytes], schema: pa.Schema,
+                  batches: Iterable[pa.RecordBatch]) -> None:
+    """A Parquet file (path or open binary file) from record batches, in row groups of
+    ROW_GROUP_ROWS (the last one smaller): small batches (filtered ones) make no small
+    row groups, and one row group is held at a time."""
+    with pq.ParquetWriter(where, schema, compression="zstd") as writer:
+        pending = schema.empty_table()
+        for batch in batches:
+            pending = pa.concat_tables([pending, pa.Table.from_batches([batch], schema)])
+            while pending.num_rows >= ROW_GROUP_ROWS:
+                writer.write_table(pending.slice(0, ROW_GROUP_ROWS), ROW_GROUP_ROWS)
+                pending = pending.slice(ROW_GROUP_ROWS)
+        if pending.num_rows:
+            writer.write_table(pending, ROW_GROUP_ROWS)
 
 
 def _fsync_dir(directory: Path) -> None:

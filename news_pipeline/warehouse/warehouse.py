@@ -23,6 +23,8 @@ from news_pipeline.warehouse.schema import BUCKET_KEYS, SCHEMAS
 from news_pipeline.warehouse.snapshots import LocalDraft, SnapshotStore, WarehouseError
 
 N_BUCKETS = 16
+# Rows per record batch and per Parquet row group of tables read and written in batches.
+BATCH_ROWS = 65_536
 DEFAULT_LOCK_TIMEOUT_S = 3600.0
 # Parquet footer key holding a random id given to each file when a transaction writes it:
 # a reader can tell, from the footers alone, whether a bucket is the one it saw before.
@@ -267,6 +269,25 @@ def read_bucket(snapshot: Snapshot | None, table: str, bucket: int,
     return _read_files(table, [files[name]] if name in files else [], columns, filesystem)
 
 
+def read_batches(source: Snapshot | Location | None, table: str, columns: list[str] | None = None,
+                 batch_rows: int | None = None) -> Iterator[pa.RecordBatch]:
+    """The rows of `table` (`columns` of SCHEMAS[table], or all) as record batches of
+    BATCH_ROWS rows unless `batch_rows` is given, file by file, without holding the table
+    whole."""
+    schema = SCHEMAS[table]
+    if columns is not None:
+        schema = pa.schema([schema.field(c) for c in columns])
+    batch_rows = batch_rows or BATCH_ROWS
+    filesystem, files = table_files(source, table)
+    for file in files:
+        try:
+            reader = pq.ParquetFile(file, filesystem=filesystem)
+            for batch in reader.iter_batches(batch_rows, columns=schema.names, use_threads=False):
+                yield batch.cast(schema)
+        except (pa.ArrowException, OSError) as error:
+            raise _unreadable(table, [file], filesystem, error) from None
+
+
 def write_ids(snapshot: Snapshot | None, table: str) -> dict[str, str | None]:
     """File name -> the write id in its footer (None: a file written before write ids)."""
     if snapshot is None:
@@ -336,6 +357,14 @@ class Transaction:
         else:
             self._write(table, "part-000.parquet", rows)
 
+    def replace_batches(self, table: str, batches: Iterable[pa.RecordBatch]) -> None:
+        """Write a table that is not keyed whole from record batches of SCHEMAS[table], one
+        row group at a time: neither the batches nor the file are held whole."""
+        if table in BUCKET_KEYS:
+            raise ValueError(f"table {table!r} is keyed; use replace or upsert")
+        self._touched[table] = None
+        self.draft.write_batches(table, "part-000.parquet", _stamped(SCHEMAS[table]), batches)
+
     def link_unchanged(self) -> None:
         """Carry the base's untouched files into the draft (hard links locally, manifest
         references on object storage) and give every table at least an empty file."""
@@ -358,6 +387,10 @@ class Transaction:
 
     def _write(self, table: str, name: str, rows: pd.DataFrame) -> None:
         arrow = pa.Table.from_pandas(rows, schema=SCHEMAS[table], preserve_index=False, safe=False)
-        stamp = {WRITE_ID_KEY: uuid.uuid4().hex.encode("ascii")}
-        self.draft.write(table, name, arrow.replace_schema_metadata(
-            {**(arrow.schema.metadata or {}), **stamp}))
+        self.draft.write(table, name, arrow.replace_schema_metadata(_stamped(arrow.schema).metadata))
+
+
+def _stamped(schema: pa.Schema) -> pa.Schema:
+    """`schema` with a fresh write id in its metadata."""
+    stamp = {WRITE_ID_KEY: uuid.uuid4().hex.encode("ascii")}
+    return schema.with_metadata({**(schema.metadata or {}), **stamp})

@@ -371,3 +371,14 @@ def test_a_state_that_drifted_is_rebuilt(warehouse, put, caplog):
     assert report.extra["global_step"] == "rebuilt"
     assert "rebuilding it from the cached spans" in caplog.text
     _same_as(warehouse, _full_resolve(warehouse, previous))
+
+
+def test_mention_counts_sum_an_article_over_batches(warehouse, monkeypatch):
+    monkeypatch.setattr("news_pipeline.warehouse.warehouse.BATCH_ROWS", 2)
+    rows = [{"article_id": a, "start": i, "end": i + 1} for a, n in (("x", 3), ("y", 1), ("z", 4))
+            for i in range(n)]
+    with warehouse.transaction() as tx:
+        tx.upsert("mentions", _frame("mentions", rows))
+    counts = stage.mention_counts(warehouse.snapshots.current())
+    assert counts.sort_index().to_dict() == {"x": 3, "y": 1, "z": 4}
+    assert stage.mention_counts(None).empty

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import fsspec
 import pandas as pd
+import pyarrow as pa
 import pyarrow.fs as pafs
+import pyarrow.parquet as pq
 import pytest
 from fsspec.core import url_to_fs
 
@@ -20,7 +22,8 @@ from news_pipeline.warehouse import (
     table_files,
 )
 from news_pipeline.warehouse.objectstore import KEEP_SNAPSHOTS
-from news_pipeline.warehouse.warehouse import N_BUCKETS, bucket_of
+from news_pipeline.warehouse.snapshots import ROW_GROUP_ROWS
+from news_pipeline.warehouse.warehouse import N_BUCKETS, bucket_of, read_batches
 
 
 def spans(*rows: tuple[str, int]) -> pd.DataFrame:
@@ -71,6 +74,32 @@ def test_table_dataset_counts_from_footers_and_previews(location: str) -> None:
     assert dataset.count_rows() == 3
     assert dataset.head(2, columns=["article_id"]).num_rows == 2
     assert table_dataset(Warehouse(location).snapshots.current(), "articles").count_rows() == 0
+
+
+def test_a_table_written_from_batches_reads_back_in_batches(location: str) -> None:
+    def pairs(start: int, n: int) -> pa.RecordBatch:
+        return pa.record_batch({"entity_a": [f"a{i:06d}" for i in range(start, start + n)],
+                                "entity_b": ["b"] * n, "n_articles": [1] * n,
+                                "n_sentences": [0] * n}, schema=SCHEMAS["cooccurrences"])
+
+    # Small batches (filtered ones) are gathered into row groups; empty ones are skipped.
+    batches = [pairs(0, ROW_GROUP_ROWS - 10), pairs(ROW_GROUP_ROWS - 10, 0),
+               *(pairs(ROW_GROUP_ROWS - 10 + 7 * i, 7) for i in range(5))]
+    warehouse = Warehouse(location)
+    with warehouse.transaction() as tx:
+        with pytest.raises(ValueError, match="keyed"):
+            tx.replace_batches("mentions", iter([]))
+        tx.replace_batches("cooccurrences", iter(batches))
+    expected = pa.Table.from_batches(batches).to_pandas()
+    pd.testing.assert_frame_equal(warehouse.read("cooccurrences"), expected)
+    fs, [file] = table_files(location, "cooccurrences")
+    assert pq.ParquetFile(file, filesystem=fs).metadata.num_row_groups == 2
+    read = list(read_batches(location, "cooccurrences", batch_rows=1000))
+    [column] = read_batches(location, "cooccurrences", ["n_sentences"], batch_rows=ROW_GROUP_ROWS * 2)
+    assert column.schema.names == ["n_sentences"] and column.num_rows == len(expected)
+    assert max(b.num_rows for b in read) == 1000
+    assert pa.Table.from_batches(read).to_pandas().equals(expected)
+    assert list(read_batches(None, "cooccurrences")) == []
 
 
 def test_upsert_replaces_rows_of_given_keys_and_deletes(location: str) -> None:
