@@ -8,10 +8,9 @@ from pathlib import Path
 import dagster as dg
 
 from news_pipeline.reports.charts import draw_network, draw_top_entities
-from news_pipeline.reports.data import ENTITY_COLUMNS, fingerprint, network, top_entities
+from news_pipeline.reports.data import fingerprint, network, read_chart_tables, top_entities
 from news_pipeline.reports.png import text_of, with_text
 from news_pipeline.resources import PipelinePaths
-from news_pipeline.warehouse.warehouse import read_table
 
 REPORT_VERSION = "report-2.0"
 TOP_N = 10
@@ -61,12 +60,11 @@ def entity_report(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg
     written as PNG files to data/reports/ (beside the warehouse) and shown in the metadata.
     A chart whose data did not change since it was drawn is kept as it is."""
     snapshot = paths.warehouse().snapshots.current()  # one snapshot for both tables
-    entities = read_table(snapshot, "entities", ENTITY_COLUMNS)
-    cooccurrences = read_table(snapshot, "cooccurrences")
-    inputs = {"top_entities": top_entities(entities, TOP_N),
-              "cooccurrence_network": network(entities, cooccurrences, NETWORK_N)}
+    tables = read_chart_tables(snapshot, NETWORK_N)
+    inputs = {"top_entities": top_entities(tables.entities, TOP_N),
+              "cooccurrence_network": network(tables.entities, tables.cooccurrences, NETWORK_N)}
     target = reports_dir(paths)
-    metadata: dict[str, object] = {"n_entities": len(entities), "n_pairs": len(cooccurrences)}
+    metadata: dict[str, object] = {"n_entities": len(tables.entities), "n_pairs": tables.n_pairs}
     redrawn = []
     for name, data in inputs.items():
         path = target / f"{name}.png"

@@ -1,4 +1,4 @@
-"""What each chart shows, selected from the tables without drawing (no matplotlib here).
+"""What each chart shows, selected from the tables without drawing.
 
 The report asset hashes these selections: a chart whose inputs did not change is not drawn
 again.
