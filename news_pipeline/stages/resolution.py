@@ -132,10 +132,8 @@ def resolve_changed(spans: pd.DataFrame) -> pd.DataFrame:
 
 def alias_problems(entities: pd.DataFrame, aliases: pd.DataFrame) -> pd.DataFrame:
     """Entities without an alias row and alias rows without an entity (should be none)."""
-    ids = set(entities["entity_id"])
-    alias_ids = set(aliases["entity_id"])
-    lonely = entities.loc[~entities["entity_id"].isin(alias_ids), ["entity_id"]]
-    orphans = aliases.loc[~aliases["entity_id"].isin(ids), ["entity_id"]]
+    lonely = entities.loc[~is_in(entities["entity_id"], aliases["entity_id"]), ["entity_id"]]
+    orphans = aliases.loc[~is_in(aliases["entity_id"], entities["entity_id"]), ["entity_id"]]
     return pd.concat([lonely.assign(problem="entity without alias"),
                       orphans.assign(problem="alias of unknown entity")], ignore_index=True)
 
