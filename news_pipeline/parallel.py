@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -23,6 +25,8 @@ from news_pipeline.ner.mention import Mention, Recogniser
 # than it saves.
 MIN_PARALLEL_ITEMS = 200
 TASK_SIZE = 32
+# How often a worker checks that the process it works for still runs.
+OWNER_CHECK_S = 1.0
 # Tasks queued per NER worker: enough that it never waits for the next one.
 IN_FLIGHT_PER_WORKER = 4
 
@@ -56,14 +60,37 @@ def worker_count(requested: int, n_items: int) -> int:
     return max(1, requested or available_cores())
 
 
+def _exit_with(owner: int) -> None:
+    """End this worker when `owner` (the process whose pool it serves) is gone. A worker
+    waits for tasks on a queue whose write end it holds itself, so it never sees the owner
+    die: without this, a killed run would leave its workers (and their models) behind."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(OWNER_CHECK_S)
+            try:
+                os.kill(owner, 0)
+            except (ProcessLookupError, PermissionError):  # gone (its pid maybe reused)
+                os._exit(1)
+
+    threading.Thread(target=watch, name="owner-watch", daemon=True).start()
+
+
+def _start_worker(owner: int, initializer: Callable[..., None] | None, initargs: tuple) -> None:
+    _exit_with(owner)
+    if initializer is not None:
+        initializer(*initargs)
+
+
 def _executor(workers: int, initializer: Callable[..., None] | None = None,
               initargs: tuple = ()) -> ProcessPoolExecutor:
     if initializer is not None:
         preload_in_workers(initializer.__module__)
+    preload_in_workers(__name__)
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(_worker_modules))  # used when the forkserver starts
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=initializer,
-                               initargs=initargs)
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                               initargs=(os.getpid(), initializer, initargs))
 
 
 @contextmanager
