@@ -182,7 +182,7 @@ def _bad_shape(text: str, tokens: Sequence[str]) -> str:
         return "no-words"
     if AD_MARKER.match(text):
         return "ad"
-    if CREDIT.search(text):
+    if (":" in text or "©" in text) and CREDIT.search(text):  # every credit has one
         return "credit"
     parts = text.split()
     if all(UI_TOKEN.match(p) or DOMAIN.fullmatch(p.strip(".,:;")) for p in parts):
@@ -191,9 +191,14 @@ def _bad_shape(text: str, tokens: Sequence[str]) -> str:
         return "id"
     if len(tokens) <= 3 and text.isupper() and len(text) > 3:
         return "caps"
-    if len(_LIST_SEPARATORS.findall(text)) >= 2 and not ends_sentence(text):
+    if (_has_list_separator(text) and len(_LIST_SEPARATORS.findall(text)) >= 2
+            and not ends_sentence(text)):
         return "link-list"
     return ""
+
+
+def _has_list_separator(text: str) -> bool:
+    return "|" in text or "/" in text or "•" in text or "·" in text
 
 
 def classify_lines(

@@ -12,9 +12,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-# Characters that close a sentence, possibly followed by closing quotes/brackets.
-_TERMINAL = re.compile(r"[.!?…:;][\"'“”»«›‹)\]]*$")
-_FULL_STOP = re.compile(r"(?<!\.)\.[\"'“”»«›‹)\]]*$")
+# Characters that close a sentence, possibly followed by closing quotes/brackets. The two
+# sets are disjoint, so a line ends a sentence when, without its closing characters, it ends
+# with a mark: found at the end, not by a regex scan of the whole line.
+_TERMINALS = frozenset(".!?…:;")
+_CLOSERS = "\"'“”»«›‹)]"
 # A line that continues the previous one: starts with punctuation that never opens a line.
 _CONTINUATION_START = re.compile(r"^[,.;:!?)\]%»“]")
 _OPENERS = frozenset("([„‚/-–")
@@ -28,7 +30,11 @@ _COMMA_START = re.compile(r"^[,;]")
 _CLOSING_ONLY = re.compile(r"^[\"'“”»«›‹)\]]+[.,;:!?…]*$")
 _OPENING_QUOTE = re.compile(r"\s[\"']$")
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<=\w)\s+([,.;:!?])(?=\s|$)")
-_WS = re.compile(r"[ \t\f\v\r]+")
+# Every match of it has a space before a mark; few lines have one, and this search is cheap.
+_SPACED_PUNCT = re.compile(r"\s[,.;:!?]")
+# Runs of spacing become one space: a single space is left as it is (most of a line's
+# spacing), which spares the regex a replacement per word.
+_WS = re.compile(r"[ \t\f\v\r]{2,}|[\t\f\v\r]")
 
 
 @dataclass(frozen=True)
@@ -40,12 +46,13 @@ class Line:
 
 
 def ends_sentence(text: str) -> bool:
-    return bool(_TERMINAL.search(text.rstrip()))
+    return text.rstrip().rstrip(_CLOSERS)[-1:] in _TERMINALS
 
 
 def ends_statement(text: str) -> bool:
     """Ends with a full stop (not "..." or "…", which mark a cut-off teaser)."""
-    return bool(_FULL_STOP.search(text.rstrip()))
+    end = text.rstrip().rstrip(_CLOSERS)[-2:]
+    return end[-1:] == "." and end != ".."
 
 
 def to_lines(text: str) -> list[Line]:
@@ -118,6 +125,8 @@ def _glue_tight(current: str, nxt: str) -> bool:
 def _tidy(text: str) -> str:
     text = _WS.sub(" ", text).strip()
     # "berichtet ." -> "berichtet." (scrapes put spaces before punctuation around inline tags)
+    if not _SPACED_PUNCT.search(text):
+        return text
     return _SPACE_BEFORE_PUNCT.sub(r"\1", text)
 
 
