@@ -27,7 +27,14 @@ from news_pipeline.clean.lexicon import (
     SITE_SELF,
     UI_TOKEN,
 )
-from news_pipeline.clean.lines import Line, ends_sentence, ends_statement, line_key, words
+from news_pipeline.clean.lines import (
+    Line,
+    ends_sentence,
+    ends_statement,
+    line_key,
+    word_counts,
+    words,
+)
 from news_pipeline.clean.settings import CleanSettings
 
 
@@ -62,15 +69,6 @@ _TOPIC_MIN_CHARS = 4
 _ID_LIKE = re.compile(r"^[\w.-]*\d[\w.-]*$")  # "source-121", "img_2024_03"
 _LIST_SEPARATORS = re.compile(r"\s[|•·/]\s")
 _ZERO_COUNT = re.compile(r"^0\s")
-
-
-def stop_density(tokens: Sequence[str]) -> float:
-    if not tokens:
-        return 0.0
-    lowered = [t.lower() for t in tokens]
-    german = sum(t in GERMAN_STOPWORDS for t in lowered)
-    english = sum(t in ENGLISH_STOPWORDS for t in lowered)
-    return max(german, english) / len(tokens)
 
 
 # Case-insensitive search is what makes these cues costly. On a lower-cased line the
@@ -139,13 +137,13 @@ def addresses_reader(cues: Collection[str]) -> bool:
 
 
 def classify_line(text: str, settings: CleanSettings, learnt: Collection[str] = ()) -> LineInfo:
-    tokens = words(text)
-    n = len(tokens)
-    stats = {"stop_density": stop_density(tokens),
-             "capitalised": sum(t[:1].isupper() for t in tokens) / n if n else 0.0}
+    counts = word_counts(text)
+    n = counts.words
+    stats = {"stop_density": max(counts.german, counts.english) / n if n else 0.0,
+             "capitalised": counts.capitalised / n if n else 0.0}
     if learnt and line_key(text) in learnt:
         return LineInfo(Kind.BAD, n, "learnt", **stats)
-    bad = _bad_shape(text, tokens)
+    bad = _bad_shape(text, n)
     if bad:
         return LineInfo(Kind.BAD, n, bad, **stats)
     heading = text.strip(" :–-")
@@ -177,8 +175,8 @@ def classify_line(text: str, settings: CleanSettings, learnt: Collection[str] = 
     return LineInfo(kind, n, sentence=sentence, statement=statement, cues=cues, **stats)
 
 
-def _bad_shape(text: str, tokens: Sequence[str]) -> str:
-    if not tokens:
+def _bad_shape(text: str, n_words: int) -> str:
+    if not n_words:
         return "no-words"
     if AD_MARKER.match(text):
         return "ad"
@@ -189,7 +187,7 @@ def _bad_shape(text: str, tokens: Sequence[str]) -> str:
         return "ui"
     if len(parts) == 1 and _ID_LIKE.match(text) and not text.isdigit():
         return "id"
-    if len(tokens) <= 3 and text.isupper() and len(text) > 3:
+    if n_words <= 3 and text.isupper() and len(text) > 3:
         return "caps"
     if (_has_list_separator(text) and len(_LIST_SEPARATORS.findall(text)) >= 2
             and not ends_sentence(text)):

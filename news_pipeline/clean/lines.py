@@ -10,7 +10,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache, wraps
+from operator import itemgetter
+from typing import TypeVar
+
+from news_pipeline.clean.lexicon import ENGLISH_STOPWORDS, GERMAN_STOPWORDS
 
 # Characters that close a sentence, possibly followed by closing quotes/brackets. The two
 # sets are disjoint, so a line ends a sentence when, without its closing characters, it ends
@@ -130,12 +136,33 @@ def _tidy(text: str) -> str:
     return _SPACE_BEFORE_PUNCT.sub(r"\1", text)
 
 
+_T = TypeVar("_T")
+# Classification, deduplication, metadata and language detection look at the same lines of
+# an article (and a site repeats its furniture in every article): a line's key and word
+# counts are computed once. Long texts are not kept, so the cache stays small.
+_CACHED_LINES = 4096
+_CACHED_MAX_CHARS = 2000
+
+
+def _cached_per_line(function: Callable[[str], _T]) -> Callable[[str], _T]:
+    cached = lru_cache(maxsize=_CACHED_LINES)(function)
+
+    @wraps(function)
+    def call(text: str) -> _T:
+        return cached(text) if len(text) <= _CACHED_MAX_CHARS else function(text)
+    return call
+
+
+_DIGITS = re.compile(r"\d+")
+_WORD_CHARS = re.compile(r"\w+")
+
+
+@_cached_per_line
 def line_key(text: str) -> str:
     """Normal form for comparing lines across articles: case, digits and spacing ignored."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"\d+", "0", text)
-    text = re.sub(r"[^\w]+", " ", text)
-    return text.strip()
+    text = _DIGITS.sub("0", unicodedata.normalize("NFKC", text).casefold())
+    # The runs of word characters, one space between (no space is a word character).
+    return " ".join(_WORD_CHARS.findall(text))
 
 
 WORD = re.compile(r"[^\W\d_](?:[^\W_]+|[-'’.](?=[^\W_]))*")
@@ -144,3 +171,27 @@ WORD = re.compile(r"[^\W\d_](?:[^\W_]+|[-'’.](?=[^\W_]))*")
 def words(text: str) -> list[str]:
     """Tokens that contain letters (numbers and punctuation are not words here)."""
     return WORD.findall(text)
+
+
+@dataclass(frozen=True)
+class WordCounts:
+    """What line classification and language detection count over a text's words()."""
+
+    words: int
+    german: int  # German function words (lexicon.GERMAN_STOPWORDS), by lower case
+    english: int
+    capitalised: int  # words starting upper case
+
+    def __add__(self, other: WordCounts) -> WordCounts:
+        return WordCounts(self.words + other.words, self.german + other.german,
+                          self.english + other.english, self.capitalised + other.capitalised)
+
+
+@_cached_per_line
+def word_counts(text: str) -> WordCounts:
+    tokens = words(text)
+    lowered = list(map(str.lower, tokens))
+    return WordCounts(len(tokens), sum(map(GERMAN_STOPWORDS.__contains__, lowered)),
+                      sum(map(ENGLISH_STOPWORDS.__contains__, lowered)),
+                      # every word has a first character
+                      sum(map(str.isupper, map(itemgetter(0), tokens))))
