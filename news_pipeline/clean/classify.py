@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from news_pipeline.clean.lexicon import (
     AD_MARKER,
@@ -77,14 +77,17 @@ _ZERO_COUNT = re.compile(r"^0\s")
 # capital I (whose lower() is two characters). Lines with those take the slow path.
 _EXOTIC_CASE = re.compile("[\u0130\u0131\u017f]")
 _LITERAL_PREFIX = re.compile(r"[^\\()\[\]{}.*+?^$|]*")
+# A lookbehind in front consumes nothing: the literal after it is still in every match.
+_LEADING_LOOKBEHIND = re.compile(r"^\(\?<[=!][^()]*\)")
 
 
 def literal_needles(pattern: str) -> tuple[str, ...]:
     """For a pattern that is an alternation of literals ("kommentar|beiträge?\\b|\\bforum"),
     the literal text each alternative starts with ("kommentar", "beiträg", "forum"): a line
     containing none of them cannot match, and `in` finds that far faster than the regex.
-    Empty for any other shape (lookarounds, nested groups): then the pattern always runs."""
-    body = pattern.replace(r"\b", "")
+    Empty for any other shape (lookarounds but one in front, nested groups): then the
+    pattern always runs."""
+    body = _LEADING_LOOKBEHIND.sub("", pattern.replace(r"\b", ""))
     if body.startswith("(?:") and body.endswith(")"):
         body = body[3:-1]
     if "(" in body or ")" in body:
@@ -113,6 +116,16 @@ class _Cue:
             return False
         return bool(self.pattern.search(haystack))
 
+    def within(self, document: str, lowered: str) -> _Cue | None:
+        """This cue for the lines of one document (`document` and `lowered` join them with
+        newlines): it looks only for the needles the whole document has, and is None when
+        it has none (no line can match)."""
+        if not self.needles:
+            return self
+        haystack = lowered if self.on_lowered else document
+        needles = tuple(needle for needle in self.needles if needle in haystack)
+        return replace(self, needles=needles) if needles else None
+
 
 def _cue(name: str, pattern: re.Pattern[str]) -> _Cue:
     if pattern.flags & re.IGNORECASE and pattern.pattern == pattern.pattern.lower():
@@ -125,18 +138,37 @@ def _cue(name: str, pattern: re.Pattern[str]) -> _Cue:
 _CUES = tuple(_cue(name, pattern) for name, pattern in NOTICE_CUES.items())
 
 
-def notice_cues(text: str) -> frozenset[str]:
+def document_cues(texts: Sequence[str]) -> tuple[_Cue, ...]:
+    """The cues narrowed to the needles that the lines `texts` contain: each needle is looked
+    for once in the whole document, and per line only if the document has it."""
+    document, lowered = "\n".join(texts), "\n".join(map(str.lower, texts))
+    return tuple(cue for cue in (c.within(document, lowered) for c in _CUES) if cue is not None)
+
+
+def notice_cues(text: str, cues: Sequence[_Cue] = _CUES) -> frozenset[str]:
+    """Names of the NOTICE_CUES in the line; `cues` may be narrowed by document_cues."""
     if _EXOTIC_CASE.search(text):
         return frozenset(name for name, pattern in NOTICE_CUES.items() if pattern.search(text))
     lowered = text.lower()
-    return frozenset(cue.name for cue in _CUES if cue.found_in(text, lowered))
+    return frozenset(cue.name for cue in cues if cue.found_in(text, lowered))
+
+
+_SITE_SELF = _cue("site-self", SITE_SELF)
+
+
+def names_site(text: str) -> bool:
+    """SITE_SELF.search(text), searched like the notice cues (lower-cased, needles first)."""
+    if _EXOTIC_CASE.search(text):
+        return bool(SITE_SELF.search(text))
+    return _SITE_SELF.found_in(text, text.lower())
 
 
 def addresses_reader(cues: Collection[str]) -> bool:
     return "address" in cues or "informal" in cues
 
 
-def classify_line(text: str, settings: CleanSettings, learnt: Collection[str] = ()) -> LineInfo:
+def classify_line(text: str, settings: CleanSettings, learnt: Collection[str] = (),
+                  doc_cues: Sequence[_Cue] = _CUES) -> LineInfo:
     counts = word_counts(text)
     n = counts.words
     stats = {"stop_density": max(counts.german, counts.english) / n if n else 0.0,
@@ -154,12 +186,12 @@ def classify_line(text: str, settings: CleanSettings, learnt: Collection[str] = 
     if RELATED_HEADING.match(text) and n <= settings.heading_max_words:
         # "Weitere Nachrichten" alone heads a link list; "Siehe auch X" is itself a link.
         return LineInfo(Kind.BAD, n, "related", related_heading=n <= 4, **stats)
-    cues = notice_cues(text)
+    cues = notice_cues(text, doc_cues)
     if len(cues) >= settings.notice_min_cues:
         return LineInfo(Kind.BAD, n, "notice", cues=cues, **stats)
     if len(cues) >= 2 and n <= settings.cta_max_words and addresses_reader(cues):
         return LineInfo(Kind.BAD, n, "call-to-action", cues=cues, **stats)
-    if n <= settings.self_promo_max_words and addresses_reader(cues) and SITE_SELF.search(text):
+    if n <= settings.self_promo_max_words and addresses_reader(cues) and names_site(text):
         return LineInfo(Kind.BAD, n, "self-promo", cues=cues, **stats)
     density = stats["stop_density"]
     sentence = ends_sentence(text)
@@ -202,7 +234,9 @@ def _has_list_separator(text: str) -> bool:
 def classify_lines(
     lines: Sequence[Line], settings: CleanSettings, learnt: Collection[str] = ()
 ) -> list[LineInfo]:
-    infos = [classify_line(line.text, settings, learnt) for line in lines]
+    texts = [line.text for line in lines]
+    cues = document_cues(texts)
+    infos = [classify_line(text, settings, learnt, cues) for text in texts]
     _cut_comment_tail(infos, settings)
     _drop_link_lists(infos)
     return infos

@@ -21,8 +21,13 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 
-from news_pipeline.clean.classify import Kind, LineInfo, RuleDecision, addresses_reader
-from news_pipeline.clean.lexicon import SITE_SELF
+from news_pipeline.clean.classify import (
+    Kind,
+    LineInfo,
+    RuleDecision,
+    addresses_reader,
+    names_site,
+)
 from news_pipeline.clean.lines import Line
 
 MODEL_FILE = "line_model.json"
@@ -67,7 +72,7 @@ def _own_features(line: Line, info: LineInfo) -> dict[str, float]:
         "after_blank": float(line.after_blank),
         "notice_cues": float(len(info.cues)),
         "addresses_reader": float(addresses_reader(info.cues)),
-        "site_self": float(bool(SITE_SELF.search(text))),
+        "site_self": float(names_site(text)),
         # Cheap pre-checks first: most lines have no digits, colon or bio length.
         "bio": float(info.n_words >= _BIO_MIN_WORDS and bool(_BIO.search(text))),
         "date": float(digits >= 2 and bool(_DATE.search(text))),
