@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 
 from news_pipeline.clean.lines import ends_sentence, line_key
@@ -13,10 +13,12 @@ from news_pipeline.clean.settings import CleanSettings
 _MAX_PAIRWISE = 400
 
 
-def _shingles(tokens: list[str]) -> frozenset[tuple[str, ...]]:
+def _shingles(tokens: list[str]) -> frozenset[str]:
+    """Word 3-grams (or the whole key if shorter), each as its words joined by a space: the
+    tokens have no spaces, so equal strings are equal 3-grams, and a string keeps its hash."""
     if len(tokens) < 3:
-        return frozenset({tuple(tokens)})
-    return frozenset(zip(tokens, tokens[1:], tokens[2:]))
+        return frozenset({" ".join(tokens)})
+    return frozenset(map(" ".join, zip(tokens, tokens[1:], tokens[2:])))
 
 
 def remove_duplicates(
@@ -39,7 +41,7 @@ def remove_duplicates(
     bad_keys = [k for k in (line_key(b) for b in boilerplate) if k]
     keep = [bool(k) for k in keys]
     seen: set[str] = set()
-    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    index: dict[str, tuple[int, ...]] = {}  # shingle -> the kept paragraphs that have it
     shingles = [_shingles(t) for t in tokens]
     for i, key in enumerate(keys):
         if not keep[i]:
@@ -55,7 +57,8 @@ def remove_duplicates(
             continue
         # Only the shingles that an earlier kept paragraph has (found by one set operation:
         # most paragraphs share none) can make this one a near duplicate.
-        candidates = Counter(j for s in index.keys() & shingles[i] for j in index[s] if keep[j])
+        known = index.keys() & shingles[i]
+        candidates = Counter(j for s in known for j in index[s] if keep[j])
         if any(
             shared / len(shingles[i] | shingles[j]) >= settings.near_duplicate_jaccard
             for j, shared in candidates.items()
@@ -63,8 +66,9 @@ def remove_duplicates(
             keep[i] = False
             continue
         seen.add(key)
-        for s in shingles[i]:
-            index[s].append(i)
+        for s in known:
+            index[s] += (i,)
+        index.update(dict.fromkeys(shingles[i] - known, (i,)))  # new shingles, in one call
     if len(paragraphs) <= _MAX_PAIRWISE:
         _drop_contained(keys, tokens, keep, settings)
     return [p for p, k in zip(paragraphs, keep) if k]

@@ -129,7 +129,11 @@ def _glue_tight(current: str, nxt: str) -> bool:
 
 
 def _tidy(text: str) -> str:
-    text = _WS.sub(" ", text).strip()
+    # Tabs and the like are not printable: a line with neither them nor a double space has
+    # nothing for _WS to replace (a cheap check; most lines have none).
+    if "  " in text or not text.isprintable():
+        text = _WS.sub(" ", text)
+    text = text.strip()
     # "berichtet ." -> "berichtet." (scrapes put spaces before punctuation around inline tags)
     if not _SPACED_PUNCT.search(text):
         return text
