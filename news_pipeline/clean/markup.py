@@ -16,6 +16,7 @@ from collections.abc import Iterator
 import ftfy
 from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag
 from ftfy.badness import BADNESS_RE
+from ftfy.chardata import HTML_ENTITY_RE
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -54,10 +55,13 @@ _CUT_OFF_TAG = re.compile(r"<(?:!--|/?[a-zA-Z])[^>]*\Z")
 _HTML_PAGE = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html[\s>])", re.I)
 _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)
 # Text made only of these characters gives ftfy nothing to do unless its mojibake detector
-# fires: no controls but tab and newline, no "&", soft hyphen, combining mark, ligature,
-# wide form or line separator. Ã and Â are left out because ftfy anchors a mojibake pattern
-# on them at the start of each line, which a search of the whole text would miss.
-_FTFY_INERT = re.compile(r"[\t\n\x20-\x25\x27-\x7e\u00a0-\u00ac\u00ae-\u00c1\u00c4-\u00ff„“”‚‘’–—…€•]*")
+# fires or an "&" starts an entity (HTML_ENTITY_RE): no controls but tab and newline, no
+# soft hyphen, combining mark, ligature (Ĳ, ĳ, ŉ), wide form or line separator. Latin
+# Extended-A is in (names: "Erdoğan", "Đoković"), but not Œ/œ, which the detector flags
+# alone. Ã and Â are left out because ftfy anchors a mojibake pattern on them at the start
+# of each line, which a search of the whole text would miss.
+_FTFY_INERT = re.compile(r"[\t\n\x20-\x7e\u00a0-\u00ac\u00ae-\u00c1\u00c4-\u0131\u0134-\u0148"
+                         r"\u014a-\u0151\u0154-\u017f„“”‚‘’–—…€•]*")
 # Over those characters every match of ftfy's detector holds two adjacent non-ASCII ones,
 # and no match is longer than _BADNESS_WIDTH characters (both checked in
 # test_unicode_repair.py): it can only match around a run of non-ASCII characters, so only
@@ -144,7 +148,8 @@ def repair_unicode(text: str) -> str:
     """ftfy.fix_text with our configuration. Most articles need no repair: those are
     recognised by a character whitelist and ftfy's own mojibake detector around their
     non-ASCII runs (the same answer, without ftfy's passes over every line)."""
-    if _FTFY_INERT.fullmatch(text) and not _inert_text_is_bad(text):
+    if (_FTFY_INERT.fullmatch(text) and not ("&" in text and HTML_ENTITY_RE.search(text))
+            and not _inert_text_is_bad(text)):
         return text
     return ftfy.fix_text(text, _FTFY_CONFIG)
 
