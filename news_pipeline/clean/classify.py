@@ -104,11 +104,20 @@ def literal_needles(pattern: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class _Cue:
+class Cue:
+    """A pattern searched the cheap way (see _EXOTIC_CASE and literal_needles)."""
+
     name: str
     pattern: re.Pattern[str]
     on_lowered: bool  # searched case-sensitively in the lower-cased line
     needles: tuple[str, ...]  # one of them is in every match (empty: unknown)
+    original: re.Pattern[str]  # as given: searched in lines with exotic case
+
+    def search(self, text: str) -> bool:
+        """bool(self.original.search(text))."""
+        if _EXOTIC_CASE.search(text):
+            return bool(self.original.search(text))
+        return self.found_in(text, text.lower())
 
     def found_in(self, text: str, lowered: str) -> bool:
         haystack = lowered if self.on_lowered else text
@@ -116,7 +125,7 @@ class _Cue:
             return False
         return bool(self.pattern.search(haystack))
 
-    def within(self, document: str, lowered: str) -> _Cue | None:
+    def within(self, document: str, lowered: str) -> Cue | None:
         """This cue for the lines of one document (`document` and `lowered` join them with
         newlines): it looks only for the needles the whole document has, and is None when
         it has none (no line can match)."""
@@ -127,40 +136,41 @@ class _Cue:
         return replace(self, needles=needles) if needles else None
 
 
-def _cue(name: str, pattern: re.Pattern[str]) -> _Cue:
+def cue(name: str, pattern: re.Pattern[str], needles: tuple[str, ...] | None = None) -> Cue:
+    """`needles`, where literal_needles cannot read them off the pattern: texts one of which
+    every match contains (in lower case for an IGNORECASE pattern)."""
     if pattern.flags & re.IGNORECASE and pattern.pattern == pattern.pattern.lower():
-        return _Cue(name, re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE), True,
-                    literal_needles(pattern.pattern))
-    needles = () if pattern.flags & re.IGNORECASE else literal_needles(pattern.pattern)
-    return _Cue(name, pattern, False, needles)
+        return Cue(name, re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE), True,
+                   literal_needles(pattern.pattern) if needles is None else needles, pattern)
+    if needles is None:
+        needles = () if pattern.flags & re.IGNORECASE else literal_needles(pattern.pattern)
+    return Cue(name, pattern, False, needles, pattern)
 
 
-_CUES = tuple(_cue(name, pattern) for name, pattern in NOTICE_CUES.items())
+_CUES = tuple(cue(name, pattern) for name, pattern in NOTICE_CUES.items())
 
 
-def document_cues(texts: Sequence[str]) -> tuple[_Cue, ...]:
+def document_cues(texts: Sequence[str]) -> tuple[Cue, ...]:
     """The cues narrowed to the needles that the lines `texts` contain: each needle is looked
     for once in the whole document, and per line only if the document has it."""
     document, lowered = "\n".join(texts), "\n".join(map(str.lower, texts))
-    return tuple(cue for cue in (c.within(document, lowered) for c in _CUES) if cue is not None)
+    narrowed = (c.within(document, lowered) for c in _CUES)
+    return tuple(c for c in narrowed if c is not None)
 
 
-def notice_cues(text: str, cues: Sequence[_Cue] = _CUES) -> frozenset[str]:
+def notice_cues(text: str, cues: Sequence[Cue] = _CUES) -> frozenset[str]:
     """Names of the NOTICE_CUES in the line; `cues` may be narrowed by document_cues."""
     if _EXOTIC_CASE.search(text):
         return frozenset(name for name, pattern in NOTICE_CUES.items() if pattern.search(text))
     lowered = text.lower()
-    return frozenset(cue.name for cue in cues if cue.found_in(text, lowered))
+    return frozenset(c.name for c in cues if c.found_in(text, lowered))
 
 
-_SITE_SELF = _cue("site-self", SITE_SELF)
+_SITE_SELF = cue("site-self", SITE_SELF)
 
 
 def names_site(text: str) -> bool:
-    """SITE_SELF.search(text), searched like the notice cues (lower-cased, needles first)."""
-    if _EXOTIC_CASE.search(text):
-        return bool(SITE_SELF.search(text))
-    return _SITE_SELF.found_in(text, text.lower())
+    return _SITE_SELF.search(text)
 
 
 def addresses_reader(cues: Collection[str]) -> bool:
@@ -168,7 +178,7 @@ def addresses_reader(cues: Collection[str]) -> bool:
 
 
 def classify_line(text: str, settings: CleanSettings, learnt: Collection[str] = (),
-                  doc_cues: Sequence[_Cue] = _CUES) -> LineInfo:
+                  doc_cues: Sequence[Cue] = _CUES) -> LineInfo:
     counts = word_counts(text)
     n = counts.words
     stats = {"stop_density": max(counts.german, counts.english) / n if n else 0.0,

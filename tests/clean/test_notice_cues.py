@@ -18,6 +18,7 @@ from news_pipeline.clean.classify import (
     notice_cues,
 )
 from news_pipeline.clean.lexicon import NOTICE_CUES, SITE_SELF
+from news_pipeline.clean.linemodel import _BIO, _BIO_CUE, _INLINE_CREDIT, _INLINE_CREDIT_CUE
 
 
 def _ignorecase_cues(text: str) -> frozenset[str]:
@@ -47,11 +48,14 @@ def test_literal_needles_of_each_shape() -> None:
     assert all(cue.needles for cue in _CUES if cue.on_lowered)
 
 
+_LOWERED = (*_CUES, _SITE_SELF, _BIO_CUE, _INLINE_CREDIT_CUE)
+
+
 def test_lower_equals_ignorecase_for_every_character_but_the_exotic_ones() -> None:
     """The assumption behind the shortcut, checked over the whole Basic Multilingual Plane:
     a character matches a pattern letter under IGNORECASE exactly when its lower() is that
     letter, and lower() keeps whether it is a word character."""
-    letters = sorted({ch for cue in (*_CUES, _SITE_SELF) if cue.on_lowered for ch in cue.pattern.pattern
+    letters = sorted({ch for cue in _LOWERED if cue.on_lowered for ch in cue.pattern.pattern
                       if ch.isalpha()})
     assert "ä" in letters and "k" in letters
     matchers = [(letter, re.compile(re.escape(letter), re.IGNORECASE)) for letter in letters]
@@ -114,3 +118,26 @@ def test_names_site_equals_the_ignorecase_search(parts: list[str]) -> None:
 
 def test_site_self_is_searched_with_needles() -> None:
     assert _SITE_SELF.on_lowered and "newsletter" in _SITE_SELF.needles
+
+
+_BIO_WORDS = ["ist", "war", "arbeitet", "Schreibt", "lebt", "studierte", "volontierte",
+              "Redakteur", "redakteurin", "JOURNALIST", "journalistin", "Autor", "autorin",
+              "korrespondent", "Korrespondentin", "Chefredakteur", "reporter", "Reporterin",
+              "freie", "freier", "freien", "Foto", "Bilds", "Quelle", "grafik", ":", " :",
+              "als", "bei", "ſ", "ı", "İ", "K"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_BIO_WORDS), st.text(max_size=5)), max_size=12))
+def test_line_model_cues_equal_their_ignorecase_search(parts: list[str]) -> None:
+    text = " ".join(parts)
+    assert _BIO_CUE.search(text) == bool(_BIO.search(text))
+    assert _INLINE_CREDIT_CUE.search(text) == bool(_INLINE_CREDIT.search(text))
+
+
+def test_every_profession_of_the_bio_pattern_holds_a_needle() -> None:
+    professions = _BIO.pattern.rsplit("(?:", 1)[1].split(")")[0].replace("[rn]?", "").split("|")
+    assert len(professions) == 12
+    assert all(any(needle in word for needle in _BIO_CUE.needles) for word in professions)
+    assert _INLINE_CREDIT_CUE.needles == ("foto", "bild", "quelle", "grafik")
+    assert _INLINE_CREDIT.pattern.startswith(r"\b(?:foto|bild|quelle|grafik)")
