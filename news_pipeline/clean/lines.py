@@ -157,7 +157,7 @@ def _cached_per_line(function: Callable[[str], _T]) -> Callable[[str], _T]:
     return call
 
 
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"\d\d*")  # not \d+: a leading repeat gets no fast scan for its start
 _WORD_CHARS = re.compile(r"\w+")
 
 

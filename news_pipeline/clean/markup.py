@@ -66,7 +66,9 @@ _FTFY_INERT = re.compile(r"[\t\n\x20-\x7e\u00a0-\u00ac\u00ae-\u00c1\u00c4-\u0131
 # and no match is longer than _BADNESS_WIDTH characters (both checked in
 # test_unicode_repair.py): it can only match around a run of non-ASCII characters, so only
 # those stretches are searched, not the whole text (German "öß", "äß" make most texts run it).
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
+# (A single character class first, not "{2,}": the regex engine then skips to its next
+# occurrence quickly, where a leading repeat makes it try the pattern at every position.)
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f][^\x00-\x7f]+")
 _BADNESS_WIDTH = 7
 
 

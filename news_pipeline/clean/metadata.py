@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from news_pipeline.clean.lexicon import DOMAIN
+from news_pipeline.clean.lexicon import DOMAIN, DOT_TOP_LEVEL
 from news_pipeline.clean.lines import WordCounts, ends_sentence, word_counts
 from news_pipeline.clean.settings import CleanSettings
 
@@ -27,7 +27,6 @@ _DATE_PATTERNS = (
 # A dateline is a short line that is mostly a date ("Stand: 18.06.2024, 10:25 Uhr").
 _DATELINE_MAX_EXTRA_CHARS = 40
 _ECHO_MIN_WORDS = 3  # a headline the page title repeats has at least this many words
-_DOT_LETTER = re.compile(r"\.[a-z]", re.IGNORECASE)  # as DOMAIN matches its top-level domain
 
 
 @dataclass(frozen=True)
@@ -137,8 +136,7 @@ def find_source(lines: Iterable[str], path_hint: str | None = None) -> str | Non
             if match and not re.search(r"\.(?:txt|html?|json)$", match.group(0), re.I):
                 return _site(match.group(0))
     counts: Counter[str] = Counter()
-    # A domain has a dot before a letter: most lines have none, and finding one is cheap.
-    for text in filter(_DOT_LETTER.search, lines):
+    for text in filter(DOT_TOP_LEVEL.search, lines):
         for match in DOMAIN.finditer(text):
             counts[_site(match.group(0))] += 1
     if not counts:
