@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from news_pipeline.clean.lexicon import (
     AD_MARKER,
@@ -27,7 +27,14 @@ from news_pipeline.clean.lexicon import (
     SITE_SELF,
     UI_TOKEN,
 )
-from news_pipeline.clean.lines import Line, ends_sentence, ends_statement, line_key, words
+from news_pipeline.clean.lines import (
+    Line,
+    ends_sentence,
+    ends_statement,
+    line_key,
+    word_counts,
+    words,
+)
 from news_pipeline.clean.settings import CleanSettings
 
 
@@ -64,29 +71,23 @@ _LIST_SEPARATORS = re.compile(r"\s[|•·/]\s")
 _ZERO_COUNT = re.compile(r"^0\s")
 
 
-def stop_density(tokens: Sequence[str]) -> float:
-    if not tokens:
-        return 0.0
-    lowered = [t.lower() for t in tokens]
-    german = sum(t in GERMAN_STOPWORDS for t in lowered)
-    english = sum(t in ENGLISH_STOPWORDS for t in lowered)
-    return max(german, english) / len(tokens)
-
-
 # Case-insensitive search is what makes these cues costly. On a lower-cased line the
 # all-lower-case patterns match exactly as they do with IGNORECASE, except where IGNORECASE
 # equates a character with an ASCII letter beyond lower(): dotless i, long s, and the dotted
 # capital I (whose lower() is two characters). Lines with those take the slow path.
 _EXOTIC_CASE = re.compile("[\u0130\u0131\u017f]")
 _LITERAL_PREFIX = re.compile(r"[^\\()\[\]{}.*+?^$|]*")
+# A lookbehind in front consumes nothing: the literal after it is still in every match.
+_LEADING_LOOKBEHIND = re.compile(r"^\(\?<[=!][^()]*\)")
 
 
 def literal_needles(pattern: str) -> tuple[str, ...]:
     """For a pattern that is an alternation of literals ("kommentar|beiträge?\\b|\\bforum"),
     the literal text each alternative starts with ("kommentar", "beiträg", "forum"): a line
     containing none of them cannot match, and `in` finds that far faster than the regex.
-    Empty for any other shape (lookarounds, nested groups): then the pattern always runs."""
-    body = pattern.replace(r"\b", "")
+    Empty for any other shape (lookarounds but one in front, nested groups): then the
+    pattern always runs."""
+    body = _LEADING_LOOKBEHIND.sub("", pattern.replace(r"\b", ""))
     if body.startswith("(?:") and body.endswith(")"):
         body = body[3:-1]
     if "(" in body or ")" in body:
@@ -103,11 +104,20 @@ def literal_needles(pattern: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class _Cue:
+class Cue:
+    """A pattern searched the cheap way (see _EXOTIC_CASE and literal_needles)."""
+
     name: str
     pattern: re.Pattern[str]
     on_lowered: bool  # searched case-sensitively in the lower-cased line
     needles: tuple[str, ...]  # one of them is in every match (empty: unknown)
+    original: re.Pattern[str]  # as given: searched in lines with exotic case
+
+    def search(self, text: str) -> bool:
+        """bool(self.original.search(text))."""
+        if _EXOTIC_CASE.search(text):
+            return bool(self.original.search(text))
+        return self.found_in(text, text.lower())
 
     def found_in(self, text: str, lowered: str) -> bool:
         haystack = lowered if self.on_lowered else text
@@ -115,37 +125,67 @@ class _Cue:
             return False
         return bool(self.pattern.search(haystack))
 
+    def within(self, document: str, lowered: str) -> Cue | None:
+        """This cue for the lines of one document (`document` and `lowered` join them with
+        newlines): it looks only for the needles the whole document has, and is None when
+        it has none (no line can match)."""
+        if not self.needles:
+            return self
+        haystack = lowered if self.on_lowered else document
+        needles = tuple(needle for needle in self.needles if needle in haystack)
+        return replace(self, needles=needles) if needles else None
 
-def _cue(name: str, pattern: re.Pattern[str]) -> _Cue:
+
+def cue(name: str, pattern: re.Pattern[str], needles: tuple[str, ...] | None = None) -> Cue:
+    """`needles`, where literal_needles cannot read them off the pattern: texts one of which
+    every match contains (in lower case for an IGNORECASE pattern)."""
     if pattern.flags & re.IGNORECASE and pattern.pattern == pattern.pattern.lower():
-        return _Cue(name, re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE), True,
-                    literal_needles(pattern.pattern))
-    needles = () if pattern.flags & re.IGNORECASE else literal_needles(pattern.pattern)
-    return _Cue(name, pattern, False, needles)
+        return Cue(name, re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE), True,
+                   literal_needles(pattern.pattern) if needles is None else needles, pattern)
+    if needles is None:
+        needles = () if pattern.flags & re.IGNORECASE else literal_needles(pattern.pattern)
+    return Cue(name, pattern, False, needles, pattern)
 
 
-_CUES = tuple(_cue(name, pattern) for name, pattern in NOTICE_CUES.items())
+_CUES = tuple(cue(name, pattern) for name, pattern in NOTICE_CUES.items())
 
 
-def notice_cues(text: str) -> frozenset[str]:
+def document_cues(texts: Sequence[str]) -> tuple[Cue, ...]:
+    """The cues narrowed to the needles that the lines `texts` contain: each needle is looked
+    for once in the whole document, and per line only if the document has it."""
+    document, lowered = "\n".join(texts), "\n".join(map(str.lower, texts))
+    narrowed = (c.within(document, lowered) for c in _CUES)
+    return tuple(c for c in narrowed if c is not None)
+
+
+def notice_cues(text: str, cues: Sequence[Cue] = _CUES) -> frozenset[str]:
+    """Names of the NOTICE_CUES in the line; `cues` may be narrowed by document_cues."""
     if _EXOTIC_CASE.search(text):
         return frozenset(name for name, pattern in NOTICE_CUES.items() if pattern.search(text))
     lowered = text.lower()
-    return frozenset(cue.name for cue in _CUES if cue.found_in(text, lowered))
+    return frozenset(c.name for c in cues if c.found_in(text, lowered))
+
+
+_SITE_SELF = cue("site-self", SITE_SELF)
+
+
+def names_site(text: str) -> bool:
+    return _SITE_SELF.search(text)
 
 
 def addresses_reader(cues: Collection[str]) -> bool:
     return "address" in cues or "informal" in cues
 
 
-def classify_line(text: str, settings: CleanSettings, learnt: Collection[str] = ()) -> LineInfo:
-    tokens = words(text)
-    n = len(tokens)
-    stats = {"stop_density": stop_density(tokens),
-             "capitalised": sum(t[:1].isupper() for t in tokens) / n if n else 0.0}
+def classify_line(text: str, settings: CleanSettings, learnt: Collection[str] = (),
+                  doc_cues: Sequence[Cue] = _CUES) -> LineInfo:
+    counts = word_counts(text)
+    n = counts.words
+    stats = {"stop_density": max(counts.german, counts.english) / n if n else 0.0,
+             "capitalised": counts.capitalised / n if n else 0.0}
     if learnt and line_key(text) in learnt:
         return LineInfo(Kind.BAD, n, "learnt", **stats)
-    bad = _bad_shape(text, tokens)
+    bad = _bad_shape(text, n)
     if bad:
         return LineInfo(Kind.BAD, n, bad, **stats)
     heading = text.strip(" :–-")
@@ -156,12 +196,12 @@ def classify_line(text: str, settings: CleanSettings, learnt: Collection[str] = 
     if RELATED_HEADING.match(text) and n <= settings.heading_max_words:
         # "Weitere Nachrichten" alone heads a link list; "Siehe auch X" is itself a link.
         return LineInfo(Kind.BAD, n, "related", related_heading=n <= 4, **stats)
-    cues = notice_cues(text)
+    cues = notice_cues(text, doc_cues)
     if len(cues) >= settings.notice_min_cues:
         return LineInfo(Kind.BAD, n, "notice", cues=cues, **stats)
     if len(cues) >= 2 and n <= settings.cta_max_words and addresses_reader(cues):
         return LineInfo(Kind.BAD, n, "call-to-action", cues=cues, **stats)
-    if n <= settings.self_promo_max_words and addresses_reader(cues) and SITE_SELF.search(text):
+    if n <= settings.self_promo_max_words and addresses_reader(cues) and names_site(text):
         return LineInfo(Kind.BAD, n, "self-promo", cues=cues, **stats)
     density = stats["stop_density"]
     sentence = ends_sentence(text)
@@ -177,29 +217,36 @@ def classify_line(text: str, settings: CleanSettings, learnt: Collection[str] = 
     return LineInfo(kind, n, sentence=sentence, statement=statement, cues=cues, **stats)
 
 
-def _bad_shape(text: str, tokens: Sequence[str]) -> str:
-    if not tokens:
+def _bad_shape(text: str, n_words: int) -> str:
+    if not n_words:
         return "no-words"
     if AD_MARKER.match(text):
         return "ad"
-    if CREDIT.search(text):
+    if (":" in text or "©" in text) and CREDIT.search(text):  # every credit has one
         return "credit"
     parts = text.split()
     if all(UI_TOKEN.match(p) or DOMAIN.fullmatch(p.strip(".,:;")) for p in parts):
         return "ui"
     if len(parts) == 1 and _ID_LIKE.match(text) and not text.isdigit():
         return "id"
-    if len(tokens) <= 3 and text.isupper() and len(text) > 3:
+    if n_words <= 3 and text.isupper() and len(text) > 3:
         return "caps"
-    if len(_LIST_SEPARATORS.findall(text)) >= 2 and not ends_sentence(text):
+    if (_has_list_separator(text) and len(_LIST_SEPARATORS.findall(text)) >= 2
+            and not ends_sentence(text)):
         return "link-list"
     return ""
+
+
+def _has_list_separator(text: str) -> bool:
+    return "|" in text or "/" in text or "•" in text or "·" in text
 
 
 def classify_lines(
     lines: Sequence[Line], settings: CleanSettings, learnt: Collection[str] = ()
 ) -> list[LineInfo]:
-    infos = [classify_line(line.text, settings, learnt) for line in lines]
+    texts = [line.text for line in lines]
+    cues = document_cues(texts)
+    infos = [classify_line(text, settings, learnt, cues) for text in texts]
     _cut_comment_tail(infos, settings)
     _drop_link_lists(infos)
     return infos

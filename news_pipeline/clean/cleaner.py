@@ -131,7 +131,7 @@ def _clean_text(
         title=header.title,
         published_at=header.published_at,
         source=source or found,
-        language=detect_language(body_text, settings),
+        language=detect_language(body, settings),
         warnings=tuple(out_warnings),
         kicker=header.kicker,
         section=header.section,
@@ -180,7 +180,7 @@ def _clean_html(
         title=page.title,
         published_at=page.published_at,
         source=source,
-        language=detect_language(body_text, settings),
+        language=detect_language(body, settings),
         warnings=() if body_text else ("no-body-text",),
         section=page.section,
     )

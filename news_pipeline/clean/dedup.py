@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 
 from news_pipeline.clean.lines import ends_sentence, line_key
@@ -13,11 +13,12 @@ from news_pipeline.clean.settings import CleanSettings
 _MAX_PAIRWISE = 400
 
 
-def _shingles(key: str) -> frozenset[tuple[str, ...]]:
-    tokens = key.split()
+def _shingles(tokens: list[str]) -> frozenset[str]:
+    """Word 3-grams (or the whole key if shorter), each as its words joined by a space: the
+    tokens have no spaces, so equal strings are equal 3-grams, and a string keeps its hash."""
     if len(tokens) < 3:
-        return frozenset({tuple(tokens)})
-    return frozenset(zip(tokens, tokens[1:], tokens[2:]))
+        return frozenset({" ".join(tokens)})
+    return frozenset(map(" ".join, zip(tokens, tokens[1:], tokens[2:])))
 
 
 def remove_duplicates(
@@ -36,46 +37,51 @@ def remove_duplicates(
     - a non-sentence line that the document repeats (repeated_keys) is a caption or teaser.
     """
     keys = [line_key(p) for p in paragraphs]
+    tokens = [key.split() for key in keys]
     bad_keys = [k for k in (line_key(b) for b in boilerplate) if k]
     keep = [bool(k) for k in keys]
-    seen: dict[str, int] = {}
-    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    shingles = [_shingles(k) for k in keys]
+    seen: set[str] = set()
+    index: dict[str, tuple[int, ...]] = {}  # shingle -> the kept paragraphs that have it
+    shingles = [_shingles(t) for t in tokens]
     for i, key in enumerate(keys):
         if not keep[i]:
             continue
-        n_words = len(key.split())
         if key in repeated_keys and not ends_sentence(paragraphs[i]):
             keep[i] = False
             continue
         if key in seen:
             keep[i] = False
             continue
-        if n_words >= 3 and any(key in bad for bad in bad_keys):
+        if len(tokens[i]) >= 3 and any(key in bad for bad in bad_keys):
             keep[i] = False
             continue
-        candidates = Counter(j for s in shingles[i] for j in index.get(s, ()) if keep[j])
+        # Only the shingles that an earlier kept paragraph has (found by one set operation:
+        # most paragraphs share none) can make this one a near duplicate.
+        known = index.keys() & shingles[i]
+        candidates = Counter(j for s in known for j in index[s] if keep[j])
         if any(
             shared / len(shingles[i] | shingles[j]) >= settings.near_duplicate_jaccard
             for j, shared in candidates.items()
         ):
             keep[i] = False
             continue
-        seen[key] = i
-        for s in shingles[i]:
-            index[s].append(i)
+        seen.add(key)
+        for s in known:
+            index[s] += (i,)
+        index.update(dict.fromkeys(shingles[i] - known, (i,)))  # new shingles, in one call
     if len(paragraphs) <= _MAX_PAIRWISE:
-        _drop_contained(keys, keep, settings)
+        _drop_contained(keys, tokens, keep, settings)
     return [p for p, k in zip(paragraphs, keep) if k]
 
 
-def _drop_contained(keys: Sequence[str], keep: list[bool], settings: CleanSettings) -> None:
+def _drop_contained(keys: Sequence[str], tokens: Sequence[list[str]], keep: list[bool],
+                    settings: CleanSettings) -> None:
     alive = [i for i, k in enumerate(keep) if k]
+    padded = {i: f" {keys[i]} " for i in alive}
     for i in alive:
-        if len(keys[i].split()) < settings.contained_duplicate_min_words:
+        if len(tokens[i]) < settings.contained_duplicate_min_words:
             continue
-        padded = f" {keys[i]} "
-        if any(j != i and keep[j] and len(keys[j]) > len(keys[i]) and padded in f" {keys[j]} "
+        if any(j != i and keep[j] and len(keys[j]) > len(keys[i]) and padded[i] in padded[j]
                for j in alive):
             keep[i] = False
 

@@ -97,8 +97,8 @@ UI_TOKEN = re.compile(
     r"loading\.*|laden\.*|lädt\.*|\w+\.\.\.|\w+…)$",
     re.IGNORECASE,
 )
-DOMAIN = re.compile(
-    r"\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
-    r"(?:de|at|ch|com|net|org|eu|info|news|tv|fm|li|lu|it|fr|uk|io|ru|ua|biz)\b",
-    re.IGNORECASE,
-)
+_TOP_LEVEL = r"(?:de|at|ch|com|net|org|eu|info|news|tv|fm|li|lu|it|fr|uk|io|ru|ua|biz)\b"
+DOMAIN = re.compile(r"\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+" + _TOP_LEVEL, re.IGNORECASE)
+# Every DOMAIN match ends with a dot and a top-level domain: a text without one has no
+# domain, and this search is cheap (it skips to each dot), unlike DOMAIN's own.
+DOT_TOP_LEVEL = re.compile(r"\." + _TOP_LEVEL, re.IGNORECASE)

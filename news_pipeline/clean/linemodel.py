@@ -21,8 +21,14 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from importlib import resources
 
-from news_pipeline.clean.classify import Kind, LineInfo, RuleDecision, addresses_reader
-from news_pipeline.clean.lexicon import SITE_SELF
+from news_pipeline.clean.classify import (
+    Kind,
+    LineInfo,
+    RuleDecision,
+    addresses_reader,
+    cue,
+    names_site,
+)
 from news_pipeline.clean.lines import Line
 
 MODEL_FILE = "line_model.json"
@@ -37,11 +43,15 @@ _BIO = re.compile(r"\b(?:ist|war|arbeitet|schreibt|lebt|studierte|volontierte)\b
                   r"korrespondent|korrespondentin|chefredakteur|reporter|reporterin|freie[rn]?)\b",
                   re.IGNORECASE)
 _BIO_MIN_WORDS = 6
+# Every match names a profession: lines without one of these skip the pattern.
+_BIO_CUE = cue("bio", _BIO, ("redakteur", "journalist", "autor", "korrespondent", "reporter",
+                             "freie"))
 # Bylines and datelines ("von X am 14. Mai 2014, 15:40 Uhr", "Erstellt am ..."), photo
 # captions with an inline credit, and link arrows: metadata and navigation in prose shape.
 _DATE = re.compile(r"\b\d{1,2}\.\s*(?:\d{1,2}\.|[A-ZÄÖÜ][a-zäöü]+)\s*\d{4}\b|\b\d{1,2}:\d{2}\s*Uhr\b")
 _BYLINE = re.compile(r"^(?:von|by|erstellt|veröffentlicht|aktualisiert|posted)\b", re.IGNORECASE)
 _INLINE_CREDIT = re.compile(r"\b(?:foto|bild|quelle|grafik)s?\s*:", re.IGNORECASE)
+_INLINE_CREDIT_CUE = cue("inline-credit", _INLINE_CREDIT, ("foto", "bild", "quelle", "grafik"))
 _ARROWS = ("»", "›", "→", ">")
 _DIGIT = re.compile(r"\d")
 
@@ -67,12 +77,12 @@ def _own_features(line: Line, info: LineInfo) -> dict[str, float]:
         "after_blank": float(line.after_blank),
         "notice_cues": float(len(info.cues)),
         "addresses_reader": float(addresses_reader(info.cues)),
-        "site_self": float(bool(SITE_SELF.search(text))),
+        "site_self": float(names_site(text)),
         # Cheap pre-checks first: most lines have no digits, colon or bio length.
-        "bio": float(info.n_words >= _BIO_MIN_WORDS and bool(_BIO.search(text))),
+        "bio": float(info.n_words >= _BIO_MIN_WORDS and _BIO_CUE.search(text)),
         "date": float(digits >= 2 and bool(_DATE.search(text))),
         "byline": float(bool(_BYLINE.match(text))),
-        "inline_credit": float(":" in text and bool(_INLINE_CREDIT.search(text))),
+        "inline_credit": float(":" in text and _INLINE_CREDIT_CUE.search(text)),
         "arrow": float(text.endswith(_ARROWS)),
     }
 

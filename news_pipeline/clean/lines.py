@@ -10,11 +10,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache, wraps
+from operator import itemgetter
+from typing import TypeVar
 
-# Characters that close a sentence, possibly followed by closing quotes/brackets.
-_TERMINAL = re.compile(r"[.!?…:;][\"'“”»«›‹)\]]*$")
-_FULL_STOP = re.compile(r"(?<!\.)\.[\"'“”»«›‹)\]]*$")
+from news_pipeline.clean.lexicon import ENGLISH_STOPWORDS, GERMAN_STOPWORDS
+
+# Characters that close a sentence, possibly followed by closing quotes/brackets. The two
+# sets are disjoint, so a line ends a sentence when, without its closing characters, it ends
+# with a mark: found at the end, not by a regex scan of the whole line.
+_TERMINALS = frozenset(".!?…:;")
+_CLOSERS = "\"'“”»«›‹)]"
 # A line that continues the previous one: starts with punctuation that never opens a line.
 _CONTINUATION_START = re.compile(r"^[,.;:!?)\]%»“]")
 _OPENERS = frozenset("([„‚/-–")
@@ -28,7 +36,11 @@ _COMMA_START = re.compile(r"^[,;]")
 _CLOSING_ONLY = re.compile(r"^[\"'“”»«›‹)\]]+[.,;:!?…]*$")
 _OPENING_QUOTE = re.compile(r"\s[\"']$")
 _SPACE_BEFORE_PUNCT = re.compile(r"(?<=\w)\s+([,.;:!?])(?=\s|$)")
-_WS = re.compile(r"[ \t\f\v\r]+")
+# Every match of it has a space before a mark; few lines have one, and this search is cheap.
+_SPACED_PUNCT = re.compile(r"\s[,.;:!?]")
+# Runs of spacing become one space: a single space is left as it is (most of a line's
+# spacing), which spares the regex a replacement per word.
+_WS = re.compile(r"[ \t\f\v\r]{2,}|[\t\f\v\r]")
 
 
 @dataclass(frozen=True)
@@ -40,12 +52,13 @@ class Line:
 
 
 def ends_sentence(text: str) -> bool:
-    return bool(_TERMINAL.search(text.rstrip()))
+    return text.rstrip().rstrip(_CLOSERS)[-1:] in _TERMINALS
 
 
 def ends_statement(text: str) -> bool:
     """Ends with a full stop (not "..." or "…", which mark a cut-off teaser)."""
-    return bool(_FULL_STOP.search(text.rstrip()))
+    end = text.rstrip().rstrip(_CLOSERS)[-2:]
+    return end[-1:] == "." and end != ".."
 
 
 def to_lines(text: str) -> list[Line]:
@@ -116,17 +129,44 @@ def _glue_tight(current: str, nxt: str) -> bool:
 
 
 def _tidy(text: str) -> str:
-    text = _WS.sub(" ", text).strip()
+    # Tabs and the like are not printable: a line with neither them nor a double space has
+    # nothing for _WS to replace (a cheap check; most lines have none).
+    if "  " in text or not text.isprintable():
+        text = _WS.sub(" ", text)
+    text = text.strip()
     # "berichtet ." -> "berichtet." (scrapes put spaces before punctuation around inline tags)
+    if not _SPACED_PUNCT.search(text):
+        return text
     return _SPACE_BEFORE_PUNCT.sub(r"\1", text)
 
 
+_T = TypeVar("_T")
+# Classification, deduplication, metadata and language detection look at the same lines of
+# an article (and a site repeats its furniture in every article): a line's key and word
+# counts are computed once. Long texts are not kept, so the cache stays small.
+_CACHED_LINES = 4096
+_CACHED_MAX_CHARS = 2000
+
+
+def _cached_per_line(function: Callable[[str], _T]) -> Callable[[str], _T]:
+    cached = lru_cache(maxsize=_CACHED_LINES)(function)
+
+    @wraps(function)
+    def call(text: str) -> _T:
+        return cached(text) if len(text) <= _CACHED_MAX_CHARS else function(text)
+    return call
+
+
+_DIGITS = re.compile(r"\d\d*")  # not \d+: a leading repeat gets no fast scan for its start
+_WORD_CHARS = re.compile(r"\w+")
+
+
+@_cached_per_line
 def line_key(text: str) -> str:
     """Normal form for comparing lines across articles: case, digits and spacing ignored."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = re.sub(r"\d+", "0", text)
-    text = re.sub(r"[^\w]+", " ", text)
-    return text.strip()
+    text = _DIGITS.sub("0", unicodedata.normalize("NFKC", text).casefold())
+    # The runs of word characters, one space between (no space is a word character).
+    return " ".join(_WORD_CHARS.findall(text))
 
 
 WORD = re.compile(r"[^\W\d_](?:[^\W_]+|[-'’.](?=[^\W_]))*")
@@ -135,3 +175,27 @@ WORD = re.compile(r"[^\W\d_](?:[^\W_]+|[-'’.](?=[^\W_]))*")
 def words(text: str) -> list[str]:
     """Tokens that contain letters (numbers and punctuation are not words here)."""
     return WORD.findall(text)
+
+
+@dataclass(frozen=True)
+class WordCounts:
+    """What line classification and language detection count over a text's words()."""
+
+    words: int
+    german: int  # German function words (lexicon.GERMAN_STOPWORDS), by lower case
+    english: int
+    capitalised: int  # words starting upper case
+
+    def __add__(self, other: WordCounts) -> WordCounts:
+        return WordCounts(self.words + other.words, self.german + other.german,
+                          self.english + other.english, self.capitalised + other.capitalised)
+
+
+@_cached_per_line
+def word_counts(text: str) -> WordCounts:
+    tokens = words(text)
+    lowered = list(map(str.lower, tokens))
+    return WordCounts(len(tokens), sum(map(GERMAN_STOPWORDS.__contains__, lowered)),
+                      sum(map(ENGLISH_STOPWORDS.__contains__, lowered)),
+                      # every word has a first character
+                      sum(map(str.isupper, map(itemgetter(0), tokens))))

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 
 import ftfy
 from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag
-from ftfy.badness import is_bad
+from ftfy.badness import BADNESS_RE
+from ftfy.chardata import HTML_ENTITY_RE
 
 
 def _wordset(text: str) -> frozenset[str]:
@@ -54,12 +55,21 @@ _CUT_OFF_TAG = re.compile(r"<(?:!--|/?[a-zA-Z])[^>]*\Z")
 _HTML_PAGE = re.compile(r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!doctype\s+html|<html[\s>])", re.I)
 _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, explain=False)
 # Text made only of these characters gives ftfy nothing to do unless its mojibake detector
-# fires: no controls but tab and newline, no "&", soft hyphen, combining mark, ligature,
-# wide form or line separator. Ã and Â are left out because ftfy anchors a mojibake pattern
-# on them at the start of each line, which a search of the whole text would miss.
-_FTFY_INERT = re.compile(r"[\t\n\x20-\x25\x27-\x7e\u00a0-\u00ac\u00ae-\u00c1\u00c4-\u00ff„“”‚‘’–—…€•]*")
-# Over those characters every pattern of ftfy's detector needs two adjacent non-ASCII ones.
-_NON_ASCII_PAIR = re.compile(r"[^\x00-\x7f]{2}")
+# fires or an "&" starts an entity (HTML_ENTITY_RE): no controls but tab and newline, no
+# soft hyphen, combining mark, ligature (Ĳ, ĳ, ŉ), wide form or line separator. Latin
+# Extended-A is in (names: "Erdoğan", "Đoković"), but not Œ/œ, which the detector flags
+# alone. Ã and Â are left out because ftfy anchors a mojibake pattern on them at the start
+# of each line, which a search of the whole text would miss.
+_FTFY_INERT = re.compile(r"[\t\n\x20-\x7e\u00a0-\u00ac\u00ae-\u00c1\u00c4-\u0131\u0134-\u0148"
+                         r"\u014a-\u0151\u0154-\u017f„“”‚‘’–—…€•]*")
+# Over those characters every match of ftfy's detector holds two adjacent non-ASCII ones,
+# and no match is longer than _BADNESS_WIDTH characters (both checked in
+# test_unicode_repair.py): it can only match around a run of non-ASCII characters, so only
+# those stretches are searched, not the whole text (German "öß", "äß" make most texts run it).
+# (A single character class first, not "{2,}": the regex engine then skips to its next
+# occurrence quickly, where a leading repeat makes it try the pattern at every position.)
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f][^\x00-\x7f]+")
+_BADNESS_WIDTH = 7
 
 
 def looks_like_html_page(raw: str, path_hint: str | None = None) -> bool:
@@ -138,8 +148,18 @@ def fix_text(text: str) -> str:
 
 def repair_unicode(text: str) -> str:
     """ftfy.fix_text with our configuration. Most articles need no repair: those are
-    recognised by two cheap searches over the whole text (the same answer, without ftfy's
-    passes over every line)."""
-    if _FTFY_INERT.fullmatch(text) and not (_NON_ASCII_PAIR.search(text) and is_bad(text)):
+    recognised by a character whitelist and ftfy's own mojibake detector around their
+    non-ASCII runs (the same answer, without ftfy's passes over every line)."""
+    if (_FTFY_INERT.fullmatch(text) and not ("&" in text and HTML_ENTITY_RE.search(text))
+            and not _inert_text_is_bad(text)):
         return text
     return ftfy.fix_text(text, _FTFY_CONFIG)
+
+
+def _inert_text_is_bad(text: str) -> bool:
+    """ftfy.badness.is_bad(text) for a text that _FTFY_INERT matches."""
+    for run in _NON_ASCII_RUN.finditer(text):
+        start, end = run.span()
+        if BADNESS_RE.search(text, max(0, start - _BADNESS_WIDTH), end + _BADNESS_WIDTH):
+            return True
+    return False

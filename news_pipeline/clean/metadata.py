@@ -8,8 +8,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from news_pipeline.clean.lexicon import DOMAIN, ENGLISH_STOPWORDS, GERMAN_STOPWORDS
-from news_pipeline.clean.lines import ends_sentence, words
+from news_pipeline.clean.lexicon import DOMAIN, DOT_TOP_LEVEL
+from news_pipeline.clean.lines import WordCounts, ends_sentence, word_counts
 from news_pipeline.clean.settings import CleanSettings
 
 _MONTHS = {
@@ -27,7 +27,6 @@ _DATE_PATTERNS = (
 # A dateline is a short line that is mostly a date ("Stand: 18.06.2024, 10:25 Uhr").
 _DATELINE_MAX_EXTRA_CHARS = 40
 _ECHO_MIN_WORDS = 3  # a headline the page title repeats has at least this many words
-_DOT_LETTER = re.compile(r"\.[a-z]", re.IGNORECASE)  # as DOMAIN matches its top-level domain
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ class HeaderInfo:
 
 def parse_dateline(text: str) -> datetime | None:
     """A date (and time) when the line is a dateline rather than prose mentioning a date."""
-    if len(text) > 80 or (ends_sentence(text.rstrip(".")) and len(words(text)) > 8):
+    if len(text) > 80 or (ends_sentence(text.rstrip(".")) and word_counts(text).words > 8):
         return None
     for pattern in _DATE_PATTERNS:
         match = pattern.search(text)
@@ -67,13 +66,12 @@ def _to_datetime(match: re.Match[str]) -> datetime | None:
 
 
 def _title_like(text: str, settings: CleanSettings) -> bool:
-    n = len(words(text))
+    n = word_counts(text).words
     return 2 <= n <= settings.title_max_words and not text.rstrip().endswith((".", ",", ";"))
 
 
 def _section_like(text: str, settings: CleanSettings) -> bool:
-    tokens = words(text)
-    return (0 < len(tokens) <= settings.section_max_words and text[:1].isupper()
+    return (0 < word_counts(text).words <= settings.section_max_words and text[:1].isupper()
             and not ends_sentence(text) and len(text) <= 40)
 
 
@@ -84,7 +82,7 @@ def _continued(lines: Sequence[str], i: int) -> bool:
 
 def _repeats_earlier(text: str, earlier: Sequence[str]) -> bool:
     # Two words (a tag, a category, the site's name) occur in a page title by chance.
-    if len(words(text)) < _ECHO_MIN_WORDS:
+    if word_counts(text).words < _ECHO_MIN_WORDS:
         return False
     key = text.casefold()
     return any(key in line for line in earlier)
@@ -113,7 +111,7 @@ def read_header(
         # right before it is the kicker (Dachzeile).
         folded = [line.casefold() for line in lines[:first_body]]
         best = max(titles, key=lambda i: (_repeats_earlier(lines[i], folded[:i]),
-                                          len(words(lines[i])), -i))
+                                          word_counts(lines[i]).words, -i))
         title = lines[best]
         used.add(best)
         before = [i for i in titles if i < best and best - i <= 2]
@@ -138,8 +136,7 @@ def find_source(lines: Iterable[str], path_hint: str | None = None) -> str | Non
             if match and not re.search(r"\.(?:txt|html?|json)$", match.group(0), re.I):
                 return _site(match.group(0))
     counts: Counter[str] = Counter()
-    # A domain has a dot before a letter: most lines have none, and finding one is cheap.
-    for text in filter(_DOT_LETTER.search, lines):
+    for text in filter(DOT_TOP_LEVEL.search, lines):
         for match in DOMAIN.finditer(text):
             counts[_site(match.group(0))] += 1
     if not counts:
@@ -153,12 +150,14 @@ def _site(domain: str) -> str:
     return domain[4:] if domain.startswith("www.") else domain
 
 
-def detect_language(text: str, settings: CleanSettings) -> str | None:
-    tokens = [t.lower() for t in words(text)]
-    if not tokens:
+def detect_language(paragraphs: Sequence[str], settings: CleanSettings) -> str | None:
+    """Language of the text the paragraphs make (no word spans two paragraphs, so their
+    word counts add up; the classifier has counted most of them already)."""
+    counts = sum(map(word_counts, paragraphs), WordCounts(0, 0, 0, 0))
+    if not counts.words:
         return None
-    german = sum(t in GERMAN_STOPWORDS for t in tokens) / len(tokens)
-    english = sum(t in ENGLISH_STOPWORDS for t in tokens) / len(tokens)
+    german = counts.german / counts.words
+    english = counts.english / counts.words
     if max(german, english) < settings.language_min_stop_share:
         return None
     return "de" if german >= english else "en"

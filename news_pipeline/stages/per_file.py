@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,6 +36,21 @@ preload_in_workers(__name__)
 LOCAL_ZONE = ZoneInfo("Europe/Berlin")
 
 
+def read_capped(path: Path) -> bytes:
+    """The file's bytes, but at most MAX_ARTICLE_BYTES + 1 (enough to see it is too big).
+
+    Reads what the file's size says plus one byte, not a buffer of the cap: read(n)
+    allocates n bytes first, and 10 MB per small article cost more than the reading.
+    A file that grew since its size was taken is read on up to the cap.
+    """
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        data = handle.read(min(size, MAX_ARTICLE_BYTES) + 1)
+        if len(data) > size:
+            data += handle.read(MAX_ARTICLE_BYTES + 1 - len(data))
+    return data
+
+
 # ---------------------------------------------------------------- boilerplate learning
 
 def article_line_row(raw_dir: Path, source_path: str, article_id: str,
@@ -50,8 +66,7 @@ def article_line_row(raw_dir: Path, source_path: str, article_id: str,
     if inventory_error is not None:
         return row
     try:
-        with open(raw_dir / source_path, "rb") as handle:
-            data = handle.read(MAX_ARTICLE_BYTES + 1)
+        data = read_capped(raw_dir / source_path)
     except OSError:
         return row
     if len(data) > MAX_ARTICLE_BYTES:
@@ -117,8 +132,7 @@ def clean_file(raw_dir: Path, source_path: str, article_id: str,
         return rejected(reason, detail.strip("()"))
     path = raw_dir / source_path
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_ARTICLE_BYTES + 1)
+        data = read_capped(path)
     except OSError as error:
         return rejected("unreadable", error.strerror or str(error))
     sha = hashlib.sha256(data).hexdigest() if len(data) <= MAX_ARTICLE_BYTES else expected_sha256

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from news_pipeline.clean.decode import _ALLOWED_CONTROLS, _CONTROLS
-from news_pipeline.clean.lexicon import DOMAIN
+from news_pipeline.clean.classify import _LIST_SEPARATORS, _has_list_separator
+from news_pipeline.clean.decode import _ALLOWED_CONTROLS, control_characters
+from news_pipeline.clean.lexicon import CREDIT, DOMAIN
+from news_pipeline.clean.lines import _SPACE_BEFORE_PUNCT, _tidy, ends_sentence, ends_statement
 from news_pipeline.clean.markup import _BROKEN_TAG, _MARKUP, has_markup
 from news_pipeline.clean.metadata import find_source
 
@@ -50,4 +54,44 @@ def test_find_source_sees_domains_in_any_case() -> None:
 @given(st.text(alphabet=st.characters(max_codepoint=0x3000), max_size=40))
 def test_control_characters_are_counted_like_a_scan_of_every_character(text: str) -> None:
     slow = sum(1 for char in text if char < " " and char not in _ALLOWED_CONTROLS)
-    assert len(_CONTROLS.findall(text)) == slow
+    assert control_characters(text.encode("utf-8")) == slow
+    encodable = "".join(char for char in text if char.encode("cp1252", "ignore"))
+    assert control_characters(encodable.encode("cp1252")) == sum(
+        1 for char in encodable if char < " " and char not in _ALLOWED_CONTROLS)
+
+
+# The regular expressions that lines.py replaced by cheaper equivalents, as references.
+_TERMINAL = re.compile(r"[.!?…:;][\"'“”»«›‹)\]]*$")
+_FULL_STOP = re.compile(r"(?<!\.)\.[\"'“”»«›‹)\]]*$")
+_WS_RUN = re.compile(r"[ \t\f\v\r]+")
+_LINE_PIECES = [".", "..", "…", "!", "?", ":", ";", ",", "\"", "'", "“", "”", "»", "«", ")", "]",
+                " ", "  ", "\t", "\r", "\f", "\v", "\u2028", "\x85", "Wort", "a", "1", "_", "(",
+                "|", "/", "•", "·", "©", "Foto: dpa", "(Bild: AFP)"]
+
+
+def _line_texts() -> st.SearchStrategy[str]:
+    return st.lists(st.one_of(st.sampled_from(_LINE_PIECES), st.text(max_size=3)),
+                    max_size=12).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_line_texts())
+def test_line_ends_are_the_regex_answers(text: str) -> None:
+    assert ends_sentence(text) == bool(_TERMINAL.search(text.rstrip()))
+    assert ends_statement(text) == bool(_FULL_STOP.search(text.rstrip()))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_line_texts())
+def test_tidy_equals_replacing_every_run_of_spacing(text: str) -> None:
+    slow = _SPACE_BEFORE_PUNCT.sub(r"\1", _WS_RUN.sub(" ", text).strip())
+    assert _tidy(text) == slow
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_line_texts())
+def test_shape_pre_checks_equal_the_full_searches(text: str) -> None:
+    if CREDIT.search(text):
+        assert ":" in text or "©" in text
+    if _LIST_SEPARATORS.search(text):
+        assert _has_list_separator(text)
