@@ -195,17 +195,28 @@ class WarmRecogniser:
         self.spec = spec
         self.version = version
         self.executor = _recogniser_executor(spec, 1)
+        self._loading: Future[bool] | None = None
+        # Starting the first worker waits until the forkserver has imported the workers'
+        # modules (a second or so): that wait happens on this thread, not the run's.
+        self._starting = threading.Thread(target=self._start, name="warm-recogniser", daemon=True)
+        self._starting.start()
+
+    def _start(self) -> None:
         self._loading = self.executor.submit(_loaded)
 
     def ready(self) -> bool:
         """Waits for the model; False if the worker could not load it (the caller then loads
         it itself, and reports the error where it happens)."""
+        self._starting.join()
+        if self._loading is None:  # the worker could not even be started
+            return False
         try:
             return self._loading.result()
         except Exception:  # the same error surfaces where the caller loads the model itself
             return False
 
     def close(self) -> None:
+        self._starting.join()
         self.executor.shutdown(wait=True, cancel_futures=True)
 
 
