@@ -19,9 +19,14 @@ _PIECES = ["<p>", "</div>", "strong>", "&amp;", "&#228;", "<!--", "a > b", "spie
            "&", "Text", " ", "\n", "ſ", "K"]
 
 
+def _joined(pieces: list[str], max_random: int, max_pieces: int) -> st.SearchStrategy[str]:
+    """Texts glued from `pieces` and short random strings."""
+    return st.lists(st.one_of(st.sampled_from(pieces), st.text(max_size=max_random)),
+                    max_size=max_pieces).map("".join)
+
+
 def _texts() -> st.SearchStrategy[str]:
-    return st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=5)),
-                    max_size=10).map("".join)
+    return _joined(_PIECES, 5, 10)
 
 
 @settings(max_examples=1000, deadline=None)
@@ -70,8 +75,7 @@ _LINE_PIECES = [".", "..", "…", "!", "?", ":", ";", ",", "\"", "'", "“", "�
 
 
 def _line_texts() -> st.SearchStrategy[str]:
-    return st.lists(st.one_of(st.sampled_from(_LINE_PIECES), st.text(max_size=3)),
-                    max_size=12).map("".join)
+    return _joined(_LINE_PIECES, 3, 12)
 
 
 @settings(max_examples=2000, deadline=None)
