@@ -216,8 +216,10 @@ class WarmRecogniser:
             return False
 
     def close(self) -> None:
+        """Stop the worker without waiting for it: one that is still loading a model nobody
+        asked for (a run with nothing to recognise) finishes on its own core and exits."""
         self._starting.join()
-        self.executor.shutdown(wait=True, cancel_futures=True)
+        self.executor.shutdown(wait=False, cancel_futures=True)
 
 
 def start_warm_recogniser(spec: str, version: str) -> WarmRecogniser | None:
