@@ -9,7 +9,6 @@ from pydantic import PrivateAttr
 
 from news_pipeline import settings
 from news_pipeline.ner import known_identity
-from news_pipeline.ner.mention import Recogniser
 from news_pipeline.parallel import WarmRecogniser, start_warm_recogniser
 from news_pipeline.warehouse import Warehouse
 
@@ -51,11 +50,6 @@ class NerModel(dg.ConfigurableResource):
     @classmethod
     def from_environment(cls, model: str | None = None) -> NerModel:
         return cls(model=model or settings.ner_model(), warm_start=settings.n_process() != 1)
-
-    def load(self) -> Recogniser:
-        from news_pipeline.ner import load_recogniser  # loads model weights: only when running
-
-        return load_recogniser(self.model)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         # Only the shipped model: other backends' versions are known after loading them.
