@@ -204,9 +204,13 @@ class WarmRecogniser:
     def _start(self) -> None:
         self._loading = self.executor.submit(_loaded)
 
-    def ready(self) -> bool:
-        """Waits for the model; False if the worker could not load it (the caller then loads
-        it itself, and reports the error where it happens)."""
+    def serves(self, spec: str, version: str) -> bool:
+        """Whether this worker holds the recogniser `spec` at `version`; waits for the model,
+        and is False if the worker could not load it (the caller then loads it itself, and
+        reports the error where it happens)."""
+        return (spec, version) == (self.spec, self.version) and self._ready()
+
+    def _ready(self) -> bool:
         self._starting.join()
         if self._loading is None:  # the worker could not even be started
             return False

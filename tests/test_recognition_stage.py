@@ -92,7 +92,7 @@ def test_a_warm_worker_of_another_model_or_that_failed_is_not_used(
     other = WarmRecogniser(tiny_model, NER_VERSION)
     broken = WarmRecogniser("spacy:/no/such/model", NER_VERSION)
     try:
-        assert not broken.ready()
+        assert not broken.serves("spacy:/no/such/model", NER_VERSION)
         broken.spec = "default"  # as if the shipped model had failed to load in the worker
         for warm in (other, broken):
             warehouse = _warehouse(tmp_path / str(id(warm)), 2)

@@ -70,8 +70,7 @@ def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser | No
         report.changed = len(todo) - report.new
         workers = worker_count(n_process, len(todo)) if spec is not None else 1
         progress = Progress(logger, f"NER ({name}, {workers} process(es))", len(todo))
-        if not (todo and spec is not None and warm is not None and warm.spec == spec
-                and warm.version == version and warm.ready()):
+        if not (todo and spec is not None and warm is not None and warm.serves(spec, version)):
             warm = None
         with _runner(recogniser, spec, name, version, workers, bool(todo), warm) as runner:
             n_mentions, n_chars = _recognise_in_chunks(warehouse, runner, version, todo, deleted,
