@@ -13,6 +13,7 @@ import pandas as pd
 
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import Warehouse
+from news_pipeline.warehouse.warehouse import rows
 
 SCAN_VERSION = "scan-1"
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm")
@@ -33,6 +34,9 @@ class RawFile:
     mtime_ns: int
     content_sha256: str | None
     error: str | None
+
+
+RAW_FILE_FIELDS = tuple(RawFile.__annotations__)
 
 
 def article_id_for(source_path: str) -> str:
@@ -109,15 +113,11 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _inventory(frame: pd.DataFrame) -> list[RawFile]:
-    plain = frame.astype(object).where(frame.notna(), None)  # None, not NaN, for nulls
-    return [RawFile(*row) for row in zip(*(plain[name].to_list() for name in RawFile.__annotations__))]
-
-
 def scan_raw_folder(warehouse: Warehouse, raw_dir: Path) -> StageReport:
     """Record the current inventory of `raw_dir`; count what changed since the last scan."""
     with warehouse.transaction() as tx:
-        previous = {file.article_id: file for file in _inventory(tx.read("_inventory"))}
+        previous = {file.article_id: file for file in
+                    (RawFile(*row) for row in rows(tx.read("_inventory"), RAW_FILE_FIELDS))}
         files = [inspect_file(raw_dir, rel, path, previous.get(article_id_for(rel)))
                  for rel, path in list_raw_files(raw_dir)]
         report = StageReport()
@@ -134,7 +134,7 @@ def scan_raw_folder(warehouse: Warehouse, raw_dir: Path) -> StageReport:
         deleted = [a for a in previous if a not in current_ids]
         report.deleted = len(deleted)
         changed_rows = [f for f in files if previous.get(f.article_id) != f]
-        tx.upsert("_inventory", pd.DataFrame(changed_rows, columns=list(RawFile.__annotations__)),
+        tx.upsert("_inventory", pd.DataFrame(changed_rows, columns=list(RAW_FILE_FIELDS)),
                   delete_keys=deleted)
         report.extra["files"] = len(files)
     log.info("scanned %s: %s", raw_dir, report.as_metadata())
