@@ -20,11 +20,17 @@ from fsspec import AbstractFileSystem
 from news_pipeline.settings import is_url
 from news_pipeline.warehouse.objectstore import Filesystem, Manifest, ObjectDraft, ObjectStore
 from news_pipeline.warehouse.schema import BUCKET_KEYS, SCHEMAS
-from news_pipeline.warehouse.snapshots import LocalDraft, SnapshotStore, WarehouseError
+from news_pipeline.warehouse.snapshots import (
+    ROW_GROUP_ROWS,
+    LocalDraft,
+    SnapshotStore,
+    WarehouseError,
+)
 
 N_BUCKETS = 16
-# Rows per record batch and per Parquet row group of tables read and written in batches.
-BATCH_ROWS = 65_536
+# Rows per record batch of tables read in batches: one row group of the files written from
+# batches (snapshots.write_parquet).
+BATCH_ROWS = ROW_GROUP_ROWS
 DEFAULT_LOCK_TIMEOUT_S = 3600.0
 # Parquet footer key holding a random id given to each file when a transaction writes it:
 # a reader can tell, from the footers alone, whether a bucket is the one it saw before.
