@@ -9,6 +9,7 @@ that already has them instead of importing pandas, spaCy, ... again.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import threading
 import time
@@ -82,14 +83,27 @@ def _start_worker(owner: int, initializer: Callable[..., None] | None, initargs:
         initializer(*initargs)
 
 
+def _forkserver() -> multiprocessing.context.ForkServerContext:
+    preload_in_workers(__name__)
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(_worker_modules))  # used when the forkserver starts
+    return context
+
+
+def start_forkserver() -> None:
+    """Start the forkserver now, where another core can run it: it imports the workers'
+    modules (spaCy among them, most of a second) while this process sets up the run, instead
+    of when the first pool or the warm recogniser asks for a worker. Returns at once."""
+    if available_cores() > 1:
+        _forkserver()
+        multiprocessing.forkserver.ensure_running()
+
+
 def _executor(workers: int, initializer: Callable[..., None] | None = None,
               initargs: tuple = ()) -> ProcessPoolExecutor:
     if initializer is not None:
         preload_in_workers(initializer.__module__)
-    preload_in_workers(__name__)
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(_worker_modules))  # used when the forkserver starts
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+    return ProcessPoolExecutor(workers, mp_context=_forkserver(), initializer=_start_worker,
                                initargs=(os.getpid(), initializer, initargs))
 
 

@@ -12,6 +12,7 @@ from dagster._utils.error import SerializableErrorInfo
 
 from news_pipeline import settings
 from news_pipeline.definitions import build_definitions
+from news_pipeline.parallel import start_forkserver
 from news_pipeline.resources import NerModel, PipelinePaths
 from news_pipeline.stages.ingest import check_raw_folder
 from news_pipeline.warehouse import Warehouse, is_url
@@ -65,6 +66,9 @@ def run_pipeline(raw_dir: Path | None = None, warehouse_dir: str | os.PathLike |
     # Fail before starting a run on problems the user must fix (one-line causes).
     check_raw_folder(paths.raw_path)
     Warehouse(paths.warehouse_dir).validate()
+    if settings.n_process() != 1:
+        # About a second passes before the first step: the workers' imports fit in it.
+        start_forkserver()
     definitions = build_definitions(paths, NerModel.from_environment(ner_model))
     job = definitions.resolve_job_def("news_pipeline_job")
     # What is alive now (Dagster, pandas, the definitions: about a million objects) lives as
