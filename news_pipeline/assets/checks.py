@@ -4,9 +4,14 @@ Each check reads only the columns its rule needs, from one snapshot. Rules about
 articles (text, offsets, orphans, duplicates) run bucket by bucket and only on the buckets
 written since the check last passed (see buckets.py): a rerun after adding one article
 reads one bucket, and memory does not grow with the corpus.
+
+The checks of the tables one asset writes run in one step (a multi-asset check): each step
+costs Dagster several event-log writes, more than a one-article rerun's checks cost to read.
+Each check keeps its own key, history and result in the UI, and can be run alone.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import dagster as dg
 import pandas as pd
@@ -31,25 +36,37 @@ ORPHANS_RULE = BucketRule("orphans-1", ("articles", "mentions"), shared=("entiti
 MENTION_KEYS_RULE = BucketRule("mention-keys-1", ("mentions",))
 
 
-def _result(offending: pd.DataFrame, what: str,
-            extra: dict[str, object] | None = None) -> dg.AssetCheckResult:
+@dataclass(frozen=True)
+class CheckRun:
+    """What one check needs: the instance (for its earlier evaluations), the paths, its key."""
+
+    instance: dg.DagsterInstance
+    paths: PipelinePaths
+    key: dg.AssetCheckKey
+
+
+Rule = Callable[[CheckRun], dg.AssetCheckResult]
+
+
+def _result(run: CheckRun, offending: pd.DataFrame, what: str,
+            extra: dict[str, object] | None = None,
+            severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR) -> dg.AssetCheckResult:
     return dg.AssetCheckResult(
-        passed=offending.empty,
+        asset_key=run.key.asset_key, check_name=run.key.name, passed=offending.empty,
+        severity=severity,
         metadata={"offending_rows": len(offending), "rule": what,
                   "examples": dg.MetadataValue.md(markdown_preview(offending)), **(extra or {})},
     )
 
 
-def _bucket_check(context: dg.AssetCheckExecutionContext, paths: PipelinePaths, rule: BucketRule,
+def _bucket_check(run: CheckRun, rule: BucketRule,
                   offending_in: Callable[[Snapshot | None, int], pd.DataFrame],
                   empty: pd.DataFrame, what: str) -> dg.AssetCheckResult:
     """Evaluate `offending_in(snapshot, bucket)` on the buckets not verified since written."""
-    snapshot = paths.warehouse().snapshots.current()
-    [key] = context.selected_asset_check_keys
-    outcome = check_buckets(bucket_stamps(snapshot, rule),
-                            previously_verified(context.instance, key),
+    snapshot = run.paths.warehouse().snapshots.current()
+    outcome = check_buckets(bucket_stamps(snapshot, rule), previously_verified(run.instance, run.key),
                             lambda bucket: offending_in(snapshot, bucket), empty)
-    return _result(outcome.offending, what, outcome.metadata())
+    return _result(run, outcome.offending, what, outcome.metadata())
 
 
 def _misplaced_or_duplicate(frame: pd.DataFrame, keys: list[str], bucket: int) -> pd.DataFrame:
@@ -59,39 +76,35 @@ def _misplaced_or_duplicate(frame: pd.DataFrame, keys: list[str], bucket: int) -
     return frame[frame.duplicated(keys, keep=False) | misplaced]
 
 
-@dg.asset_check(asset="articles",
-                description="Every article has non-empty cleaned text." + INCREMENTAL_NOTE)
-def articles_have_text(context: dg.AssetCheckExecutionContext,
-                       paths: PipelinePaths) -> dg.AssetCheckResult:
+def articles_have_text(run: CheckRun) -> dg.AssetCheckResult:
     columns = ["article_id", "source_path", "text"]
 
     def empty_texts(snapshot: Snapshot | None, bucket: int) -> pd.DataFrame:
         return quality.empty_texts(read_bucket(snapshot, "articles", bucket, columns))
 
-    return _bucket_check(context, paths, TEXT_RULE, empty_texts,
-                         read_table(None, "articles", columns), "text is not empty")
+    return _bucket_check(run, TEXT_RULE, empty_texts, read_table(None, "articles", columns),
+                         "text is not empty")
 
 
-@dg.asset_check(asset="articles",
-                description="article_id is unique (within each bucket file, and each row is in "
-                            "the bucket of its id)." + INCREMENTAL_NOTE)
-def article_ids_unique(context: dg.AssetCheckExecutionContext,
-                       paths: PipelinePaths) -> dg.AssetCheckResult:
+def article_ids_unique(run: CheckRun) -> dg.AssetCheckResult:
     columns = ["article_id", "source_path"]
 
     def duplicates(snapshot: Snapshot | None, bucket: int) -> pd.DataFrame:
         return _misplaced_or_duplicate(read_bucket(snapshot, "articles", bucket, columns),
                                        ["article_id"], bucket)
 
-    return _bucket_check(context, paths, ARTICLE_IDS_RULE, duplicates,
-                         read_table(None, "articles", columns), "article_id unique")
+    return _bucket_check(run, ARTICLE_IDS_RULE, duplicates, read_table(None, "articles", columns),
+                         "article_id unique")
 
 
-@dg.asset_check(asset="mentions",
-                description="Every mention's offsets lie inside its article and spell the "
-                            "mention." + INCREMENTAL_NOTE)
-def mention_offsets_match_text(context: dg.AssetCheckExecutionContext,
-                               paths: PipelinePaths) -> dg.AssetCheckResult:
+def no_cleaner_errors(run: CheckRun) -> dg.AssetCheckResult:
+    rejected = run.paths.warehouse().read("rejected",
+                                          ["article_id", "source_path", "reason", "detail"])
+    return _result(run, rejected[rejected["reason"] == "cleaner_error"], "reason != cleaner_error",
+                   severity=dg.AssetCheckSeverity.WARN)
+
+
+def mention_offsets_match_text(run: CheckRun) -> dg.AssetCheckResult:
     columns = ["article_id", "start", "end", "text"]
 
     def bad_offsets(snapshot: Snapshot | None, bucket: int) -> pd.DataFrame:
@@ -101,16 +114,11 @@ def mention_offsets_match_text(context: dg.AssetCheckExecutionContext,
         texts = read_bucket(snapshot, "articles", bucket, ["article_id", "text"])
         return quality.bad_mention_offsets(mentions, dict(zip(texts["article_id"], texts["text"])))
 
-    return _bucket_check(context, paths, OFFSETS_RULE, bad_offsets,
-                         read_table(None, "mentions", columns),
+    return _bucket_check(run, OFFSETS_RULE, bad_offsets, read_table(None, "mentions", columns),
                          "articles.text[start:end] == mentions.text")
 
 
-@dg.asset_check(asset="mentions",
-                description="Every mention belongs to an existing article (in the same bucket) "
-                            "and entity." + INCREMENTAL_NOTE)
-def no_orphan_mentions(context: dg.AssetCheckExecutionContext,
-                       paths: PipelinePaths) -> dg.AssetCheckResult:
+def no_orphan_mentions(run: CheckRun) -> dg.AssetCheckResult:
     columns = ["article_id", "entity_id", "text", "start", "end"]
     entities: dict[str, pd.DataFrame] = {}  # read once, and only if some bucket needs checking
 
@@ -123,41 +131,71 @@ def no_orphan_mentions(context: dg.AssetCheckExecutionContext,
         return quality.orphan_mentions(
             mentions, read_bucket(snapshot, "articles", bucket, ["article_id"]), entities["table"])
 
-    return _bucket_check(context, paths, ORPHANS_RULE, orphans,
-                         read_table(None, "mentions", columns),
+    return _bucket_check(run, ORPHANS_RULE, orphans, read_table(None, "mentions", columns),
                          "article_id in articles and entity_id in entities")
 
 
-@dg.asset_check(asset="mentions",
-                description="No mention is stored twice (within each bucket file, and each row "
-                            "is in the bucket of its article)." + INCREMENTAL_NOTE)
-def mentions_unique(context: dg.AssetCheckExecutionContext,
-                    paths: PipelinePaths) -> dg.AssetCheckResult:
+def mentions_unique(run: CheckRun) -> dg.AssetCheckResult:
     columns = ["article_id", "start", "end", "text"]
 
     def duplicates(snapshot: Snapshot | None, bucket: int) -> pd.DataFrame:
         return _misplaced_or_duplicate(read_bucket(snapshot, "mentions", bucket, columns),
                                        ["article_id", "start", "end"], bucket)
 
-    return _bucket_check(context, paths, MENTION_KEYS_RULE, duplicates,
-                         read_table(None, "mentions", columns), "(article_id, start, end) unique")
+    return _bucket_check(run, MENTION_KEYS_RULE, duplicates, read_table(None, "mentions", columns),
+                         "(article_id, start, end) unique")
 
 
-@dg.asset_check(asset="entities", description="entity_id is unique.")
-def entity_ids_unique(paths: PipelinePaths) -> dg.AssetCheckResult:
-    entities = paths.warehouse().read("entities", ["entity_id", "name", "label"])
-    return _result(quality.duplicate_keys(entities, ["entity_id"]), "entity_id unique")
+def entity_ids_unique(run: CheckRun) -> dg.AssetCheckResult:
+    entities = run.paths.warehouse().read("entities", ["entity_id", "name", "label"])
+    return _result(run, quality.duplicate_keys(entities, ["entity_id"]), "entity_id unique")
 
 
-@dg.asset_check(asset="rejected",
-                description="No input was rejected because the cleaner itself failed (a bug to report).")
-def no_cleaner_errors(paths: PipelinePaths) -> dg.AssetCheckResult:
-    rejected = paths.warehouse().read("rejected", ["article_id", "source_path", "reason", "detail"])
-    errors = rejected[rejected["reason"] == "cleaner_error"]
-    result = _result(errors, "reason != cleaner_error")
-    return dg.AssetCheckResult(passed=result.passed, metadata=result.metadata,
-                               severity=dg.AssetCheckSeverity.WARN)
+@dataclass(frozen=True)
+class Check:
+    rule: Rule
+    asset: str
+    description: str
 
 
-ALL_CHECKS = [no_cleaner_errors, articles_have_text, article_ids_unique, mention_offsets_match_text,
-              no_orphan_mentions, mentions_unique, entity_ids_unique]
+def _check_group(name: str, checks: list[Check], description: str) -> dg.AssetChecksDefinition:
+    """One step that runs the selected ones of `checks`, each reported under its own key."""
+    rules = {dg.AssetCheckKey(dg.AssetKey(check.asset), check.rule.__name__): check.rule
+             for check in checks}
+
+    @dg.multi_asset_check(
+        name=name, description=description, can_subset=True,
+        specs=[dg.AssetCheckSpec(check.rule.__name__, asset=check.asset,
+                                 description=check.description) for check in checks])
+    def run_checks(context: dg.AssetCheckExecutionContext,
+                   paths: PipelinePaths) -> Iterator[dg.AssetCheckResult]:
+        for key in sorted(context.selected_asset_check_keys, key=lambda k: k.to_user_string()):
+            yield rules[key](CheckRun(context.instance, paths, key))
+
+    return run_checks
+
+
+cleaning_checks = _check_group("cleaning_checks", [
+    Check(articles_have_text, "articles",
+          "Every article has non-empty cleaned text." + INCREMENTAL_NOTE),
+    Check(article_ids_unique, "articles",
+          "article_id is unique (within each bucket file, and each row is in the bucket of its "
+          "id)." + INCREMENTAL_NOTE),
+    Check(no_cleaner_errors, "rejected",
+          "No input was rejected because the cleaner itself failed (a bug to report)."),
+], "The checks of the tables the cleaning step writes (articles, rejected).")
+
+resolution_checks = _check_group("resolution_checks", [
+    Check(mention_offsets_match_text, "mentions",
+          "Every mention's offsets lie inside its article and spell the mention."
+          + INCREMENTAL_NOTE),
+    Check(no_orphan_mentions, "mentions",
+          "Every mention belongs to an existing article (in the same bucket) and entity."
+          + INCREMENTAL_NOTE),
+    Check(mentions_unique, "mentions",
+          "No mention is stored twice (within each bucket file, and each row is in the bucket "
+          "of its article)." + INCREMENTAL_NOTE),
+    Check(entity_ids_unique, "entities", "entity_id is unique."),
+], "The checks of the tables the resolution step writes (mentions, entities).")
+
+ALL_CHECKS = [cleaning_checks, resolution_checks]

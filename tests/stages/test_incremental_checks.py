@@ -165,3 +165,19 @@ def test_orphan_rule_flags_missing_article_or_entity() -> None:
     assert orphans.index.tolist() == [1, 2, 3]
     assert quality.orphan_mentions(mentions.iloc[:0], pd.DataFrame({"article_id": []}),
                                    pd.DataFrame({"entity_id": []})).empty
+
+
+def test_one_check_of_a_group_runs_alone(raw_dir: Path, warehouse_dir: Path, tiny_model: str,
+                                         instance: dg.DagsterInstance) -> None:
+    """The checks of one step share it, but each can be run (and is reported) by itself."""
+    run(raw_dir, warehouse_dir, tiny_model, instance)
+    definitions = build_definitions(PipelinePaths(raw_dir=str(raw_dir),
+                                                  warehouse_dir=str(warehouse_dir)),
+                                    NerModel(model=tiny_model), Processing(n_process=1))
+    key = dg.AssetCheckKey(dg.AssetKey("mentions"), "mentions_unique")
+    job = dg.define_asset_job("one_check", selection=dg.AssetSelection.checks(key))
+    result = (dg.Definitions.merge(definitions, dg.Definitions(jobs=[job]))
+              .resolve_job_def("one_check").execute_in_process(instance=instance))
+    [evaluation] = result.get_asset_check_evaluations()
+    assert (evaluation.asset_check_key, evaluation.passed) == (key, True)
+    assert evaluation.metadata["buckets_checked"].value == 0  # verified by the first run
