@@ -52,8 +52,10 @@ def check_raw_folder(raw_dir: Path) -> None:
         )
 
 
-def list_raw_files(raw_dir: Path) -> list[tuple[str, Path]]:
-    """(relative posix path, absolute path) of every non-hidden file, sorted."""
+def list_raw_files(raw_dir: Path) -> list[tuple[str, str]]:
+    """(relative posix path, absolute path) of every non-hidden file, sorted.
+
+    Paths are strings: a Path per file would cost more than the file's lstat."""
     check_raw_folder(raw_dir)
     found = []
     root = os.fspath(raw_dir)
@@ -62,7 +64,7 @@ def list_raw_files(raw_dir: Path) -> list[tuple[str, Path]]:
         # One relative prefix per folder, not a Path.relative_to per file.
         inside = os.path.relpath(folder, root)
         prefix = "" if inside == os.curdir else inside.replace(os.sep, "/") + "/"
-        found.extend((prefix + name, Path(folder, name)) for name in files
+        found.extend((prefix + name, os.path.join(folder, name)) for name in files
                      if not name.startswith("."))
     return sorted(found)
 
@@ -72,31 +74,32 @@ def fingerprint_raw_folder(raw_dir: Path) -> str:
     digest = hashlib.sha256()
     for relative, path in list_raw_files(raw_dir):
         try:
-            stat = path.lstat()
+            stat = os.lstat(path)
             digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
         except OSError:
             digest.update(f"{relative}\0?\n".encode())
     return digest.hexdigest()
 
 
-def inspect_file(raw_dir: Path, relative: str, path: Path,
+def inspect_file(raw_dir: Path, relative: str, path: str,
                  previous: RawFile | None) -> RawFile:
     """Stat the file and hash it unless size and mtime match the previous scan."""
     article_id = article_id_for(relative)
     try:
         # One lstat per plain file: the folder can hold millions of them.
-        stat = path.lstat()
+        stat = os.lstat(path)
         if S_ISLNK(stat.st_mode):
-            target = path.resolve()
+            target = Path(path).resolve()
             if not target.is_relative_to(raw_dir.resolve()):
                 return RawFile(article_id, relative, 0, stat.st_mtime_ns, None,
                                "symlink_outside_raw_folder")
             stat = target.stat()
         if not S_ISREG(stat.st_mode):
             return RawFile(article_id, relative, 0, stat.st_mtime_ns, None, "not_a_regular_file")
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        suffix = _suffix(path)
+        if suffix.lower() not in SUPPORTED_SUFFIXES:
             return RawFile(article_id, relative, stat.st_size, stat.st_mtime_ns, None,
-                           f"unsupported_file_type ({path.suffix or 'no suffix'})")
+                           f"unsupported_file_type ({suffix or 'no suffix'})")
         if (previous is not None and previous.content_sha256 is not None
                 and (previous.size, previous.mtime_ns) == (stat.st_size, stat.st_mtime_ns)):
             return previous
@@ -105,7 +108,14 @@ def inspect_file(raw_dir: Path, relative: str, path: Path,
         return RawFile(article_id, relative, 0, 0, None, f"unreadable ({error.strerror})")
 
 
-def _sha256(path: Path) -> str:
+def _suffix(path: str) -> str:
+    """Path(path).suffix, without building a Path."""
+    name = os.path.basename(path)
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
+def _sha256(path: str) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         while chunk := handle.read(_HASH_CHUNK):

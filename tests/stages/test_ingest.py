@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from news_pipeline.stages.ingest import list_raw_files
+from news_pipeline.stages.ingest import _suffix, list_raw_files
 
 NAMES = st.text(st.sampled_from("abü ß.-_"), min_size=1, max_size=6).filter(
     lambda name: name not in (".", ".."))
@@ -34,4 +34,10 @@ def test_listing_matches_a_walk_of_the_tree(paths: list[list[str]]) -> None:
             target.write_text("x", encoding="utf-8")
         listed = list_raw_files(root)
         assert [relative for relative, _ in listed] == _expected(root)
-        assert all(path == root / relative for relative, path in listed)
+        assert all(Path(path) == root / relative for relative, path in listed)
+
+
+@given(NAMES)
+def test_suffix_is_the_one_pathlib_gives(name: str) -> None:
+    path = f"/raw/folder.d/{name}"  # as listed: a folder joined with a file's name
+    assert _suffix(path) == Path(path).suffix
