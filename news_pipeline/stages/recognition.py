@@ -26,6 +26,8 @@ from news_pipeline.warehouse.warehouse import bucket_of
 
 # Articles per recogniser call: the granularity of progress lines (and of pool tasks).
 PROGRESS_BATCH = 256
+# The `_spans` columns a Mention fills (article_id comes from the article).
+_MENTION_FIELDS = ("start", "end", "label", "text", "sentence_index")
 
 log = logging.getLogger(__name__)
 
@@ -131,11 +133,14 @@ def _recognise_in_chunks(warehouse: Warehouse, recogniser: Recogniser | None, ve
     # Deletions alone still need one (empty) commit.
     batches = list(chunks(todo, settings.commit_every())) or ([[]] if deleted else [])
     for number, chunk in enumerate(batches):
-        spans, run_rows = [], []
+        spans: dict[str, list] = {name: [] for name in SCHEMAS["_spans"].names}
+        run_rows = []
         for (article_id, text_sha), mentions in zip(chunk, found):
-            spans.extend({"article_id": article_id, "start": m.start, "end": m.end,
-                          "label": m.label, "text": m.text,
-                          "sentence_index": m.sentence_index} for m in mentions)
+            # Column lists, not a dict per mention: this process feeds the NER workers and
+            # shares their cores.
+            spans["article_id"].extend([article_id] * len(mentions))
+            for column in _MENTION_FIELDS:
+                spans[column].extend([getattr(m, column) for m in mentions])
             run_rows.append({"article_id": article_id, "text_sha256": text_sha,
                              "recogniser_version": version, "n_mentions": len(mentions)})
             n_mentions += len(mentions)
@@ -146,8 +151,7 @@ def _recognise_in_chunks(warehouse: Warehouse, recogniser: Recogniser | None, ve
                                f"{len(chunk)} texts")
         stale = [a for a, _ in chunk] + (deleted if number == 0 else [])
         with warehouse.transaction() as tx:
-            tx.upsert("_spans", pd.DataFrame(spans, columns=SCHEMAS["_spans"].names),
-                      delete_keys=stale)
+            tx.upsert("_spans", pd.DataFrame(spans), delete_keys=stale)
             tx.upsert("_ner_runs", pd.DataFrame(run_rows, columns=SCHEMAS["_ner_runs"].names),
                       delete_keys=stale)
     return n_mentions, n_chars
