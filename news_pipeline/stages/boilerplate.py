@@ -26,6 +26,7 @@ from news_pipeline.stages.batches import chunks
 from news_pipeline.stages.per_file import line_row
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Warehouse, records
+from news_pipeline.warehouse.warehouse import rows
 
 log = logging.getLogger(__name__)
 
@@ -88,12 +89,12 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
     with warehouse.locked():
         inventory = warehouse.read("_inventory")
         state = warehouse.read("_line_stats", ["article_id", "content_sha256", "learn_version"])
-        done = set(zip(state["article_id"], state["content_sha256"].fillna(""),
-                       state["learn_version"]))
-        known = set(state["article_id"])
+        # Plain tuples (rows): iterating pandas' Arrow-backed columns costs an object per cell.
+        done = set(rows(state, ["article_id", "content_sha256", "learn_version"]))
+        known = {article_id for article_id, _, _ in done}
         todo = [row for row in records(inventory)
-                if (row["article_id"], row["content_sha256"] or "", LEARN_VERSION) not in done]
-        deleted = sorted(known - set(inventory["article_id"]))
+                if (row["article_id"], row["content_sha256"], LEARN_VERSION) not in done]
+        deleted = sorted(known - set(inventory["article_id"].tolist()))
         report.unchanged = len(inventory) - len(todo)
         report.deleted = len(deleted)
         report.new = sum(row["article_id"] not in known for row in todo)

@@ -31,6 +31,7 @@ from news_pipeline.stages.per_file import (
 )
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Warehouse, records
+from news_pipeline.warehouse.warehouse import rows
 
 log = logging.getLogger(__name__)
 __all__ = ["ArticleTimeout", "clean_changed_articles", "time_limit"]
@@ -50,8 +51,8 @@ def expected_boilerplate(warehouse: Warehouse, model: BoilerplateModel,
                           on=["article_id", "content_sha256"])
     current = current[current["learn_version"] == LEARN_VERSION]
     digests = {source: model.source_sha256(source) for source in current["source"].dropna().unique()}
-    return {article_id: digests.get(source) if isinstance(source, str) else None
-            for article_id, source in zip(current["article_id"], current["source"])}
+    return {article_id: digests.get(source) if source is not None else None
+            for article_id, source in rows(current, ["article_id", "source"])}
 
 
 def clean_changed_articles(warehouse: Warehouse, raw_dir: Path, logger: InfoLogger = log,
@@ -67,18 +68,18 @@ def clean_changed_articles(warehouse: Warehouse, raw_dir: Path, logger: InfoLogg
         columns = ["article_id", "content_sha256", "pipeline_version"]
         articles = warehouse.read("articles", [*columns, "boilerplate_sha256"])
         done = pd.concat([articles[columns], warehouse.read("rejected", columns)])
-        done_keys = set(zip(done["article_id"], done["content_sha256"].fillna(""),
-                            done["pipeline_version"]))
-        known_ids = set(done["article_id"])
+        # Plain tuples (rows): iterating pandas' Arrow-backed columns costs an object per cell.
+        done_keys = set(rows(done, columns))
+        known_ids = {article_id for article_id, _, _ in done_keys}
         expected = expected_boilerplate(warehouse, model, inventory)
         relearnt = {article_id for article_id, digest in
-                    zip(articles["article_id"], articles["boilerplate_sha256"])
-                    if article_id in expected and expected[article_id] != _none(digest)}
+                    rows(articles, ["article_id", "boilerplate_sha256"])
+                    if article_id in expected and expected[article_id] != digest}
         todo = [row for row in records(inventory)
-                if (row["article_id"], row["content_sha256"] or "", CLEAN_VERSION) not in done_keys
+                if (row["article_id"], row["content_sha256"], CLEAN_VERSION) not in done_keys
                 or row["article_id"] in relearnt]
         report.extra["boilerplate_changed"] = sum(row["article_id"] in relearnt for row in todo)
-        deleted = sorted(known_ids - set(inventory["article_id"]))
+        deleted = sorted(known_ids - set(inventory["article_id"].tolist()))
         report.unchanged = len(inventory) - len(todo)
         report.deleted = len(deleted)
         workers = worker_count(n_process, len(todo))
@@ -100,11 +101,6 @@ def clean_changed_articles(warehouse: Warehouse, raw_dir: Path, logger: InfoLogg
     report.extra["clean_version"] = CLEAN_VERSION
     report.extra["boilerplate_model_sha256"] = model.sha256()
     return report
-
-
-def _none(value: object) -> object:
-    # Nulls read back from Parquet may be NaN; the digest of "no learnt lines" is None.
-    return None if value is None or value != value else value
 
 
 def _clean_chunk(warehouse: Warehouse, raw_dir: Path, pool: ProcessPoolExecutor | None,

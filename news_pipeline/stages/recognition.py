@@ -22,7 +22,7 @@ from news_pipeline.progress import InfoLogger, Progress
 from news_pipeline.stages.batches import chunks
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Warehouse
-from news_pipeline.warehouse.warehouse import bucket_of
+from news_pipeline.warehouse.warehouse import bucket_of, rows
 
 # Articles per recogniser call: the granularity of progress lines (and of pool tasks).
 PROGRESS_BATCH = 256
@@ -61,11 +61,12 @@ def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser | No
     with warehouse.locked():
         articles = warehouse.read("articles", ["article_id", "text_sha256"])
         runs = warehouse.read("_ner_runs", ["article_id", "text_sha256", "recogniser_version"])
-        done = set(zip(runs["article_id"], runs["text_sha256"], runs["recogniser_version"]))
-        previously_seen = set(runs["article_id"])
-        todo = [(a, h) for a, h in zip(articles["article_id"], articles["text_sha256"])
+        # Plain tuples (rows): iterating pandas' Arrow-backed columns costs an object per cell.
+        done = set(rows(runs, ["article_id", "text_sha256", "recogniser_version"]))
+        previously_seen = {article_id for article_id, _, _ in done}
+        todo = [(a, h) for a, h in rows(articles, ["article_id", "text_sha256"])
                 if (a, h, version) not in done]
-        deleted = sorted(previously_seen - set(articles["article_id"]))
+        deleted = sorted(previously_seen - set(articles["article_id"].tolist()))
         report.unchanged = len(articles) - len(todo)
         report.deleted = len(deleted)
         report.new = sum(a not in previously_seen for a, _ in todo)
