@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from news_pipeline.resolve import gazetteer
-from news_pipeline.resolve.article import LABELS, plurality
+from news_pipeline.resolve.article import LABELS
 from news_pipeline.resolve.normalise import acronym_matches, genitive_bases, initials
 
 ID_SCHEME = "v1"
@@ -128,28 +128,38 @@ def resolve_keys(forms: pd.DataFrame, candidates: pd.DataFrame,
     (e.g. "Putin" seen alone first, "Wladimir Putin" later)."""
     keys = _key_table(forms)
     links = _links(keys)
-    keys["link"] = links["link"]
-    keys["key_rule"] = links["rule"]
-
-    edges = pd.concat([_genitive_edges(keys), _acronym_edges(keys, candidates),
-                       _short_name_edges(keys)], ignore_index=True)
-    root, key_rule = _union(keys, edges)
-    keys["root"] = root
-    keys["key_rule"] = key_rule
-
-    groups = _groups(keys)
-    keys = keys.merge(groups[["root", "entity_id", "anchor", "group_link"]], on="root")
+    edges = [*_genitive_edges(keys, links), *_acronym_edges(keys, links, candidates),
+             *_short_name_edges(keys, links)]
+    root, key_rule = _union(keys, links, edges)
+    groups = _groups(keys, links, root, key_rule)
+    ids = {r: group.entity_id for r, group in groups.items()}
     if previous is not None and not previous.empty:
-        keys = _keep_previous_ids(keys, previous)
-    groups = (keys.drop_duplicates("entity_id")[["entity_id", "anchor", "group_link"]]
-              .rename(columns={"group_link": "link"}).sort_values("entity_id")
-              .reset_index(drop=True))
+        ids = _keep_previous_ids(keys, root, groups, previous)
+    group_frame = pd.DataFrame({"entity_id": [ids[r] for r in groups],
+                                "anchor": [group.anchor for group in groups.values()],
+                                "link": [group.link for group in groups.values()]})
     return KeyResolution(
-        keys[["key", "entity_id", "key_rule", "link", "anchor"]].sort_values("key")
-        .reset_index(drop=True), groups)
+        pd.DataFrame({"key": keys.key, "entity_id": [ids[r] for r in root],
+                      "key_rule": key_rule, "link": links.link,
+                      "anchor": [groups[r].anchor for r in root]}),
+        group_frame.sort_values("entity_id").reset_index(drop=True))
 
 
-def _key_table(forms: pd.DataFrame) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Keys:
+    """The distinct local keys, sorted, with what the rules need of each. The rules work on
+    a key's position in `key` (its code; code order is key order) and on plain lists: a
+    pandas string column costs a Python object per element every time it is iterated."""
+
+    key: list[str]
+    label: list[str]  # majority label; ties: LABELS order
+    is_loc: np.ndarray  # bool: LOC has at least as many mentions as any other label
+    acronym: np.ndarray  # bool: at least half of its mentions are spelt as an acronym
+    multi: np.ndarray  # bool: more than one word
+    code: dict[str, int]
+
+
+def _key_table(forms: pd.DataFrame) -> _Keys:
     codes, uniques = pd.factorize(forms["local_key"], sort=True)
     size = len(uniques)
     weights = forms["n_mentions"].to_numpy(np.int64)
@@ -158,16 +168,23 @@ def _key_table(forms: pd.DataFrame) -> pd.DataFrame:
     def count(mask: np.ndarray) -> np.ndarray:
         return np.bincount(codes[mask], weights[mask], minlength=size).astype(np.int64)
 
-    keys = pd.DataFrame({"key": np.asarray(uniques, dtype=object)})
-    for label in LABELS:
-        keys[label] = count(labels == label)
-    keys["n"] = count(np.ones(len(forms), dtype=bool))
-    keys["label"] = keys[list(LABELS)].idxmax(axis=1)  # ties: LABELS order
-    keys["is_loc"] = plurality(keys, "LOC")
-    # An acronym when at least half of its mentions are spelt as one.
-    keys["acronym"] = 2 * count(forms["acronym"].to_numpy(bool)) >= keys["n"]
-    keys["multi"] = keys["key"].str.contains(" ", regex=False)
-    return keys
+    votes = np.column_stack([count(labels == label) for label in LABELS])
+    key = list(uniques)
+    return _Keys(
+        key=key,
+        label=np.asarray(LABELS, dtype=object)[votes.argmax(axis=1)].tolist(),
+        is_loc=votes[:, LABELS.index("LOC")] >= votes.max(axis=1),
+        acronym=2 * count(forms["acronym"].to_numpy(bool)) >= count(np.ones(len(forms), bool)),
+        multi=np.fromiter((" " in k for k in key), bool, size),
+        code={k: i for i, k in enumerate(key)})
+
+
+@dataclass(frozen=True)
+class _Links:
+    """Per key code: its own gazetteer link (None: none) and the rule that found it."""
+
+    link: list[str | None]
+    rule: list[str]
 
 
 def _link_of(key: str, label: str, is_loc: bool, acronym: bool) -> tuple[str | None, str]:
@@ -193,57 +210,67 @@ def _link_of(key: str, label: str, is_loc: bool, acronym: bool) -> tuple[str | N
     return None, ""
 
 
-def _links(keys: pd.DataFrame) -> pd.DataFrame:
-    found = [_link_of(k, lab, loc, acr) for k, lab, loc, acr in
-             zip(keys["key"], keys["label"], keys["is_loc"], keys["acronym"])]
-    return pd.DataFrame(found, columns=["link", "rule"], index=keys.index)
+def _links(keys: _Keys) -> _Links:
+    found = [_link_of(*row) for row in
+             zip(keys.key, keys.label, keys.is_loc.tolist(), keys.acronym.tolist())]
+    return _Links([link for link, _ in found], [rule for _, rule in found])
 
 
-def _edges(source, target, rule: str) -> pd.DataFrame:
-    return pd.DataFrame({"source": list(source), "target": list(target), "rule": rule})
+# (source code, target code, rule): the source key joins the target's entity.
+_Edge = tuple[int, int, str]
 
 
-def _genitive_edges(keys: pd.DataFrame) -> pd.DataFrame:
-    unlinked = keys[keys["link"].isna()]
-    label_of = dict(zip(keys["key"], keys["label"]))
-    linked = set(keys.loc[keys["link"].notna(), "key"])
-    rows = []
-    for key, label in zip(unlinked["key"], unlinked["label"]):
+def _genitive_edges(keys: _Keys, links: _Links) -> list[_Edge]:
+    edges = []
+    for source, key in enumerate(keys.key):
+        if links.link[source] is not None:
+            continue
         for base in genitive_bases(key):
-            if base in label_of and (label_of[base] == label or base in linked):
-                rows.append((key, base))
+            target = keys.code.get(base)
+            if target is not None and (keys.label[target] == keys.label[source]
+                                       or links.link[target] is not None):
+                edges.append((source, target, "corpus_genitive"))
                 break
-    return _edges([s for s, _ in rows], [t for _, t in rows], "corpus_genitive")
+    return edges
 
 
-def _short_name_edges(keys: pd.DataFrame) -> pd.DataFrame:
-    persons = keys[(keys["label"] == "PER") & keys["link"].isna()]
-    full = persons[persons["multi"]]
+def _short_name_edges(keys: _Keys, links: _Links) -> list[_Edge]:
+    persons = [i for i, (label, link) in enumerate(zip(keys.label, links.link))
+               if label == "PER" and link is None]
+    full = [i for i in persons if keys.multi[i]]
     # Genitive variants of full names ("kim jong uns") are not separate candidates.
-    full_keys = set(full["key"])
-    full = full[[not any(b in full_keys for b in genitive_bases(k)) for k in full["key"]]]
-    short = persons.loc[~persons["multi"] & (persons["key"].str.len() >= 2), ["key"]]
-    if full.empty or short.empty:
-        return _edges([], [], "corpus_short_name")
-    words = full["key"].str.split(" ")
-    tokens = pd.concat([pd.DataFrame({"token": words.str[0], "full": full["key"]}),
-                        pd.DataFrame({"token": words.str[-1], "full": full["key"]})])
-    tokens = tokens.drop_duplicates()
-    cand = short.merge(tokens, left_on="key", right_on="token")
-    unique = cand.groupby("key")["full"].transform("nunique") == 1
-    cand = cand[unique].drop_duplicates("key")
-    return _edges(cand["key"], cand["full"], "corpus_short_name")
+    full_keys = {keys.key[i] for i in full}
+    full = [i for i in full if not any(b in full_keys for b in genitive_bases(keys.key[i]))]
+    full_of_token: dict[str, set[int]] = {}
+    for i in full:
+        words = keys.key[i].split(" ")
+        for token in (words[0], words[-1]):
+            full_of_token.setdefault(token, set()).add(i)
+    edges = []
+    for i in persons:
+        found = full_of_token.get(keys.key[i])
+        if not keys.multi[i] and len(keys.key[i]) >= 2 and found is not None and len(found) == 1:
+            edges.append((i, next(iter(found)), "corpus_short_name"))
+    return edges
 
 
-def _acronym_edges(keys: pd.DataFrame, candidates: pd.DataFrame) -> pd.DataFrame:
-    acronyms = keys.loc[keys["acronym"] & keys["link"].isna() & ~keys["multi"], "key"]
-    expansions = keys.loc[keys["multi"] & (keys["label"] != "PER"), "key"]
-    cand = candidates[candidates["acronym_key"].isin(set(acronyms))
-                      & candidates["expansion_key"].isin(set(expansions))]
-    cand = cand[["acronym_key", "expansion_key"]].drop_duplicates()
-    unique = cand.groupby("acronym_key")["expansion_key"].transform("nunique") == 1
-    cand = cand[unique]
-    return _edges(cand["acronym_key"], cand["expansion_key"], "acronym")
+def _acronym_edges(keys: _Keys, links: _Links, candidates: pd.DataFrame) -> list[_Edge]:
+    size = len(keys.key)
+    unlinked = np.fromiter((link is None for link in links.link), bool, size)
+    is_acronym = keys.acronym & unlinked & ~keys.multi
+    is_expansion = keys.multi & (np.asarray(keys.label, dtype=object) != "PER")
+    index = pd.Index(keys.key)
+    acronym = index.get_indexer(candidates["acronym_key"])
+    expansion = index.get_indexer(candidates["expansion_key"])
+    known = (acronym >= 0) & (expansion >= 0)
+    acronym, expansion = acronym[known], expansion[known]
+    usable = is_acronym[acronym] & is_expansion[expansion]
+    pairs = np.unique(acronym[usable].astype(np.int64) * size + expansion[usable])
+    sources, counts = np.unique(pairs // size, return_counts=True)
+    # An acronym joins only the one expansion its articles offer.
+    only = set(sources[counts == 1].tolist())
+    return [(int(a), int(e), "acronym") for a, e in zip(pairs // size, pairs % size)
+            if int(a) in only]
 
 
 def _could_abbreviate(acronym: str, expansion: str) -> bool:
@@ -254,19 +281,20 @@ def _could_abbreviate(acronym: str, expansion: str) -> bool:
     return all(ch in it for ch in inits)
 
 
-def _union(keys: pd.DataFrame, edges: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """Union-find over keys: same link first, then the edges in rule order. An edge that
-    would join two different links is refused (the key then stays on its own)."""
-    parent = {k: k for k in keys["key"]}
-    link_of_root: dict[str, str] = {}
+def _union(keys: _Keys, links: _Links, edges: list[_Edge]) -> tuple[list[int], list[str]]:
+    """Union-find over key codes: same link first, then the edges in rule order. An edge
+    that would join two different links is refused (the key then stays on its own).
+    Returns each key's root and its key rule."""
+    parent = list(range(len(keys.key)))
+    link_of_root: dict[int, str] = {}
 
-    def find(k: str) -> str:
+    def find(k: int) -> int:
         while parent[k] != k:
             parent[k] = parent[parent[k]]
             k = parent[k]
         return k
 
-    def union(a: str, b: str) -> bool:
+    def union(a: int, b: int) -> bool:
         ra, rb = find(a), find(b)
         if ra == rb:
             return True
@@ -281,67 +309,86 @@ def _union(keys: pd.DataFrame, edges: pd.DataFrame) -> tuple[list[str], list[str
         link_of_root.pop(rb, None)
         return True
 
-    first_with_link: dict[str, str] = {}
-    for key, link in sorted(zip(keys["key"], keys["link"]), key=lambda kv: kv[0]):
-        if isinstance(link, str):
+    first_with_link: dict[str, int] = {}
+    for key, link in enumerate(links.link):
+        if link is not None:
             link_of_root.setdefault(find(key), link)
             union(first_with_link.setdefault(link, key), key)
 
-    rule = dict(zip(keys["key"], keys["key_rule"]))
-    for source, target, edge_rule in sorted(
-            zip(edges["source"], edges["target"], edges["rule"]),
-            key=lambda e: (_RULE_ORDER[e[2]], e[0], e[1])):
-        if rule.get(source) and source != target:
+    rule = list(links.rule)
+    for source, target, edge_rule in sorted(edges, key=lambda e: (_RULE_ORDER[e[2]], e[0], e[1])):
+        if rule[source] and source != target:
             continue  # already placed by a stronger rule
         if union(source, target):
             rule[source] = edge_rule
-    return [find(k) for k in keys["key"]], [rule[k] for k in keys["key"]]
+    return [find(k) for k in range(len(parent))], rule
 
 
 _RULE_ORDER = {"corpus_genitive": 0, "acronym": 1, "corpus_short_name": 2}
 
 
-def _groups(keys: pd.DataFrame) -> pd.DataFrame:
-    """Anchor and id per union-find root."""
-    frame = keys[["root", "key", "link", "key_rule", "multi"]].copy()
-    frame["words"] = frame["key"].str.count(" ") + 1
-    frame["length"] = frame["key"].str.len()
-    # Keys that were merged *into* something (genitives, short names, acronyms) never anchor.
-    frame["is_base"] = frame["key_rule"].isin(_NAMING_RULES)
-    frame = frame.sort_values(["root", "is_base", "words", "length", "key"],
-                              ascending=[True, False, False, False, True])
-    best = frame.drop_duplicates("root").set_index("root")["key"]
-    links = frame.dropna(subset=["link"]).drop_duplicates("root").set_index("root")["link"]
-    groups = pd.DataFrame({"root": best.index, "best": best.to_numpy()})
-    groups["group_link"] = groups["root"].map(links)
-    groups["anchor"] = np.where(groups["group_link"].notna(), groups["group_link"],
-                                "key:" + groups["best"])
-    groups["entity_id"] = groups["anchor"].map(entity_id)
+@dataclass(frozen=True)
+class _Group:
+    """One union-find root's entity."""
+
+    anchor: str
+    link: str | None
+    entity_id: str
+
+
+def _groups(keys: _Keys, links: _Links, root: list[int], key_rule: list[str]
+            ) -> dict[int, _Group]:
+    """Entity per union-find root, in root order. Its anchor is the group's link, else its
+    best key: one that names it (keys merged *into* something - genitives, short names,
+    acronyms - never anchor), then the most words, the longest, the first."""
+    best: dict[int, tuple[bool, int, int, int]] = {}
+    link_of: dict[int, str] = {}
+    for code, (key, r, rule, link) in enumerate(zip(keys.key, root, key_rule, links.link)):
+        rank = (rule not in _NAMING_RULES, -(key.count(" ") + 1), -len(key), code)
+        if r not in best or rank < best[r]:
+            best[r] = rank
+        if link is not None:
+            link_of[r] = link  # a group has at most one link (_union)
+    groups = {}
+    for r in sorted(best):
+        link = link_of.get(r)
+        anchor = link if link is not None else "key:" + keys.key[best[r][3]]
+        groups[r] = _Group(anchor, link, entity_id(anchor))
     return groups
 
 
-def _keep_previous_ids(keys: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
-    """Give each group the former id most of its keys had, unless another group has a
-    better claim to it (the one whose own anchor gives that id, then the most keys)."""
-    old = previous[["key", "entity_id"]].drop_duplicates("key").rename(
-        columns={"entity_id": "old_id"})
-    claims = keys[["key", "root", "entity_id"]].merge(old, on="key")
-    if claims.empty:
-        return keys
-    claims = (claims.groupby(["root", "entity_id", "old_id"]).size().rename("votes")
-              .reset_index())
-    claims["own"] = claims["entity_id"] == claims["old_id"]
+def _keep_previous_ids(keys: _Keys, root: list[int], groups: dict[int, _Group],
+                       previous: pd.DataFrame) -> dict[int, str]:
+    """Id per root: the former id most of its keys had, unless another group has a better
+    claim to it (the one whose own anchor gives that id, then the most keys)."""
+    old = previous[["key", "entity_id"]].drop_duplicates("key")
+    old_id = dict(zip(old["key"].tolist(), old["entity_id"].tolist()))
+    votes: dict[tuple[int, str], int] = {}
+    for key, r in zip(keys.key, root):
+        former = old_id.get(key)
+        if former is not None:
+            votes[r, former] = votes.get((r, former), 0) + 1
+
+    def claim(r: int, former: str) -> tuple[bool, int]:  # smaller is stronger
+        return groups[r].entity_id != former, -votes[r, former]
+
     # Best former id per group ...
-    claims = claims.sort_values(["root", "own", "votes", "old_id"],
-                                ascending=[True, False, False, True]).drop_duplicates("root")
+    best_of_root: dict[int, str] = {}
+    for r, former in votes:
+        held = best_of_root.get(r)
+        if held is None or (claim(r, former), former) < (claim(r, held), held):
+            best_of_root[r] = former
     # ... and each former id to one group only.
-    claims = claims.sort_values(["old_id", "own", "votes", "root"],
-                                ascending=[True, False, False, True]).drop_duplicates("old_id")
-    new_id = dict(zip(claims["root"], claims["old_id"]))
-    taken = set(new_id.values())
-    keys = keys.copy()
+    root_of_id: dict[str, int] = {}
+    for r, former in best_of_root.items():
+        held = root_of_id.get(former)
+        if held is None or (claim(r, former), r) < (claim(held, former), held):
+            root_of_id[former] = r
+    taken = set(root_of_id)
+    ids = {r: former for former, r in root_of_id.items()}
     # A group whose own fresh id went to another group gets a derived one (ids stay unique).
-    ids = [new_id.get(r, e if e not in taken else entity_id(f"{a}\x1fsplit")) for r, e, a in
-           zip(keys["root"], keys["entity_id"], keys["anchor"])]
-    keys["entity_id"] = ids
-    return keys
+    for r, group in groups.items():
+        if r not in ids:
+            ids[r] = (group.entity_id if group.entity_id not in taken
+                      else entity_id(f"{group.anchor}\x1fsplit"))
+    return ids

