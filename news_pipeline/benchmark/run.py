@@ -102,6 +102,10 @@ class TreeRssSampler(threading.Thread):
 
 # ---------------------------------------------------------------- pipeline runs
 
+# The folder this code was imported from (it holds the news_pipeline package).
+_CODE_ROOT = Path(__file__).resolve().parents[2]
+
+
 def _last_json_line(stdout: str) -> dict | None:
     lines = stdout.strip().splitlines()
     try:
@@ -113,12 +117,16 @@ def _last_json_line(stdout: str) -> dict | None:
 def run_pipeline_process(raw_dir: Path, warehouse_dir: Path, dagster_home: Path, model: str,
                          profile: Path | None = None) -> dict:
     """One run of the whole job in a child process; its JSON result plus wall and memory."""
-    args = {"raw_dir": str(raw_dir), "warehouse_dir": str(warehouse_dir), "model": model,
-            "profile": str(profile) if profile else None}
-    env = {**os.environ, "DAGSTER_HOME": str(dagster_home)}
+    args = {"raw_dir": str(Path(raw_dir).absolute()),
+            "warehouse_dir": str(Path(warehouse_dir).absolute()), "model": model,
+            "profile": str(Path(profile).absolute()) if profile else None}
+    env = {**os.environ, "DAGSTER_HOME": str(Path(dagster_home).absolute())}
     started = time.perf_counter()
+    # `-m` puts the working directory first on sys.path, before PYTHONPATH: started from a
+    # checkout, the child would run that checkout's code instead of this process's.
     child = subprocess.Popen([sys.executable, "-m", "news_pipeline.benchmark.child", json.dumps(args)],
-                             stdout=subprocess.PIPE, stderr=None, env=env, text=True)
+                             stdout=subprocess.PIPE, stderr=None, env=env, text=True,
+                             cwd=_CODE_ROOT)
     sampler = TreeRssSampler(child.pid)
     sampler.start()
     stdout, _ = child.communicate()

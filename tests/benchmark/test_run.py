@@ -17,8 +17,14 @@ REQUIRED_KEYS = {"articles", "articles_per_s", "tokens_per_s", "bare_ner_tokens_
 
 @pytest.mark.slow
 def test_tiny_benchmark_reports_all_keys(tmp_path: Path, tiny_corpus: Path, tiny_model: str,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+                                         capsys: pytest.CaptureFixture[str],
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
     work = tmp_path / "work"
+    # Started from another checkout, the runs must still use this process's code.
+    decoy = tmp_path / "other_checkout" / "news_pipeline"
+    decoy.mkdir(parents=True)
+    (decoy / "__init__.py").write_text("raise ImportError('the code of another checkout')\n")
+    monkeypatch.chdir(decoy.parent)
     code = bench.main(["--articles", "20", "--work-dir", str(work), "--corpus", str(tiny_corpus),
                        "--model", tiny_model])
     assert code == 0
