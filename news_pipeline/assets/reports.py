@@ -12,7 +12,7 @@ from news_pipeline.reports.data import fingerprint, network, read_chart_tables, 
 from news_pipeline.reports.png import text_of, with_text
 from news_pipeline.resources import PipelinePaths
 
-REPORT_VERSION = "report-2.0"
+REPORT_VERSION = "report-2.1"
 TOP_N = 10
 NETWORK_N = 25
 CHARTS = {"top_entities": "Most mentioned entities per label",

@@ -52,6 +52,13 @@ def test_top_entities_chart_is_a_png() -> None:
     assert_sensible_png(top_entities_chart(SAMPLE, 5))
 
 
+def test_charts_are_palette_pngs() -> None:
+    """Every materialisation embeds the charts in Dagster's event log: a palette PNG (IHDR
+    colour type 3) is a quarter of the size of a true-colour one."""
+    for png in (top_entities_chart(SAMPLE, 5), cooccurrence_network_chart(SAMPLE, PAIRS, n=10)):
+        assert png[25] == 3
+
+
 def test_top_entities_chart_has_a_panel_per_label() -> None:
     # Two panels fit in one row; four labels need two rows, so the picture gets taller.
     two = png_size(top_entities_chart(SAMPLE[SAMPLE["label"].isin(["PER", "LOC"])], 5))
