@@ -202,10 +202,9 @@ def assign_entities(local: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
     per_key = keys.reindex(key_uniques)
     key_rule = per_key["key_rule"].fillna("").to_numpy(dtype=object)[key_codes]
     rule = join_rules(local["local_rule"].fillna("").to_numpy(dtype=object), key_rule)
-    out = local.copy()
-    out["entity_id"] = per_key["entity_id"].to_numpy(dtype=object)[key_codes]
-    out["rule"] = np.where(rule == "", "exact", rule).astype(object)
-    return out
+    # assign, not copy(): the input's columns are shared, not duplicated (copy on write).
+    return local.assign(entity_id=per_key["entity_id"].to_numpy(dtype=object)[key_codes],
+                        rule=np.where(rule == "", "exact", rule).astype(object))
 
 
 def _article_counts(rows: pd.DataFrame) -> pd.Series:

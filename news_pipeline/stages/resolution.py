@@ -231,9 +231,13 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
     fresh = resolve_changed(tx.read("_spans", keys=batch))
     fresh_candidates = acronym_candidates(fresh)
     local_s = time.perf_counter() - started
+    dropped = (set(work.stale) if first else set()) | set(batch)
+    # Written before the global step (which reads the base snapshot, not these writes): the
+    # upsert's per-bucket copies of the rows are freed before the global step's frames exist.
+    tx.upsert("_resolved_spans", fresh, delete_keys=dropped)
+    tx.upsert("_resolve_runs", _run_rows(work, batch, fresh), delete_keys=dropped)
 
     started = time.perf_counter()
-    dropped = (set(work.stale) if first else set()) | set(batch)
     # Rebuild when the state is missing, or when most cached articles leave (a new recogniser
     # or resolver version): the few that stay are cheaper to merge anew than the others to
     # subtract.
@@ -263,8 +267,6 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
         ignore_index=True) if resynced else update.mentions
     global_s = time.perf_counter() - started
 
-    tx.upsert("_resolved_spans", fresh, delete_keys=dropped)
-    tx.upsert("_resolve_runs", _run_rows(work, batch, fresh), delete_keys=dropped)
     rewritten = set(update.rewritten) | set(resynced)
     mentions = mentions.reindex(columns=SCHEMAS["mentions"].names)
     if state is None:
