@@ -34,10 +34,16 @@ def _pairs_within(groups: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np
     run_end = np.repeat(ends, ends - starts)
     partners = run_end - np.arange(n) - 1  # how many later items in the same run
     left = np.repeat(np.arange(n), partners)
-    # position of each right partner: left + 1, left + 2, ...
-    offsets = np.arange(len(left)) - np.repeat(np.cumsum(partners) - partners, partners)
-    right = left + 1 + offsets
-    return items[left], items[right]
+    # Position of each right partner: left + 1, left + 2, ... Built in place, and each index
+    # array is dropped once its items are taken: these arrays hold an int64 per pair of
+    # every article, the largest arrays of the global step.
+    right = np.arange(len(left))
+    right -= np.repeat(np.cumsum(partners) - partners, partners)
+    right += left
+    right += 1
+    left = items[left]
+    right = items[right]
+    return left, right
 
 
 def _unique_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -64,7 +70,9 @@ def cooccurrences(mentions: pd.DataFrame) -> pa.Table:
         # One int64 per (group, entity): np.unique on 1-D is much faster than on rows.
         table = _unique_counts(group * n_entities + codes)[0]
         a, b = _pairs_within(table // n_entities, table % n_entities)
-        return a * n_entities + b
+        a *= n_entities
+        a += b
+        return a
 
     by_article = pair_codes(articles)
     by_sentence = pair_codes(articles * (sentences.max() + 1) + sentences)
