@@ -58,7 +58,9 @@ RUN_KEY = ["article_id", "text_sha256", "recogniser_version", "resolve_version"]
 # Articles resolved and merged per commit. Larger than the other stages' commits: every
 # batch reads and rewrites the global state and the mention buckets (at 10k articles about
 # a second per batch), while one batch of 10k articles raises the main process's memory by
-# ~300 MB (bench/results.md).
+# ~300 MB (bench/results.md; ~185 MB above the imports in a process that runs only this
+# stage, since the per-article cache is written before the global step and upserts copy
+# their rows a bucket at a time).
 BATCH_ARTICLES = 20_000
 # The `_resolved_spans` columns the global step (update_corpus) reads.
 GLOBAL_INPUT_COLUMNS = ["article_id", "start", "end", "label", "text", "sentence_index",

@@ -42,19 +42,28 @@ def bucket_of(key: str) -> int:
     return zlib.crc32(key.encode("utf-8")) % N_BUCKETS
 
 
-def _by_bucket(rows: pd.DataFrame, key: str) -> dict[int, pd.DataFrame]:
-    """The rows of each bucket (only buckets that have rows), in their original order.
-    bucket_of runs once per distinct key and the frame is split in one pass."""
-    if rows.empty:
-        return {}
-    codes, uniques = pd.factorize(rows[key])
-    if (codes < 0).any():
-        raise ValueError(f"rows without a {key} cannot be stored")
-    buckets = np.fromiter((bucket_of(k) for k in uniques), np.int64, len(uniques))[codes]
-    order = np.argsort(buckets, kind="stable")
-    present, starts = np.unique(buckets[order], return_index=True)
-    ends = np.r_[starts[1:], len(order)]
-    return {int(b): rows.take(order[start:end]) for b, start, end in zip(present, starts, ends)}
+class _Buckets:
+    """`rows` split by the bucket of their `key`, each bucket's rows in their original order.
+    bucket_of runs once per distinct key; a bucket's rows are copied out only when asked for,
+    so that writing a large frame bucket by bucket holds one bucket's copy at a time."""
+
+    def __init__(self, rows: pd.DataFrame, key: str) -> None:
+        self.rows = rows
+        self.positions: dict[int, np.ndarray] = {}
+        if rows.empty:
+            return
+        codes, uniques = pd.factorize(rows[key])
+        if (codes < 0).any():
+            raise ValueError(f"rows without a {key} cannot be stored")
+        buckets = np.fromiter((bucket_of(k) for k in uniques), np.int64, len(uniques))[codes]
+        order = np.argsort(buckets, kind="stable")
+        present, starts = np.unique(buckets[order], return_index=True)
+        ends = np.r_[starts[1:], len(order)]
+        self.positions = {int(b): order[start:end] for b, start, end in zip(present, starts, ends)}
+
+    def rows_of(self, bucket: int) -> pd.DataFrame:
+        positions = self.positions.get(bucket)
+        return self.rows[:0] if positions is None else self.rows.take(positions)
 
 
 def _bucket_file(bucket: int) -> str:
@@ -353,13 +362,13 @@ class Transaction:
         changed_keys = set(pd.unique(rows[key])) | set(delete_keys)
         if not changed_keys:
             return
-        new_rows = _by_bucket(rows, key)
+        new_rows = _Buckets(rows, key)
         changed = pa.array(list(changed_keys), type=pa.large_string())
         for bucket in sorted({bucket_of(k) for k in changed_keys}):
             kept = self._read_bucket(table, bucket)
             kept = kept[~is_in(kept[key], changed)]
-            new = new_rows.get(bucket, rows[:0])
-            self._write(table, _bucket_file(bucket), pd.concat([kept, new], ignore_index=True))
+            self._write(table, _bucket_file(bucket),
+                        pd.concat([kept, new_rows.rows_of(bucket)], ignore_index=True))
             self._touched.setdefault(table, set())
             touched = self._touched[table]
             if touched is not None:
@@ -369,9 +378,9 @@ class Transaction:
         """Write `table` whole (all buckets for keyed tables)."""
         self._touched[table] = None
         if table in BUCKET_KEYS:
-            parts = _by_bucket(rows, BUCKET_KEYS[table])
+            parts = _Buckets(rows, BUCKET_KEYS[table])
             for bucket in range(N_BUCKETS):
-                self._write(table, _bucket_file(bucket), parts.get(bucket, rows[:0]))
+                self._write(table, _bucket_file(bucket), parts.rows_of(bucket))
         else:
             self._write(table, "part-000.parquet", rows)
 
