@@ -89,7 +89,6 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
     with warehouse.locked():
         inventory = warehouse.read("_inventory")
         state = warehouse.read("_line_stats", ["article_id", "content_sha256", "learn_version"])
-        # Plain tuples (rows): iterating pandas' Arrow-backed columns costs an object per cell.
         done = set(rows(state, ["article_id", "content_sha256", "learn_version"]))
         known = {article_id for article_id, _, _ in done}
         todo = [row for row in records(inventory)

@@ -51,7 +51,7 @@ def expected_boilerplate(warehouse: Warehouse, model: BoilerplateModel,
                           on=["article_id", "content_sha256"])
     current = current[current["learn_version"] == LEARN_VERSION]
     digests = {source: model.source_sha256(source) for source in current["source"].dropna().unique()}
-    return {article_id: digests.get(source) if source is not None else None
+    return {article_id: digests.get(source)
             for article_id, source in rows(current, ["article_id", "source"])}
 
 
@@ -68,7 +68,6 @@ def clean_changed_articles(warehouse: Warehouse, raw_dir: Path, logger: InfoLogg
         columns = ["article_id", "content_sha256", "pipeline_version"]
         articles = warehouse.read("articles", [*columns, "boilerplate_sha256"])
         done = pd.concat([articles[columns], warehouse.read("rejected", columns)])
-        # Plain tuples (rows): iterating pandas' Arrow-backed columns costs an object per cell.
         done_keys = set(rows(done, columns))
         known_ids = {article_id for article_id, _, _ in done_keys}
         expected = expected_boilerplate(warehouse, model, inventory)

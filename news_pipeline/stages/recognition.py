@@ -61,7 +61,6 @@ def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser | No
     with warehouse.locked():
         articles = warehouse.read("articles", ["article_id", "text_sha256"])
         runs = warehouse.read("_ner_runs", ["article_id", "text_sha256", "recogniser_version"])
-        # Plain tuples (rows): iterating pandas' Arrow-backed columns costs an object per cell.
         done = set(rows(runs, ["article_id", "text_sha256", "recogniser_version"]))
         previously_seen = {article_id for article_id, _, _ in done}
         todo = [(a, h) for a, h in rows(articles, ["article_id", "text_sha256"])

@@ -49,13 +49,15 @@ class _Buckets:
 
     def __init__(self, rows: pd.DataFrame, key: str) -> None:
         self.rows = rows
+        self.keys: list[str] = []  # the distinct keys of the rows
         self.positions: dict[int, np.ndarray] = {}
         if rows.empty:
             return
         codes, uniques = pd.factorize(rows[key])
         if (codes < 0).any():
             raise ValueError(f"rows without a {key} cannot be stored")
-        buckets = np.fromiter((bucket_of(k) for k in uniques), np.int64, len(uniques))[codes]
+        self.keys = uniques.tolist()
+        buckets = np.fromiter((bucket_of(k) for k in self.keys), np.int64, len(uniques))[codes]
         order = np.argsort(buckets, kind="stable")
         present, starts = np.unique(buckets[order], return_index=True)
         ends = np.r_[starts[1:], len(order)]
@@ -100,7 +102,8 @@ def records(frame: pd.DataFrame) -> list[dict]:
 
 def rows(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple]:
     """Rows as tuples of `columns`, plain Python values as in records: cheaper where the
-    rows become objects anyway (no dict per row)."""
+    rows become objects anyway (no dict per row), and far cheaper than zipping the columns,
+    which iterates pandas' Arrow-backed strings an object per cell."""
     plain = _plain(frame[list(columns)])
     return list(zip(*(plain[column].to_list() for column in columns)))
 
@@ -359,10 +362,10 @@ class Transaction:
         Only the bucket files holding those keys are rewritten.
         """
         key = BUCKET_KEYS[table]
-        changed_keys = set(pd.unique(rows[key])) | set(delete_keys)
+        new_rows = _Buckets(rows, key)
+        changed_keys = set(new_rows.keys) | set(delete_keys)
         if not changed_keys:
             return
-        new_rows = _Buckets(rows, key)
         changed = pa.array(list(changed_keys), type=pa.large_string())
         for bucket in sorted({bucket_of(k) for k in changed_keys}):
             kept = self._read_bucket(table, bucket)
