@@ -30,6 +30,9 @@ TASK_SIZE = 32
 OWNER_CHECK_S = 1.0
 # Tasks queued per NER worker: enough that it never waits for the next one.
 IN_FLIGHT_PER_WORKER = 4
+# Tasks ordered_map queues ahead of its caller: ~1,000 articles, more than two workers clean
+# while the caller commits a chunk of results (~0.2 s at 2,000 articles).
+MAP_AHEAD_TASKS = 32
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -116,10 +119,33 @@ def process_pool(workers: int, initializer: Callable[..., None] | None = None,
 
 def ordered_map(pool: ProcessPoolExecutor | None, function: Callable[[In], Out],
                 items: Iterable[In]) -> Iterator[Out]:
-    """map() in the pool (order kept), or in this process when there is no pool."""
+    """map() in the pool (order kept), or in this process when there is no pool.
+
+    The pool gets up to MAP_AHEAD_TASKS tasks of TASK_SIZE items ahead of the caller, who may
+    take the results over several commits: the workers go on while it commits, and only
+    that many items and results are held, whatever the number of items."""
     if pool is None:
         return map(function, items)
-    return pool.map(function, items, chunksize=TASK_SIZE)
+    return _pool_map(pool, function, iter(items))
+
+
+def _apply(function: Callable[[In], Out], items: list[In]) -> list[Out]:
+    return [function(item) for item in items]
+
+
+def _pool_map(pool: ProcessPoolExecutor, function: Callable[[In], Out],
+              items: Iterator[In]) -> Iterator[Out]:
+    in_flight: deque[Future[list[Out]]] = deque()
+    try:
+        while True:
+            while len(in_flight) < MAP_AHEAD_TASKS and (batch := list(islice(items, TASK_SIZE))):
+                in_flight.append(pool.submit(_apply, function, batch))
+            if not in_flight:
+                return
+            yield from in_flight.popleft().result()
+    finally:  # a caller that stops early (an error) leaves no queued work behind
+        for future in in_flight:
+            future.cancel()
 
 
 _worker_recogniser: Recogniser | None = None

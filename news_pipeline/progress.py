@@ -26,13 +26,18 @@ class InfoLogger(Protocol):
 
 
 class Progress:
-    """Logs every `every_s` seconds and at the end; cheap enough to call per item."""
+    """Logs every `every_s` seconds and at the end; cheap enough to call per item.
 
-    def __init__(self, log: InfoLogger, what: str, total: int, every_s: float = 10.0) -> None:
+    Work done in under `quiet_below_s` logs nothing (a one-article rerun): its counts are in
+    the stage's metadata, and in a Dagster run each log line is an event-log write."""
+
+    def __init__(self, log: InfoLogger, what: str, total: int, every_s: float = 10.0,
+                 quiet_below_s: float = 1.0) -> None:
         self.log = log
         self.what = what
         self.total = total
         self.every_s = every_s
+        self.quiet_below_s = quiet_below_s
         self.done = 0
         self.started = time.monotonic()
         self._last = self.started
@@ -42,7 +47,9 @@ class Progress:
         for listener in _listeners:
             listener(self.what, self.done, self.total)
         now = time.monotonic()
-        if now - self._last >= self.every_s or self.done >= self.total:
+        finished = self.done >= self.total and (now - self.started >= self.quiet_below_s
+                                                or self._last != self.started)
+        if now - self._last >= self.every_s or finished:
             self._last = now
             self.log.info(self.line())
 

@@ -1,4 +1,4 @@
-"""Worker pools: workers do not outlive the process they work for."""
+"""Worker pools: workers do not outlive the process they work for; ordered_map streams."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from concurrent.futures import Future
 
 import pytest
 
@@ -86,3 +88,58 @@ def test_the_forkserver_starts_at_once_with_the_workers_modules() -> None:
     finally:
         owner.kill()
         owner.wait()
+
+
+class _InlineExecutor:
+    """An executor that runs each task at once, counting them (for ordered_map's queueing)."""
+
+    def __init__(self) -> None:
+        self.submitted = 0
+        self.pending: list = []
+
+    def submit(self, function: Callable[..., object], *args: object) -> Future:
+        self.submitted += 1
+        future: Future = Future()
+        future.set_result(function(*args))
+        self.pending.append(future)
+        return future
+
+
+def test_ordered_map_streams_with_a_bounded_number_of_tasks_ahead() -> None:
+    from news_pipeline.parallel import MAP_AHEAD_TASKS, TASK_SIZE, ordered_map
+
+    total = (MAP_AHEAD_TASKS * 3 + 1) * TASK_SIZE + 5
+    taken = []
+    items = (taken.append(i) or i for i in range(total))
+    executor = _InlineExecutor()
+    results = ordered_map(executor, abs, items)  # type: ignore[arg-type]
+    assert next(results) == 0
+    # Queued ahead, not all at once: items are taken from the input only as far as that.
+    assert executor.submitted == MAP_AHEAD_TASKS
+    assert len(taken) == MAP_AHEAD_TASKS * TASK_SIZE
+    # Taken in two parts, as a stage does over its commits, the results are map()'s.
+    first = [next(results) for _ in range(TASK_SIZE * 2)]
+    assert [0, *first, *results] == list(range(total))
+    assert executor.submitted == -(-total // TASK_SIZE)
+
+
+def test_ordered_map_cancels_what_it_queued_when_the_caller_stops() -> None:
+    from news_pipeline.parallel import ordered_map
+
+    class Deferred(_InlineExecutor):
+        """Runs only the first task: the others stay queued."""
+
+        def submit(self, function: Callable[..., object], *args: object) -> Future:
+            self.submitted += 1
+            future: Future = Future()
+            if self.submitted == 1:
+                future.set_result(function(*args))
+            self.pending.append(future)
+            return future
+
+    executor = Deferred()
+    results = ordered_map(executor, abs, range(10_000))  # type: ignore[arg-type]
+    next(results)
+    results.close()
+    assert executor.submitted > 1
+    assert all(future.cancelled() for future in executor.pending[1:])

@@ -11,7 +11,7 @@ state, stored as the small table `source_boilerplate`; cleaning reads it from th
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -25,8 +25,8 @@ from news_pipeline.progress import InfoLogger, Progress
 from news_pipeline.stages.batches import chunks
 from news_pipeline.stages.per_file import line_row
 from news_pipeline.stages.report import StageReport
-from news_pipeline.warehouse import SCHEMAS, Warehouse, records
-from news_pipeline.warehouse.warehouse import rows
+from news_pipeline.warehouse import SCHEMAS, Warehouse
+from news_pipeline.warehouse.warehouse import records_where, rows
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +91,9 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
         state = warehouse.read("_line_stats", ["article_id", "content_sha256", "learn_version"])
         done = set(rows(state, ["article_id", "content_sha256", "learn_version"]))
         known = {article_id for article_id, _, _ in done}
-        todo = [row for row in records(inventory)
-                if (row["article_id"], row["content_sha256"], LEARN_VERSION) not in done]
+        todo = records_where(inventory, ["article_id", "content_sha256"],
+                             lambda article_id, content: (article_id, content, LEARN_VERSION)
+                             not in done)
         deleted = sorted(known - set(inventory["article_id"].tolist()))
         report.unchanged = len(inventory) - len(todo)
         report.deleted = len(deleted)
@@ -102,8 +103,10 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
         progress = Progress(logger, f"reading lines ({workers} process(es))", len(todo))
         with ExitStack() as stack:
             pool = stack.enter_context(process_pool(workers)) if workers > 1 else None
+            # One stream over all commits: the workers go on reading while this process commits.
+            line_rows = ordered_map(pool, line_row, ((raw_dir, row) for row in todo))
             for chunk in chunks(todo, settings.commit_every()):
-                _read_chunk(warehouse, raw_dir, pool, chunk, progress)
+                _read_chunk(warehouse, chunk, line_rows, progress)
         stats = warehouse.read("_line_stats", ["article_id", "source", "lines"])
         table = boilerplate_table(stats[~stats["article_id"].isin(deleted)])
         if deleted or not _same_rows(warehouse.read("source_boilerplate"), table):
@@ -121,10 +124,11 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
     return report
 
 
-def _read_chunk(warehouse: Warehouse, raw_dir: Path, pool: ProcessPoolExecutor | None,
-                chunk: list[dict], progress: Progress) -> None:
+def _read_chunk(warehouse: Warehouse, chunk: Sequence[dict], line_rows: Iterator[dict],
+                progress: Progress) -> None:
+    """Commit the `_line_stats` rows of `chunk`, taken from the stream `line_rows`."""
     rows = []
-    for row in ordered_map(pool, line_row, [(raw_dir, r) for r in chunk]):
+    for _, row in zip(chunk, line_rows):
         rows.append({**row, "learn_version": LEARN_VERSION})
         progress.advance()
     with warehouse.transaction() as tx:

@@ -8,8 +8,7 @@ change; a model change in one source does not touch the articles of the others.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
@@ -30,8 +29,8 @@ from news_pipeline.stages.per_file import (
     set_worker_boilerplate,
 )
 from news_pipeline.stages.report import StageReport
-from news_pipeline.warehouse import SCHEMAS, Warehouse, records
-from news_pipeline.warehouse.warehouse import rows
+from news_pipeline.warehouse import SCHEMAS, Warehouse
+from news_pipeline.warehouse.warehouse import records_where, rows
 
 log = logging.getLogger(__name__)
 __all__ = ["ArticleTimeout", "clean_changed_articles", "time_limit"]
@@ -74,9 +73,9 @@ def clean_changed_articles(warehouse: Warehouse, raw_dir: Path, logger: InfoLogg
         relearnt = {article_id for article_id, digest in
                     rows(articles, ["article_id", "boilerplate_sha256"])
                     if article_id in expected and expected[article_id] != digest}
-        todo = [row for row in records(inventory)
-                if (row["article_id"], row["content_sha256"], CLEAN_VERSION) not in done_keys
-                or row["article_id"] in relearnt]
+        todo = records_where(inventory, ["article_id", "content_sha256"],
+                             lambda article_id, content: article_id in relearnt
+                             or (article_id, content, CLEAN_VERSION) not in done_keys)
         report.extra["boilerplate_changed"] = sum(row["article_id"] in relearnt for row in todo)
         deleted = sorted(known_ids - set(inventory["article_id"].tolist()))
         report.unchanged = len(inventory) - len(todo)
@@ -90,9 +89,12 @@ def clean_changed_articles(warehouse: Warehouse, raw_dir: Path, logger: InfoLogg
                 clean_one: Callable[[tuple[Path, dict]], CleaningOutcome] = clean_row_in_worker
             else:
                 pool, clean_one = None, partial(clean_row, boilerplate=model)
+            # One stream of results over all commits: the workers go on cleaning while this
+            # process commits a chunk.
+            outcomes = ordered_map(pool, clean_one, ((raw_dir, row) for row in todo))
             for index, chunk in enumerate(chunks(todo, settings.commit_every())):
-                _clean_chunk(warehouse, raw_dir, pool, clean_one, chunk,
-                             deleted if index == 0 else [], known_ids, report, progress)
+                _clean_chunk(warehouse, chunk, outcomes, deleted if index == 0 else [],
+                             known_ids, report, progress)
         if not todo and deleted:
             with warehouse.transaction() as tx:
                 for table in ("articles", "rejected", "mentions"):
@@ -102,12 +104,12 @@ def clean_changed_articles(warehouse: Warehouse, raw_dir: Path, logger: InfoLogg
     return report
 
 
-def _clean_chunk(warehouse: Warehouse, raw_dir: Path, pool: ProcessPoolExecutor | None,
-                 clean_one: Callable[[tuple[Path, dict]], CleaningOutcome],
-                 chunk: list[dict], deleted: list[str], known_ids: set[str],
-                 report: StageReport, progress: Progress) -> None:
+def _clean_chunk(warehouse: Warehouse, chunk: Sequence[dict], outcomes: Iterator[CleaningOutcome],
+                 deleted: list[str], known_ids: set[str], report: StageReport,
+                 progress: Progress) -> None:
+    """Commit the outcomes of `chunk`, taken from the stream `outcomes` (in chunk order)."""
     articles, rejections = [], []
-    for row, outcome in zip(chunk, ordered_map(pool, clean_one, [(raw_dir, r) for r in chunk])):
+    for row, outcome in zip(chunk, outcomes):
         if outcome.article:
             articles.append({**outcome.article, "pipeline_version": CLEAN_VERSION})
         else:
