@@ -20,7 +20,8 @@ def test_definitions_load_with_assets_checks_schedule_and_sensor() -> None:
     assert defs.resolve_sensor_def("raw_folder_sensor") is not None
     checks = defs.resolve_asset_graph().asset_check_keys
     assert {"mention_offsets_match_text", "no_orphan_mentions", "articles_have_text",
-            "entity_ids_unique", "article_ids_unique"} <= {c.name for c in checks}
+            "entity_ids_unique", "article_ids_unique", "boilerplate_share_is_sane"} <= {
+        c.name for c in checks}
 
 
 def test_every_asset_declares_a_code_version() -> None:

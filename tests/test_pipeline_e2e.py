@@ -25,6 +25,9 @@ def materialise(raw_dir: Path, warehouse_dir: Path, model: str,
     assert result.success
     failed = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]
     assert failed == []
+    # Every check ran (a check moved between steps still runs in the job).
+    assert ({e.check_name for e in result.get_asset_check_evaluations()}
+            == {key.name for key in definitions.resolve_asset_graph().asset_check_keys})
     return result
 
 

@@ -3,8 +3,8 @@
 ASSETS and CHECKS list everything in pipeline order, for the one Definitions object.
 """
 
-from news_pipeline.assets.boilerplate import boilerplate_share_is_sane, source_boilerplate
-from news_pipeline.assets.checks import ALL_CHECKS
+from news_pipeline.assets.boilerplate import source_boilerplate
+from news_pipeline.assets.checks import CHECKS
 from news_pipeline.assets.cleaning import cleaned_articles
 from news_pipeline.assets.ingest import raw_articles
 from news_pipeline.assets.recognition import ner_spans
@@ -13,6 +13,5 @@ from news_pipeline.assets.resolution import resolved_entities
 
 ASSETS = [raw_articles, source_boilerplate, cleaned_articles, ner_spans, resolved_entities,
           entity_report]
-CHECKS = [boilerplate_share_is_sane, *ALL_CHECKS]
 
 __all__ = ["ASSETS", "CHECKS"]

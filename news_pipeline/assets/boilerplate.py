@@ -56,16 +56,3 @@ def source_boilerplate(context: dg.AssetExecutionContext, paths: PipelinePaths,
         "preview": dg.MetadataValue.md(markdown_preview(top_lines(table), rows=PREVIEW_SOURCES
                                                         * PREVIEW_LINES_PER_SOURCE)),
     })
-
-
-@dg.asset_check(asset=source_boilerplate,
-                description=f"No source loses more than {MAX_BOILERPLATE_SHARE:.0%} of its lines "
-                            "to learnt boilerplate.")
-def boilerplate_share_is_sane(paths: PipelinePaths) -> dg.AssetCheckResult:
-    shares = boilerplate_share(paths.warehouse().read("source_boilerplate"))
-    offending = shares[shares["share"] > MAX_BOILERPLATE_SHARE]
-    return dg.AssetCheckResult(
-        passed=offending.empty, severity=dg.AssetCheckSeverity.WARN,
-        metadata={"offending_sources": len(offending),
-                  "max_share": float(shares["share"].max()) if len(shares) else 0.0,
-                  "examples": dg.MetadataValue.md(markdown_preview(offending))})

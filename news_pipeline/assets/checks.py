@@ -5,9 +5,10 @@ articles (text, offsets, orphans, duplicates) run bucket by bucket and only on t
 written since the check last passed (see buckets.py): a rerun after adding one article
 reads one bucket, and memory does not grow with the corpus.
 
-The checks of the tables one asset writes run in one step (a multi-asset check): each step
-costs Dagster several event-log writes, more than a one-article rerun's checks cost to read.
-Each check keeps its own key, history and result in the UI, and can be run alone.
+The checks run in two steps (multi-asset checks), one after cleaning and one after
+resolution: each step costs Dagster several event-log writes, more than a one-article
+rerun's checks cost to read. Each check keeps its own key, history and result in the UI,
+and can be run alone.
 """
 
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ import dagster as dg
 import pandas as pd
 
 from news_pipeline import quality
+from news_pipeline.assets.boilerplate import MAX_BOILERPLATE_SHARE, boilerplate_share
 from news_pipeline.assets.buckets import (
     INCREMENTAL_NOTE,
     BucketRule,
@@ -74,6 +76,14 @@ def _misplaced_or_duplicate(frame: pd.DataFrame, keys: list[str], bucket: int) -
     all buckets: keys are unique table-wide (a key can only be in its own bucket)."""
     misplaced = frame["article_id"].map(bucket_of) != bucket
     return frame[frame.duplicated(keys, keep=False) | misplaced]
+
+
+def boilerplate_share_is_sane(run: CheckRun) -> dg.AssetCheckResult:
+    shares = boilerplate_share(run.paths.warehouse().read("source_boilerplate"))
+    return _result(run, shares[shares["share"] > MAX_BOILERPLATE_SHARE],
+                   f"learnt share of a source's lines <= {MAX_BOILERPLATE_SHARE}",
+                   {"max_share": float(shares["share"].max()) if len(shares) else 0.0},
+                   severity=dg.AssetCheckSeverity.WARN)
 
 
 def articles_have_text(run: CheckRun) -> dg.AssetCheckResult:
@@ -176,6 +186,9 @@ def _check_group(name: str, checks: list[Check], description: str) -> dg.AssetCh
 
 
 cleaning_checks = _check_group("cleaning_checks", [
+    Check(boilerplate_share_is_sane, "source_boilerplate",
+          f"No source loses more than {MAX_BOILERPLATE_SHARE:.0%} of its lines to learnt "
+          "boilerplate."),
     Check(articles_have_text, "articles",
           "Every article has non-empty cleaned text." + INCREMENTAL_NOTE),
     Check(article_ids_unique, "articles",
@@ -183,7 +196,8 @@ cleaning_checks = _check_group("cleaning_checks", [
           "id)." + INCREMENTAL_NOTE),
     Check(no_cleaner_errors, "rejected",
           "No input was rejected because the cleaner itself failed (a bug to report)."),
-], "The checks of the tables the cleaning step writes (articles, rejected).")
+], "The checks of the tables the boilerplate and cleaning steps write (source_boilerplate, "
+   "articles, rejected).")
 
 resolution_checks = _check_group("resolution_checks", [
     Check(mention_offsets_match_text, "mentions",
@@ -198,4 +212,4 @@ resolution_checks = _check_group("resolution_checks", [
     Check(entity_ids_unique, "entities", "entity_id is unique."),
 ], "The checks of the tables the resolution step writes (mentions, entities).")
 
-ALL_CHECKS = [cleaning_checks, resolution_checks]
+CHECKS = [cleaning_checks, resolution_checks]
