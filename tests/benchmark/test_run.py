@@ -41,6 +41,12 @@ def test_tiny_benchmark_reports_all_keys(tmp_path: Path, tiny_corpus: Path, tiny
         results["tokens_per_s"] / results["bare_ner_tokens_per_s"], rel=1e-2)
     assert results["bare_ner_method"].startswith("nlp.pipe")  # a spaCy model: its own n_process
     assert set(results["bare_ner_seconds_by_processes"]) == {"1", "2"}
+    assert sum(results["bare_ner_cpu_s_by_processes"].values()) > 0  # (a tiny model: ms each)
+    # The whole process tree's CPU: the main process's share of the run is part of it.
+    assert results["full_cpu_tree_s"] > results["full_cpu_main_s"] > 0
+    best = results["tokens"] / results["bare_ner_tokens_per_s"]  # the reference's seconds
+    assert results["ratio_bound_by_cpu"] == pytest.approx(
+        best * results["cores_available"] / results["full_cpu_tree_s"], rel=1e-2)
     assert 20 < results["peak_rss_mb"] < 4000
     steps_rss = results["full_steps_peak_rss_main_mb"]
     assert set(steps_rss) <= set(results["full_steps_s"]) and "ner_spans" in steps_rss
@@ -51,6 +57,25 @@ def test_tiny_benchmark_reports_all_keys(tmp_path: Path, tiny_corpus: Path, tiny
     assert {k: redone.get(k) for k in ("raw_articles", "articles", "ner_spans")} == {
         "raw_articles": 1, "articles": 1, "ner_spans": 1}, redone
     assert len(list((work / "raw").rglob("*.txt"))) == 21
+
+
+BURN_IN_A_GRANDCHILD = """
+import subprocess, sys
+burn = "import time\\nend = time.process_time() + 0.6\\nwhile time.process_time() < end: pass"
+subprocess.run([sys.executable, "-c", burn], check=True)
+"""
+
+
+def test_tree_sampler_counts_the_cpu_of_descendants() -> None:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen([sys.executable, "-c", BURN_IN_A_GRANDCHILD])
+    sampler = bench.TreeSampler(process.pid)
+    sampler.start()
+    assert process.wait(timeout=60) == 0
+    peak_mb, cpu_s = sampler.stop()
+    assert cpu_s >= 0.5 and peak_mb > 5
 
 
 def test_step_peak_rss_takes_the_samples_inside_each_step() -> None:
