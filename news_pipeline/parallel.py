@@ -20,7 +20,7 @@ from contextlib import ExitStack, contextmanager
 from itertools import islice
 from typing import TypeVar
 
-from news_pipeline.ner.mention import Mention, Recogniser
+from news_pipeline.ner.mention import Mention, MentionRow, Recogniser, mention_rows
 
 # Below this many items a pool's start-up (loading the model in each worker) costs more
 # than it saves.
@@ -158,9 +158,9 @@ def _load_worker_recogniser(spec: str) -> None:
     _worker_recogniser = load_recogniser(spec)
 
 
-def _recognise_batch(texts: Sequence[str]) -> list[list[Mention]]:
+def _recognise_batch(texts: Sequence[str]) -> list[list[MentionRow]]:
     assert _worker_recogniser is not None, "worker started without its recogniser"
-    return _worker_recogniser.recognise(texts)
+    return [mention_rows(mentions) for mentions in _worker_recogniser.recognise(texts)]
 
 
 def _loaded() -> bool:
@@ -186,17 +186,17 @@ class PooledRecogniser:
         self.workers = sum(workers for _, workers in self.executors)
 
     def recognise(self, texts: Sequence[str]) -> list[list[Mention]]:
-        return list(self.recognise_stream(iter(texts)))
+        return [[Mention(*row) for row in rows] for rows in self.recognise_rows(iter(texts))]
 
-    def recognise_stream(self, texts: Iterator[str]) -> Iterator[list[Mention]]:
-        """Mentions per text, in order, with up to IN_FLIGHT_PER_WORKER tasks per worker
-        queued: workers do not wait for the caller between batches, and only a few batches
-        of texts are held at a time."""
-        in_flight: deque[tuple[int, Future[list[list[Mention]]]]] = deque()
+    def recognise_rows(self, texts: Iterator[str]) -> Iterator[list[MentionRow]]:
+        """Mentions per text as rows (see MentionRow), in order, with up to
+        IN_FLIGHT_PER_WORKER tasks per worker queued: workers do not wait for the caller
+        between batches, and only a few batches of texts are held at a time."""
+        in_flight: deque[tuple[int, Future[list[list[MentionRow]]]]] = deque()
         queued = [0] * len(self.executors)
         limit = IN_FLIGHT_PER_WORKER * self.workers
 
-        def oldest() -> list[list[Mention]]:
+        def oldest() -> list[list[MentionRow]]:
             index, future = in_flight.popleft()
             queued[index] -= 1
             return future.result()

@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from news_pipeline.ner import NER_VERSION
-from news_pipeline.parallel import MIN_PARALLEL_ITEMS, WarmRecogniser
+from news_pipeline.ner import NER_VERSION, load_recogniser
+from news_pipeline.ner.mention import Mention
+from news_pipeline.parallel import MIN_PARALLEL_ITEMS, WarmRecogniser, recogniser_pool
 from news_pipeline.stages import recognition
 from news_pipeline.stages.recognition import recognise_changed_articles
 from news_pipeline.warehouse import SCHEMAS, Warehouse
@@ -49,6 +50,15 @@ def test_pool_finds_the_same_spans_as_one_process(tmp_path: Path, tiny_model: st
     assert report_two.extra["chars_processed"] == report_one.extra["chars_processed"]
     pd.testing.assert_frame_equal(_spans(one), _spans(two))
     assert len(two.read("_ner_runs")) == n
+
+
+def test_a_pool_returns_the_mentions_of_the_recogniser_itself(tiny_model: str) -> None:
+    texts = _articles(40)["text"].tolist()
+    expected = load_recogniser(tiny_model).recognise(texts)
+    with recogniser_pool(tiny_model, "tiny", "1", workers=2) as pooled:
+        found = pooled.recognise(texts)  # the workers send plain rows; these are Mentions again
+    assert found == expected
+    assert all(type(mention) is Mention for mentions in found for mention in mentions)
 
 
 def test_no_model_is_loaded_without_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

