@@ -169,7 +169,9 @@ def line_key(text: str) -> str:
     return " ".join(_WORD_CHARS.findall(text))
 
 
-WORD = re.compile(r"[^\W\d_](?:[^\W_]+|[-'’.](?=[^\W_]))*")
+# A letter, then letters or digits, each single - ' ’ or . between two of them (a sequence
+# of plain runs: Python's re backtracks slower through an alternation inside a repeat).
+WORD = re.compile(r"[^\W\d_][^\W_]*(?:[-'’.][^\W_]+)*")
 
 
 def words(text: str) -> list[str]:
