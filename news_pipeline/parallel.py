@@ -17,6 +17,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from itertools import islice
 from typing import TypeVar
 
@@ -122,29 +123,39 @@ def ordered_map(pool: ProcessPoolExecutor | None, function: Callable[[In], Out],
     """map() in the pool (order kept), or in this process when there is no pool.
 
     The pool gets up to MAP_AHEAD_TASKS tasks of TASK_SIZE items ahead of the caller, who may
-    take the results over several commits: the workers go on while it commits, and only
-    that many items and results are held, whatever the number of items."""
+    take the results over several commits (see _stream)."""
     if pool is None:
         return map(function, items)
-    return _pool_map(pool, function, iter(items))
+    return _stream([(pool, 1)], partial(_apply, function), iter(items), MAP_AHEAD_TASKS)
 
 
 def _apply(function: Callable[[In], Out], items: list[In]) -> list[Out]:
     return [function(item) for item in items]
 
 
-def _pool_map(pool: ProcessPoolExecutor, function: Callable[[In], Out],
-              items: Iterator[In]) -> Iterator[Out]:
-    in_flight: deque[Future[list[Out]]] = deque()
+def _stream(executors: Sequence[tuple[ProcessPoolExecutor, int]],
+            task: Callable[[list[In]], list[Out]], items: Iterator[In],
+            ahead: int) -> Iterator[Out]:
+    """The results of `task` on batches of TASK_SIZE items, in the items' order. Each batch
+    goes to the executor (with its number of workers) that has the fewest tasks queued per
+    worker, and up to `ahead` tasks are queued: the workers go on while the caller handles
+    results or commits, and only that many items and results are held, whatever the number
+    of items. A caller that stops early (an error) leaves no queued work behind."""
+    in_flight: deque[tuple[int, Future[list[Out]]]] = deque()
+    queued = [0] * len(executors)
     try:
         while True:
-            while len(in_flight) < MAP_AHEAD_TASKS and (batch := list(islice(items, TASK_SIZE))):
-                in_flight.append(pool.submit(_apply, function, batch))
+            while len(in_flight) < ahead and (batch := list(islice(items, TASK_SIZE))):
+                index = min(range(len(executors)), key=lambda i: queued[i] / executors[i][1])
+                queued[index] += 1
+                in_flight.append((index, executors[index][0].submit(task, batch)))
             if not in_flight:
                 return
-            yield from in_flight.popleft().result()
-    finally:  # a caller that stops early (an error) leaves no queued work behind
-        for future in in_flight:
+            index, future = in_flight.popleft()
+            queued[index] -= 1
+            yield from future.result()
+    finally:
+        for _, future in in_flight:
             future.cancel()
 
 
@@ -192,24 +203,8 @@ class PooledRecogniser:
         """Mentions per text as rows (see MentionRow), in order, with up to
         IN_FLIGHT_PER_WORKER tasks per worker queued: workers do not wait for the caller
         between batches, and only a few batches of texts are held at a time."""
-        in_flight: deque[tuple[int, Future[list[list[MentionRow]]]]] = deque()
-        queued = [0] * len(self.executors)
-        limit = IN_FLIGHT_PER_WORKER * self.workers
-
-        def oldest() -> list[list[MentionRow]]:
-            index, future = in_flight.popleft()
-            queued[index] -= 1
-            return future.result()
-
-        while batch := list(islice(texts, TASK_SIZE)):
-            index = min(range(len(self.executors)),
-                        key=lambda i: queued[i] / self.executors[i][1])
-            queued[index] += 1
-            in_flight.append((index, self.executors[index][0].submit(_recognise_batch, batch)))
-            while len(in_flight) >= limit or (in_flight and in_flight[0][1].done()):
-                yield from oldest()
-        while in_flight:
-            yield from oldest()
+        return _stream(self.executors, _recognise_batch, texts,
+                       IN_FLIGHT_PER_WORKER * self.workers)
 
 
 @contextmanager
