@@ -1,6 +1,7 @@
 """Data-quality rules over the warehouse tables (plain pandas; the asset checks call them).
 
-Each returns the offending rows, so a check can count them and show examples.
+Each returns the offending rows, so a check can count them and show examples; boilerplate_share
+returns every source's share, since its check also reports the largest.
 """
 
 from __future__ import annotations
@@ -10,6 +11,11 @@ from collections.abc import Mapping
 import pandas as pd
 
 from news_pipeline.warehouse.warehouse import is_in
+
+# Learnt lines should be site furniture around the articles, not most of them: above this
+# share of a source's line occurrences, learning likely ate article text (e.g. a source of
+# near-identical articles), and its articles lose body text.
+MAX_BOILERPLATE_SHARE = 0.5
 
 
 def empty_texts(articles: pd.DataFrame) -> pd.DataFrame:
@@ -46,3 +52,12 @@ def orphan_mentions(mentions: pd.DataFrame, articles: pd.DataFrame,
     orphan = ~(is_in(mentions["article_id"], articles["article_id"])
                & is_in(mentions["entity_id"], entities["entity_id"]))
     return mentions[orphan]
+
+
+def boilerplate_share(table: pd.DataFrame) -> pd.DataFrame:
+    """Per source: the share of its articles' line occurrences that are learnt boilerplate."""
+    per_source = table.groupby("source").agg(
+        learnt_lines=("line", "size"), learnt_occurrences=("n_articles", "sum"),
+        n_source_lines=("n_source_lines", "first"), n_source_articles=("n_source_articles", "first"))
+    per_source["share"] = per_source["learnt_occurrences"] / per_source["n_source_lines"].clip(lower=1)
+    return per_source.reset_index()

@@ -9,10 +9,6 @@ from news_pipeline.stages.boilerplate import LEARN_VERSION, learn_source_boilerp
 
 PREVIEW_SOURCES = 10
 PREVIEW_LINES_PER_SOURCE = 5
-# Learnt lines should be site furniture around the articles, not most of them: above this
-# share of a source's line occurrences, learning likely ate article text (e.g. a source of
-# near-identical articles), and its articles lose body text.
-MAX_BOILERPLATE_SHARE = 0.5
 
 
 def top_lines(table: pd.DataFrame, sources: int = PREVIEW_SOURCES,
@@ -25,15 +21,6 @@ def top_lines(table: pd.DataFrame, sources: int = PREVIEW_SOURCES,
                             ascending=[False, True, False, True])
     return rows.groupby("source", sort=False).head(per_source)[
         ["source", "line", "n_articles", "n_source_articles"]]
-
-
-def boilerplate_share(table: pd.DataFrame) -> pd.DataFrame:
-    """Per source: the share of its articles' line occurrences that are learnt boilerplate."""
-    per_source = table.groupby("source").agg(
-        learnt_lines=("line", "size"), learnt_occurrences=("n_articles", "sum"),
-        n_source_lines=("n_source_lines", "first"), n_source_articles=("n_source_articles", "first"))
-    per_source["share"] = per_source["learnt_occurrences"] / per_source["n_source_lines"].clip(lower=1)
-    return per_source.reset_index()
 
 
 @dg.asset(group_name="clean", code_version=LEARN_VERSION, kinds={"parquet"},

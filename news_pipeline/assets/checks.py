@@ -18,7 +18,6 @@ import dagster as dg
 import pandas as pd
 
 from news_pipeline import quality
-from news_pipeline.assets.boilerplate import MAX_BOILERPLATE_SHARE, boilerplate_share
 from news_pipeline.assets.buckets import (
     INCREMENTAL_NOTE,
     BucketRule,
@@ -79,9 +78,9 @@ def _misplaced_or_duplicate(frame: pd.DataFrame, keys: list[str], bucket: int) -
 
 
 def boilerplate_share_is_sane(run: CheckRun) -> dg.AssetCheckResult:
-    shares = boilerplate_share(run.paths.warehouse().read("source_boilerplate"))
-    return _result(run, shares[shares["share"] > MAX_BOILERPLATE_SHARE],
-                   f"learnt share of a source's lines <= {MAX_BOILERPLATE_SHARE}",
+    shares = quality.boilerplate_share(run.paths.warehouse().read("source_boilerplate"))
+    return _result(run, shares[shares["share"] > quality.MAX_BOILERPLATE_SHARE],
+                   f"learnt share of a source's lines <= {quality.MAX_BOILERPLATE_SHARE}",
                    {"max_share": float(shares["share"].max()) if len(shares) else 0.0},
                    severity=dg.AssetCheckSeverity.WARN)
 
@@ -187,7 +186,7 @@ def _check_group(name: str, checks: list[Check], description: str) -> dg.AssetCh
 
 cleaning_checks = _check_group("cleaning_checks", [
     Check(boilerplate_share_is_sane, "source_boilerplate",
-          f"No source loses more than {MAX_BOILERPLATE_SHARE:.0%} of its lines to learnt "
+          f"No source loses more than {quality.MAX_BOILERPLATE_SHARE:.0%} of its lines to learnt "
           "boilerplate."),
     Check(articles_have_text, "articles",
           "Every article has non-empty cleaned text." + INCREMENTAL_NOTE),
