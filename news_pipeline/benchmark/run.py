@@ -51,15 +51,19 @@ def default_work_dir() -> Path:
 
 # ---------------------------------------------------------------- memory sampling (Linux /proc)
 
-def _rss_kib(pid: int) -> int:
+_PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def _rss_kib_and_cpu_ticks(pid: int) -> tuple[int, int]:
+    """Resident memory (KiB) and user + system CPU of the process itself (not its children,
+    clock ticks), from one read of /proc/PID/stat; (0, 0) for a process that is gone."""
     try:
-        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as handle:
-            for line in handle:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
     except OSError:
-        pass
-    return 0
+        return 0, 0
+    # After the command's ")": utime, stime and rss are fields 14, 15 and 24 of stat.
+    return int(fields[21]) * _PAGE_KIB, int(fields[11]) + int(fields[12])
 
 
 def _descendants(pid: int) -> list[int]:
@@ -81,16 +85,6 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _cpu_ticks(pid: int) -> int:
-    """User + system CPU of the process itself (not its children), in clock ticks."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
-            fields = handle.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0
-    return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-
-
 class TreeSampler(threading.Thread):
     """Peak of the summed RSS of a process and its descendants, and the CPU seconds they
     used, sampled in the background. A process's CPU counts up to its last sample (at most
@@ -105,10 +99,12 @@ class TreeSampler(threading.Thread):
 
     def run(self) -> None:
         while not self._stop_event.is_set():
-            pids = [self.pid, *_descendants(self.pid)]
-            self.peak_kib = max(self.peak_kib, sum(_rss_kib(p) for p in pids))
-            for pid in pids:
-                self._ticks[pid] = max(self._ticks.get(pid, 0), _cpu_ticks(pid))
+            total_kib = 0
+            for pid in [self.pid, *_descendants(self.pid)]:
+                rss_kib, ticks = _rss_kib_and_cpu_ticks(pid)
+                total_kib += rss_kib
+                self._ticks[pid] = max(self._ticks.get(pid, 0), ticks)
+            self.peak_kib = max(self.peak_kib, total_kib)
             self._stop_event.wait(SAMPLE_EVERY_S)
 
     def stop(self) -> tuple[float, float]:
