@@ -36,10 +36,11 @@ def bad_mention_offsets(mentions: pd.DataFrame,
     # A dict lookup, not a merge: a merge copies each article's text once per mention
     # (gigabytes for a corpus-sized table).
     text_of = (articles if isinstance(articles, Mapping)
-               else dict(zip(articles["article_id"], articles["text"])))
+               else dict(zip(articles["article_id"].tolist(), articles["text"].tolist())))
     bad = []
-    for article_id, start, end, mention in zip(mentions["article_id"], mentions["start"],
-                                               mentions["end"], mentions["text"]):
+    # Lists, not the columns: iterating an Arrow-backed column costs ~10x more per value.
+    for article_id, start, end, mention in zip(*(mentions[c].tolist() for c in
+                                                 ("article_id", "start", "end", "text"))):
         text = text_of.get(article_id)
         bad.append(text is not None
                    and not (0 <= start < end <= len(text) and text[start:end] == mention))

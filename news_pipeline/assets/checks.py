@@ -27,7 +27,7 @@ from news_pipeline.assets.buckets import (
 )
 from news_pipeline.assets.metadata import markdown_preview
 from news_pipeline.resources import PipelinePaths
-from news_pipeline.warehouse.warehouse import Snapshot, bucket_of, read_bucket, read_table
+from news_pipeline.warehouse.warehouse import Snapshot, bucket_numbers, read_bucket, read_table
 
 TEXT_RULE = BucketRule("text-1", ("articles",))
 ARTICLE_IDS_RULE = BucketRule("article-ids-1", ("articles",))
@@ -73,7 +73,7 @@ def _bucket_check(run: CheckRun, rule: BucketRule,
 def _misplaced_or_duplicate(frame: pd.DataFrame, keys: list[str], bucket: int) -> pd.DataFrame:
     """Rows whose key repeats within the bucket or belongs to another bucket. Together over
     all buckets: keys are unique table-wide (a key can only be in its own bucket)."""
-    misplaced = frame["article_id"].map(bucket_of) != bucket
+    misplaced = bucket_numbers(frame["article_id"]) != bucket
     return frame[frame.duplicated(keys, keep=False) | misplaced]
 
 
@@ -121,7 +121,8 @@ def mention_offsets_match_text(run: CheckRun) -> dg.AssetCheckResult:
         if mentions.empty:  # no need to read the bucket's article texts
             return mentions
         texts = read_bucket(snapshot, "articles", bucket, ["article_id", "text"])
-        return quality.bad_mention_offsets(mentions, dict(zip(texts["article_id"], texts["text"])))
+        return quality.bad_mention_offsets(
+            mentions, dict(zip(texts["article_id"].tolist(), texts["text"].tolist())))
 
     return _bucket_check(run, OFFSETS_RULE, bad_offsets, read_table(None, "mentions", columns),
                          "articles.text[start:end] == mentions.text")

@@ -42,6 +42,15 @@ def bucket_of(key: str) -> int:
     return zlib.crc32(key.encode("utf-8")) % N_BUCKETS
 
 
+def bucket_numbers(keys: pd.Series) -> np.ndarray:
+    """bucket_of of each value (computed once per distinct value); -1 for a missing one."""
+    codes, uniques = pd.factorize(keys)
+    if not len(uniques):
+        return np.full(len(codes), -1, np.int64)
+    buckets = np.fromiter((bucket_of(k) for k in uniques.tolist()), np.int64, len(uniques))
+    return np.where(codes < 0, -1, buckets[codes])
+
+
 class _Buckets:
     """`rows` split by the bucket of their `key`, each bucket's rows in their original order.
     bucket_of runs once per distinct key; a bucket's rows are copied out only when asked for,

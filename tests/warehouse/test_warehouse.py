@@ -23,7 +23,13 @@ from news_pipeline.warehouse import (
 )
 from news_pipeline.warehouse.objectstore import KEEP_SNAPSHOTS
 from news_pipeline.warehouse.snapshots import ROW_GROUP_ROWS
-from news_pipeline.warehouse.warehouse import N_BUCKETS, bucket_of, read_batches, records_where
+from news_pipeline.warehouse.warehouse import (
+    N_BUCKETS,
+    bucket_numbers,
+    bucket_of,
+    read_batches,
+    records_where,
+)
 
 
 def spans(*rows: tuple[str, int]) -> pd.DataFrame:
@@ -365,3 +371,11 @@ def test_records_where_keeps_the_wanted_rows_as_plain_dicts() -> None:
     assert kept == [{"article_id": "b", "n": 2.0, "error": "x"},
                     {"article_id": "c", "n": None, "error": "y"}]
     assert records_where(frame, ["n"], lambda n: False) == []
+
+
+def test_bucket_numbers_are_bucket_of_each_value_and_minus_one_for_missing() -> None:
+    keys = pd.Series(["b", "a", None, "b", "c"], dtype="str")
+    assert bucket_numbers(keys).tolist() == [bucket_of("b"), bucket_of("a"), -1, bucket_of("b"),
+                                             bucket_of("c")]
+    assert bucket_numbers(pd.Series([], dtype="str")).tolist() == []
+    assert bucket_numbers(pd.Series([None, None], dtype="str")).tolist() == [-1, -1]
