@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from news_pipeline.warehouse.warehouse import is_in
+from news_pipeline.warehouse.warehouse import is_in, rows
 
 # Learnt lines should be site furniture around the articles, not most of them: above this
 # share of a source's line occurrences, learning likely ate article text (e.g. a source of
@@ -36,11 +36,9 @@ def bad_mention_offsets(mentions: pd.DataFrame,
     # A dict lookup, not a merge: a merge copies each article's text once per mention
     # (gigabytes for a corpus-sized table).
     text_of = (articles if isinstance(articles, Mapping)
-               else dict(zip(articles["article_id"].tolist(), articles["text"].tolist())))
+               else dict(rows(articles, ["article_id", "text"])))
     bad = []
-    # Lists, not the columns: iterating an Arrow-backed column costs ~10x more per value.
-    for article_id, start, end, mention in zip(*(mentions[c].tolist() for c in
-                                                 ("article_id", "start", "end", "text"))):
+    for article_id, start, end, mention in rows(mentions, ["article_id", "start", "end", "text"]):
         text = text_of.get(article_id)
         bad.append(text is not None
                    and not (0 <= start < end <= len(text) and text[start:end] == mention))

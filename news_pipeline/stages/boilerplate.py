@@ -26,7 +26,7 @@ from news_pipeline.stages.batches import chunks
 from news_pipeline.stages.per_file import line_row
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Warehouse
-from news_pipeline.warehouse.warehouse import records_where, rows
+from news_pipeline.warehouse.warehouse import in_bucket_order, records_where, rows
 
 log = logging.getLogger(__name__)
 
@@ -91,9 +91,9 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
         state = warehouse.read("_line_stats", ["article_id", "content_sha256", "learn_version"])
         done = set(rows(state, ["article_id", "content_sha256", "learn_version"]))
         known = {article_id for article_id, _, _ in done}
-        todo = records_where(inventory, ["article_id", "content_sha256"],
-                             lambda article_id, content: (article_id, content, LEARN_VERSION)
-                             not in done)
+        todo = in_bucket_order(records_where(
+            inventory, ["article_id", "content_sha256"],
+            lambda article_id, content: (article_id, content, LEARN_VERSION) not in done))
         deleted = sorted(known - set(inventory["article_id"].tolist()))
         report.unchanged = len(inventory) - len(todo)
         report.deleted = len(deleted)

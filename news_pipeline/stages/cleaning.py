@@ -30,7 +30,7 @@ from news_pipeline.stages.per_file import (
 )
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Warehouse
-from news_pipeline.warehouse.warehouse import records_where, rows
+from news_pipeline.warehouse.warehouse import in_bucket_order, records_where, rows
 
 log = logging.getLogger(__name__)
 __all__ = ["ArticleTimeout", "clean_changed_articles", "time_limit"]
@@ -73,9 +73,10 @@ def clean_changed_articles(warehouse: Warehouse, raw_dir: Path, logger: InfoLogg
         relearnt = {article_id for article_id, digest in
                     rows(articles, ["article_id", "boilerplate_sha256"])
                     if article_id in expected and expected[article_id] != digest}
-        todo = records_where(inventory, ["article_id", "content_sha256"],
-                             lambda article_id, content: article_id in relearnt
-                             or (article_id, content, CLEAN_VERSION) not in done_keys)
+        todo = in_bucket_order(records_where(
+            inventory, ["article_id", "content_sha256"],
+            lambda article_id, content: article_id in relearnt
+            or (article_id, content, CLEAN_VERSION) not in done_keys))
         report.extra["boilerplate_changed"] = sum(row["article_id"] in relearnt for row in todo)
         deleted = sorted(known_ids - set(inventory["article_id"].tolist()))
         report.unchanged = len(inventory) - len(todo)

@@ -102,7 +102,7 @@ def _texts(warehouse: Warehouse, todo: list[tuple[str, str]],
     for chunk in chunks(todo, settings.commit_every()):
         ids = [a for a, _ in chunk]
         frame = warehouse.read("articles", ["article_id", "text"], keys=ids)
-        text_of = dict(zip(frame["article_id"].tolist(), frame["text"].tolist()))
+        text_of = dict(rows(frame, ["article_id", "text"]))
         for article_id in ids:
             lengths[article_id] = len(text_of[article_id])
             yield text_of[article_id]

@@ -42,6 +42,14 @@ def bucket_of(key: str) -> int:
     return zlib.crc32(key.encode("utf-8")) % N_BUCKETS
 
 
+def in_bucket_order(records: Iterable[dict], key: str = "article_id") -> list[dict]:
+    """The records sorted by the bucket of their key, stably: a run of them (one commit's
+    chunk) touches a few bucket files instead of all, so a first run of N articles writes
+    each bucket about once instead of N / chunk times, and rows keep their order within a
+    bucket."""
+    return sorted(records, key=lambda record: bucket_of(record[key]))
+
+
 def bucket_numbers(keys: pd.Series) -> np.ndarray:
     """bucket_of of each value (computed once per distinct value); -1 for a missing one."""
     codes, uniques = pd.factorize(keys)

@@ -27,6 +27,7 @@ from news_pipeline.warehouse.warehouse import (
     N_BUCKETS,
     bucket_numbers,
     bucket_of,
+    in_bucket_order,
     read_batches,
     records_where,
 )
@@ -379,3 +380,14 @@ def test_bucket_numbers_are_bucket_of_each_value_and_minus_one_for_missing() -> 
                                              bucket_of("c")]
     assert bucket_numbers(pd.Series([], dtype="str")).tolist() == []
     assert bucket_numbers(pd.Series([None, None], dtype="str")).tolist() == [-1, -1]
+
+
+def test_in_bucket_order_groups_records_by_bucket_and_keeps_their_order_within_one() -> None:
+    records = [{"article_id": f"a{i}", "n": i} for i in range(200)]
+    ordered = in_bucket_order(records)
+    assert sorted(ordered, key=lambda r: r["n"]) == records
+    buckets = [bucket_of(r["article_id"]) for r in ordered]
+    assert buckets == sorted(buckets)
+    for bucket in set(buckets):
+        numbers = [r["n"] for r in ordered if bucket_of(r["article_id"]) == bucket]
+        assert numbers == sorted(numbers)
