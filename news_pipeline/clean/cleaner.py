@@ -135,6 +135,7 @@ def _clean_text(
         warnings=tuple(out_warnings),
         kicker=header.kicker,
         section=header.section,
+        learnt_source=source,
     )
 
 
@@ -183,4 +184,5 @@ def _clean_html(
         language=detect_language(body, settings),
         warnings=() if body_text else ("no-body-text",),
         section=page.section,
+        learnt_source=learnt_source,
     )

@@ -19,3 +19,6 @@ class CleanedDocument:
     # Added with clean-1.0 (defaults keep older constructors working):
     kicker: str | None = None  # the line above the headline ("Dachzeile")
     section: str | None = None  # the site's section/ressort ("Ausland")
+    # The source whose learnt boilerplate lines applied (boilerplate.article_source), which
+    # may differ from `source` (the site the text or the extractor names).
+    learnt_source: str | None = None

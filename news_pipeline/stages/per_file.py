@@ -140,7 +140,7 @@ def clean_file(raw_dir: Path, source_path: str, article_id: str,
         with time_limit(settings.article_timeout_s()):
             decoded = decode_article(data)
             document = clean_article(decoded.text, path_hint=source_path, boilerplate=boilerplate)
-            learnt_sha256 = (boilerplate.source_sha256(article_source(decoded.text, source_path))
+            learnt_sha256 = (boilerplate.source_sha256(document.learnt_source)
                              if boilerplate else None)
     except RejectedInput as error:
         return rejected(error.reason, error.detail, sha)

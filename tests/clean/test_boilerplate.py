@@ -127,6 +127,16 @@ def test_article_source():
     assert article_source(samples["001_0a9157087a4d36df.txt"], None) is None
 
 
+def test_cleaned_document_names_the_source_whose_learnt_lines_applied():
+    samples = sorted(RAW_DIR.glob("*.txt"))
+    page = ('<html><head><title>T</title><link rel="canonical" href="https://www.spiegel.de/x">'
+            "</head><body><article><p>" + "Ein Satz über die Stadt und den Rat. " * 30
+            + "</p></article></body></html>")
+    for raw, hint in [*((p.read_text(), p.name) for p in samples), (page, "page.html"),
+                      ("Ein kurzer Text ohne Quelle.", "krone.at/1.txt")]:
+        assert clean_article(raw, path_hint=hint).learnt_source == article_source(raw, hint)
+
+
 def test_krone_samples_share_their_comment_policy():
     samples = [(RAW_DIR / n).read_text() for n in
                ("002_bedeccd0ddf3dfac.txt", "003_5d1bfd5a4e903c8c.txt")]
