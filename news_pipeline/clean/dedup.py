@@ -78,11 +78,15 @@ def _drop_contained(keys: Sequence[str], tokens: Sequence[list[str]], keep: list
                     settings: CleanSettings) -> None:
     alive = [i for i, k in enumerate(keep) if k]
     padded = {i: f" {keys[i]} " for i in alive}
+    # All of them in one string (keys have no newline): a key found there once, in itself,
+    # is in no other paragraph, and most paragraphs skip the pairwise test.
+    everything = "\n".join(padded.values())
     for i in alive:
         if len(tokens[i]) < settings.contained_duplicate_min_words:
             continue
-        if any(j != i and keep[j] and len(keys[j]) > len(keys[i]) and padded[i] in padded[j]
-               for j in alive):
+        if everything.count(padded[i]) > 1 and any(
+                j != i and keep[j] and len(keys[j]) > len(keys[i]) and padded[i] in padded[j]
+                for j in alive):
             keep[i] = False
 
 
