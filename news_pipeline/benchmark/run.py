@@ -4,7 +4,9 @@
 
 Steps: generate N distinct articles (corpus.py) into WORK_DIR/raw; run the whole Dagster job
 in a child process (child.py) with a fresh warehouse and DAGSTER_HOME in WORK_DIR; add one
-article and run again; then run the same recogniser alone over the cleaned texts the
+article and run again, then once more with nothing changed (the floor of any rerun: Dagster's
+run and event log, reading the stages' state); then run the same recogniser alone over the
+cleaned texts the
 pipeline stored, with 1 and 2 processes, as the reference. Prints a markdown table, then the
 results as one JSON line (the last line of stdout). Logs go to stderr.
 
@@ -268,13 +270,17 @@ def run_benchmark(n_articles: int, work_dir: Path, model: str = "default",
     log.info("incremental run after adding 1 article ...")
     incremental = run_pipeline_process(raw_dir, warehouse_dir, dagster_home, model)
     log.info("incremental run: %.2fs %s", incremental["run_s"], incremental["steps_s"])
+    log.info("run with nothing changed ...")
+    unchanged = run_pipeline_process(raw_dir, warehouse_dir, dagster_home, model)
+    log.info("run with nothing changed: %.2fs %s", unchanged["run_s"], unchanged["steps_s"])
 
     reference = bare_ner(model, texts)
-    return _results(n_articles, texts, full, incremental, reference, load_before, work_dir)
+    return _results(n_articles, texts, full, incremental, unchanged, reference, load_before,
+                    work_dir)
 
 
-def _results(n_articles: int, texts: list[str], full: dict, incremental: dict, reference: dict,
-             load_before: tuple[float, float, float], work_dir: Path) -> dict:
+def _results(n_articles: int, texts: list[str], full: dict, incremental: dict, unchanged: dict,
+             reference: dict, load_before: tuple[float, float, float], work_dir: Path) -> dict:
     tokens = sum(len(text.split()) for text in texts)
     redone = _redone(incremental)
     if max(redone.values(), default=0) > 1:
@@ -319,6 +325,11 @@ def _results(n_articles: int, texts: list[str], full: dict, incremental: dict, r
         "incremental_steps_peak_rss_main_mb": incremental["steps_peak_rss_main_mb"],
         "incremental_fraction": _significant(incremental["run_s"] / full["run_s"]),
         "incremental_redone": redone,
+        # A run that finds nothing to do: what any rerun costs before its own work.
+        "unchanged_run_s": unchanged["run_s"],
+        "unchanged_fraction": _significant(unchanged["run_s"] / full["run_s"]),
+        "unchanged_steps_s": unchanged["steps_s"],
+        "unchanged_redone": _redone(unchanged),
         "peak_rss_mb": full["peak_rss_mb"],
         "peak_rss_main_mb": full["peak_rss_self_mb"],
         "peak_rss_tree_sampled_mb": full["peak_rss_tree_mb"],
@@ -362,6 +373,9 @@ def render_table(results: dict) -> str:
                                    f"{100 * results['incremental_fraction']:.2f}% of the full run "
                                    "(target ≤ 2%); redone: "
                                    + ", ".join(f"{k} {v}" for k, v in results["incremental_redone"].items())),
+        ("rerun, nothing changed", f"{results['unchanged_run_s']:.2f} s = "
+                                   f"{100 * results['unchanged_fraction']:.2f}% of the full run "
+                                   "(the floor of every rerun)"),
         ("peak RSS (full run)", f"{results['peak_rss_mb']:.0f} MB (main process "
                                 f"{results['peak_rss_main_mb']:.0f} MB)"),
         ("machine", f"{results['cpu_count']} cores, load before {results['load_avg_before'][0]}"),

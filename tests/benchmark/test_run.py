@@ -56,6 +56,10 @@ def test_tiny_benchmark_reports_all_keys(tmp_path: Path, tiny_corpus: Path, tiny
     redone = results["incremental_redone"]
     assert {k: redone.get(k) for k in ("raw_articles", "articles", "ner_spans")} == {
         "raw_articles": 1, "articles": 1, "ner_spans": 1}, redone
+    # The run after it found nothing to do.
+    assert results["unchanged_run_s"] > 0 and set(results["unchanged_redone"].values()) == {0}
+    assert results["unchanged_fraction"] == pytest.approx(
+        results["unchanged_run_s"] / results["full_run_s"], rel=1e-3)
     assert len(list((work / "raw").rglob("*.txt"))) == 21
 
 
