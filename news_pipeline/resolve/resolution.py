@@ -141,7 +141,7 @@ def update_corpus(state: CorpusState, removed: pd.DataFrame, added: pd.DataFrame
     does not store)."""
     forms = add_form_counts((state.forms, 1), (form_counts(removed), -1),
                             (form_counts(added), 1))
-    outside = set(removed["article_id"].tolist()) | set(added["article_id"].tolist())
+    outside = set(removed["article_id"].unique().tolist()) | set(added["article_id"].unique().tolist())
     if forms.empty:
         empty = CorpusState.empty()
         no_pairs_left = PAIR_SCHEMA.empty_table()
@@ -168,7 +168,7 @@ def update_corpus(state: CorpusState, removed: pd.DataFrame, added: pd.DataFrame
     n_articles = _entity_articles(state.entities, before, mentions, codes.entity_ids)
     return CorpusUpdate(
         mentions=mentions,
-        rewritten=sorted(outside | set(reassigned["article_id"].tolist())),
+        rewritten=sorted(outside | set(reassigned["article_id"].unique().tolist())),
         keys_changed=len(moved),
         keys=new_keys,
         entities=_entities(codes, resolved.groups, n_articles),
