@@ -141,7 +141,7 @@ def update_corpus(state: CorpusState, removed: pd.DataFrame, added: pd.DataFrame
     does not store)."""
     forms = add_form_counts((state.forms, 1), (form_counts(removed), -1),
                             (form_counts(added), 1))
-    outside = set(removed["article_id"].unique().tolist()) | set(added["article_id"].unique().tolist())
+    outside = {*removed["article_id"].unique().tolist(), *added["article_id"].unique().tolist()}
     if forms.empty:
         empty = CorpusState.empty()
         no_pairs_left = PAIR_SCHEMA.empty_table()
