@@ -27,13 +27,7 @@ from news_pipeline.assets.buckets import (
 )
 from news_pipeline.assets.metadata import markdown_preview
 from news_pipeline.resources import PipelinePaths
-from news_pipeline.warehouse.warehouse import (
-    Snapshot,
-    bucket_numbers,
-    read_bucket,
-    read_table,
-    rows,
-)
+from news_pipeline.warehouse.warehouse import Snapshot, bucket_numbers, read_bucket, read_table
 
 TEXT_RULE = BucketRule("text-1", ("articles",))
 ARTICLE_IDS_RULE = BucketRule("article-ids-1", ("articles",))
@@ -127,7 +121,7 @@ def mention_offsets_match_text(run: CheckRun) -> dg.AssetCheckResult:
         if mentions.empty:  # no need to read the bucket's article texts
             return mentions
         texts = read_bucket(snapshot, "articles", bucket, ["article_id", "text"])
-        return quality.bad_mention_offsets(mentions, dict(rows(texts, ["article_id", "text"])))
+        return quality.bad_mention_offsets(mentions, texts)
 
     return _bucket_check(run, OFFSETS_RULE, bad_offsets, read_table(None, "mentions", columns),
                          "articles.text[start:end] == mentions.text")

@@ -6,7 +6,7 @@ Steps: generate N distinct articles (corpus.py) into WORK_DIR/raw; run the whole
 in a child process (child.py) with a fresh warehouse and DAGSTER_HOME in WORK_DIR; add one
 article and run again, then once more with nothing changed (the floor of any rerun: Dagster's
 run and event log, reading the stages' state); then run the same recogniser alone over the
-cleaned texts the pipeline stored, with 1 and 2 processes, as the reference. Prints a
+cleaned texts the pipeline stored, with 2 and then 1 process, as the reference. Prints a
 markdown table, then the results as one JSON line (the last line of stdout). Logs go to
 stderr.
 
