@@ -146,6 +146,7 @@ def main(argv: list[str]) -> int:
         "success": summary.success, "error": summary.error, "run_id": summary.run_id,
         "run_s": round(run_s, 3), "instance_open_s": round(instance_open_s, 3),
         "steps_s": step_seconds(windows),
+        "steps_window": windows,
         "steps_peak_rss_main_mb": step_peak_rss_mb(windows, samples),
         "run_cpu_main_s": round(run_cpu_s, 2), "steps_cpu_main_s": step_cpu_s(windows, samples),
         # The kernel's high-water mark can lag the counters by a few pages behind a sample.

@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
+from news_pipeline.benchmark.child import step_cpu_s, step_peak_rss_mb
 from news_pipeline.benchmark.corpus import DEFAULT_CORPUS, CorpusMissing, load_sources, write_corpus
 from news_pipeline.parallel import available_cores
 
@@ -90,14 +91,18 @@ def _descendants(pid: int) -> list[int]:
 class TreeSampler(threading.Thread):
     """Peak of the summed RSS of a process and its descendants, and the CPU seconds they
     used, sampled in the background. A process's CPU counts up to its last sample (at most
-    SAMPLE_EVERY_S before it exited): the worker processes live for whole steps."""
+    SAMPLE_EVERY_S before it exited): the worker processes live for whole steps.
+    `samples` holds (time.time(), RSS of the tree in KiB, CPU seconds of the tree so far), the
+    shape of child.RssSampler's, so that child's per-step functions read both."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
         self.peak_kib = 0
+        self.samples: list[tuple[float, int, float]] = []
         self._ticks: dict[int, int] = {}
         self._stop_event = threading.Event()
+        self._ticks_per_s = os.sysconf("SC_CLK_TCK")
 
     def run(self) -> None:
         while not self._stop_event.is_set():
@@ -107,14 +112,16 @@ class TreeSampler(threading.Thread):
                 total_kib += rss_kib
                 self._ticks[pid] = max(self._ticks.get(pid, 0), ticks)
             self.peak_kib = max(self.peak_kib, total_kib)
+            self.samples.append((time.time(), total_kib, sum(self._ticks.values()) / self._ticks_per_s))
             self._stop_event.wait(SAMPLE_EVERY_S)
 
     def stop(self) -> tuple[float, float]:
         """(peak RSS in MB, CPU seconds of the whole tree)."""
         self._stop_event.set()
         self.join()
-        cpu_s = sum(self._ticks.values()) / os.sysconf("SC_CLK_TCK")
+        cpu_s = sum(self._ticks.values()) / self._ticks_per_s
         return round(self.peak_kib / 1024, 1), round(cpu_s, 2)
+
 
 
 # ---------------------------------------------------------------- pipeline runs
@@ -156,6 +163,9 @@ def run_pipeline_process(raw_dir: Path, warehouse_dir: Path, dagster_home: Path,
     result["process_s"] = round(wall_s, 3)
     result["peak_rss_tree_mb"] = tree_peak_mb
     result["cpu_tree_s"] = tree_cpu_s
+    windows = result.pop("steps_window", {})
+    result["steps_cpu_tree_s"] = step_cpu_s(windows, sampler.samples)
+    result["steps_peak_rss_tree_mb"] = step_peak_rss_mb(windows, sampler.samples)
     result["peak_rss_mb"] = max(tree_peak_mb, result["peak_rss_self_mb"])
     return result
 
@@ -312,6 +322,10 @@ def _results(n_articles: int, texts: list[str], full: dict, incremental: dict, u
         # less than cpu / cores, whatever runs in parallel: the ratio cannot exceed this.
         "full_cpu_tree_s": full["cpu_tree_s"],
         "full_cpu_besides_ner_s": round(full["cpu_tree_s"] - reference["cpu_s"], 2),
+        # Per step, workers included: the NER step's against the reference's cpu_s shows
+        # what feeding the workers costs; the others are the CPU besides the NER.
+        "full_steps_cpu_tree_s": full["steps_cpu_tree_s"],
+        "full_steps_peak_rss_tree_mb": full["steps_peak_rss_tree_mb"],
         "ratio_bound_by_cpu": _significant(reference["seconds"] * cores / full["cpu_tree_s"]),
         "full_run_s": full["run_s"],
         "full_process_s": full["process_s"],

@@ -52,6 +52,12 @@ def test_tiny_benchmark_reports_all_keys(tmp_path: Path, tiny_corpus: Path, tiny
     assert set(steps_rss) <= set(results["full_steps_s"]) and "ner_spans" in steps_rss
     assert max(steps_rss.values()) <= results["peak_rss_main_mb"]
     assert results["incremental_cpu_main_s"] > 0 and "ner_spans" in results["full_steps_cpu_main_s"]
+    # Per step, the tree's CPU holds the main process's (sampled apart: 2 ticks of slack).
+    tree_cpu, main_cpu = results["full_steps_cpu_tree_s"], results["full_steps_cpu_main_s"]
+    assert set(tree_cpu) == set(main_cpu)
+    assert all(tree_cpu[step] >= main_cpu[step] - 0.02 for step in tree_cpu), (tree_cpu, main_cpu)
+    assert sum(tree_cpu.values()) <= results["full_cpu_tree_s"] + 0.1
+    assert max(results["full_steps_peak_rss_tree_mb"].values()) <= results["peak_rss_tree_sampled_mb"]
     # The rerun saw exactly one new article: each incremental stage did that one only.
     redone = results["incremental_redone"]
     assert {k: redone.get(k) for k in ("raw_articles", "articles", "ner_spans")} == {
