@@ -47,6 +47,8 @@ def test_tiny_benchmark_reports_all_keys(tmp_path: Path, tiny_corpus: Path, tiny
     best = results["tokens"] / results["bare_ner_tokens_per_s"]  # the reference's seconds
     assert results["ratio_bound_by_cpu"] == pytest.approx(
         best * results["cores_available"] / results["full_cpu_tree_s"], rel=1e-2)
+    assert results["ner_step_share"] == pytest.approx(
+        results["full_steps_s"]["ner_spans"] / results["full_run_s"], rel=1e-3)
     assert 20 < results["peak_rss_mb"] < 4000
     steps_rss = results["full_steps_peak_rss_main_mb"]
     assert set(steps_rss) <= set(results["full_steps_s"]) and "ner_spans" in steps_rss
