@@ -112,7 +112,8 @@ class TreeSampler(threading.Thread):
                 total_kib += rss_kib
                 self._ticks[pid] = max(self._ticks.get(pid, 0), ticks)
             self.peak_kib = max(self.peak_kib, total_kib)
-            self.samples.append((time.time(), total_kib, sum(self._ticks.values()) / self._ticks_per_s))
+            cpu_s = sum(self._ticks.values()) / self._ticks_per_s
+            self.samples.append((time.time(), total_kib, cpu_s))
             self._stop_event.wait(SAMPLE_EVERY_S)
 
     def stop(self) -> tuple[float, float]:
@@ -121,7 +122,6 @@ class TreeSampler(threading.Thread):
         self.join()
         cpu_s = sum(self._ticks.values()) / self._ticks_per_s
         return round(self.peak_kib / 1024, 1), round(cpu_s, 2)
-
 
 
 # ---------------------------------------------------------------- pipeline runs
