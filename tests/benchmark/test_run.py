@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -54,11 +55,10 @@ def test_tiny_benchmark_reports_all_keys(tmp_path: Path, tiny_corpus: Path, tiny
     assert set(steps_rss) <= set(results["full_steps_s"]) and "ner_spans" in steps_rss
     assert max(steps_rss.values()) <= results["peak_rss_main_mb"]
     assert results["incremental_cpu_main_s"] > 0 and "ner_spans" in results["full_steps_cpu_main_s"]
-    # Per step, the tree's CPU holds the main process's (sampled apart: 2 ticks of slack).
-    tree_cpu, main_cpu = results["full_steps_cpu_tree_s"], results["full_steps_cpu_main_s"]
-    assert set(tree_cpu) == set(main_cpu)
-    assert all(tree_cpu[step] >= main_cpu[step] - 0.02 for step in tree_cpu), (tree_cpu, main_cpu)
-    assert sum(tree_cpu.values()) <= results["full_cpu_tree_s"] + 0.1
+    # Per step, from the tree's samples (two samplers 50 ms apart: the main process's figure
+    # can exceed the tree's by what it spends in a sample period, so they are not compared).
+    tree_cpu = results["full_steps_cpu_tree_s"]
+    assert set(tree_cpu) == set(results["full_steps_cpu_main_s"]) and tree_cpu["ner_spans"] > 0
     assert max(results["full_steps_peak_rss_tree_mb"].values()) <= results["peak_rss_tree_sampled_mb"]
     # The rerun saw exactly one new article: each incremental stage did that one only.
     redone = results["incremental_redone"]
@@ -86,8 +86,14 @@ def test_tree_sampler_counts_the_cpu_of_descendants() -> None:
     sampler = bench.TreeSampler(process.pid)
     sampler.start()
     assert process.wait(timeout=60) == 0
+    ended = time.time()
+    time.sleep(2 * bench.SAMPLE_EVERY_S)  # a sample after the end
     peak_mb, cpu_s = sampler.stop()
     assert cpu_s >= 0.5 and peak_mb > 5
+    # The samples cut at a window (from the first sample, before the grandchild starts, to
+    # the end): the grandchild's burn is in the tree's CPU of that window.
+    window = {"burn": (sampler.samples[0][0], ended)}
+    assert child.step_cpu_s(window, sampler.samples)["burn"] >= 0.5
 
 
 def test_step_peak_rss_takes_the_samples_inside_each_step() -> None:
