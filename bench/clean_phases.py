@@ -11,7 +11,6 @@ Prints one line per phase: ms per article and share of the total.
 
 from __future__ import annotations
 
-import math
 import sys
 import time
 from collections import defaultdict
@@ -23,6 +22,7 @@ import news_pipeline.clean.cleaner as cleaner
 import news_pipeline.stages.per_file as per_file
 from news_pipeline.stages.boilerplate import load_model
 from news_pipeline.warehouse import Warehouse
+from news_pipeline.warehouse.warehouse import records
 
 CLEANER_PHASES = ("fix_text", "markup_to_text", "to_lines", "article_source", "decide_by_rules",
                   "line_features", "lead_paragraph", "read_header", "_dedup", "strip_title",
@@ -47,9 +47,7 @@ def main(argv: list[str]) -> int:
     work, n = Path(argv[0]), int(argv[1]) if len(argv) > 1 else 3000
     warehouse = Warehouse(work / "warehouse")
     boilerplate = load_model(warehouse)
-    rows = [{key: None if isinstance(value, float) and math.isnan(value) else value
-             for key, value in row.items()}
-            for row in warehouse.read("_inventory").head(n).to_dict("records")]
+    rows = records(warehouse.read("_inventory").head(n))
     spent: dict[str, float] = defaultdict(float)
     for name in CLEANER_PHASES:
         timed(cleaner, name, spent)

@@ -6,7 +6,7 @@ Copies the current snapshot of WORK_DIR/warehouse (an earlier `news-pipeline ben
 dir) into a temporary folder without the tables the resolution stage writes, so that every
 article is resolved, then runs resolve_all with the given batch size (default: the
 stage's BATCH_ARTICLES). Prints wall and CPU seconds and the process's RSS before and at its
-peak (sampled every 10 ms).
+peak (child.RssSampler's samples, every 50 ms).
 """
 
 from __future__ import annotations
@@ -14,21 +14,16 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import news_pipeline.resolve.gazetteer  # noqa: F401  (imported before the RSS baseline)
 import news_pipeline.stages.resolution as resolution
+from news_pipeline.benchmark.child import RssSampler
 from news_pipeline.warehouse import Warehouse
 
 WRITTEN = ("_resolve_runs", "_resolved_spans", "_resolve_forms", "_acronym_candidates",
            "mentions", "entities", "cooccurrences", "entity_aliases")
-
-
-def rss_mb() -> float:
-    with open("/proc/self/statm", encoding="ascii") as handle:
-        return int(handle.read().split()[1]) * 4096 / 2**20
 
 
 def main(argv: list[str]) -> int:
@@ -40,21 +35,15 @@ def main(argv: list[str]) -> int:
         shutil.copytree(source, snapshot, ignore=lambda folder, names:
                         [n for n in names if folder == str(source) and n in WRITTEN])
         (Path(scratch) / "warehouse").symlink_to(snapshot.relative_to(scratch))
-        peak = [rss_mb()]
-        done = threading.Event()
-
-        def sample() -> None:
-            while not done.wait(0.01):
-                peak[0] = max(peak[0], rss_mb())
-
-        base = peak[0]
-        threading.Thread(target=sample, daemon=True).start()
+        sampler = RssSampler()
+        sampler.start()
         started, cpu = time.perf_counter(), time.process_time()
         report = resolution.resolve_all(Warehouse(Path(scratch) / "warehouse"))
-        done.set()
+        wall_s, cpu_s = time.perf_counter() - started, time.process_time() - cpu
+        samples = sampler.stop()
         print(f"BATCH_ARTICLES {resolution.BATCH_ARTICLES}: {report.new} articles, "
-              f"wall {time.perf_counter() - started:.2f} s, CPU {time.process_time() - cpu:.2f} s, "
-              f"RSS {base:.0f} MB before, {max(peak[0], rss_mb()):.0f} MB at the peak")
+              f"wall {wall_s:.2f} s, CPU {cpu_s:.2f} s, RSS {samples[0][1] / 1024:.0f} MB "
+              f"before, {max(kib for _, kib, _ in samples) / 1024:.0f} MB at the peak")
     return 0
 
 

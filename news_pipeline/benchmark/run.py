@@ -98,7 +98,6 @@ class TreeSampler(threading.Thread):
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.pid = pid
-        self.peak_kib = 0
         self.samples: list[tuple[float, int, float]] = []
         self._ticks: dict[int, int] = {}
         self._stop_event = threading.Event()
@@ -111,7 +110,6 @@ class TreeSampler(threading.Thread):
                 rss_kib, ticks = _rss_kib_and_cpu_ticks(pid)
                 total_kib += rss_kib
                 self._ticks[pid] = max(self._ticks.get(pid, 0), ticks)
-            self.peak_kib = max(self.peak_kib, total_kib)
             cpu_s = sum(self._ticks.values()) / self._ticks_per_s
             self.samples.append((time.time(), total_kib, cpu_s))
             self._stop_event.wait(SAMPLE_EVERY_S)
@@ -120,8 +118,9 @@ class TreeSampler(threading.Thread):
         """(peak RSS in MB, CPU seconds of the whole tree)."""
         self._stop_event.set()
         self.join()
-        cpu_s = sum(self._ticks.values()) / self._ticks_per_s
-        return round(self.peak_kib / 1024, 1), round(cpu_s, 2)
+        peak_kib = max((kib for _, kib, _ in self.samples), default=0)
+        cpu_s = self.samples[-1][2] if self.samples else 0.0
+        return round(peak_kib / 1024, 1), round(cpu_s, 2)
 
 
 # ---------------------------------------------------------------- pipeline runs
