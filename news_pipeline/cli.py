@@ -131,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--raw-dir", type=Path, default=None,
                      help=f"raw articles (default: ${settings.RAW_DIR_ENV} or data/raw)")
     run.add_argument("--warehouse", default=None,
-                     help=f"Parquet warehouse: a folder or an fsspec URL such as s3://bucket/news "
+                     help=f"warehouse of Delta tables: a folder or a URL such as s3://bucket/news "
                           f"(default: ${settings.WAREHOUSE_ENV} or data/warehouse)")
     run.add_argument("--model", default=None, help="recogniser: default, spacy:NAME, hf:DIR")
     run.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from news_pipeline.warehouse.warehouse import is_in, rows
+from news_pipeline.warehouse import is_in, rows
 
 # Learnt lines should be site furniture around the articles, not most of them: above this
 # share of a source's line occurrences, learning likely ate article text (e.g. a source of

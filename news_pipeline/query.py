@@ -2,7 +2,7 @@
 
     from news_pipeline import query
     tables = query.load_tables()                      # data/warehouse or $NEWS_PIPELINE_WAREHOUSE
-    tables = query.load_tables("s3://bucket/news")    # any fsspec URL (pip install s3fs)
+    tables = query.load_tables("s3://bucket/news")    # any URL delta-rs supports
     query.find_entities(tables, "putin")              # by name or any spelling
     query.mentions_with_sentence(tables, "Putin")     # each mention with its sentence
     query.top_entities(tables, by="source", label="PER", n=5)
@@ -18,7 +18,7 @@ from typing import Literal
 import pandas as pd
 
 from news_pipeline import settings
-from news_pipeline.warehouse.warehouse import open_store, read_table
+from news_pipeline.warehouse import published_snapshot, read_table
 
 TABLES = ("articles", "mentions", "entities", "cooccurrences", "rejected")
 ENTITY_COLUMNS = ["entity_id", "name", "label"]
@@ -27,7 +27,7 @@ ARTICLE_COLUMNS = ["article_id", "title", "published_at", "source"]
 
 @dataclass
 class Tables:
-    """The user-facing tables of one warehouse snapshot."""
+    """The user-facing tables as of one completed run."""
 
     articles: pd.DataFrame
     mentions: pd.DataFrame
@@ -37,14 +37,14 @@ class Tables:
 
 
 def load_tables(warehouse: str | Path | None = None) -> Tables:
-    """Read every table from the same snapshot (default: the configured warehouse), a local
-    folder or a URL.
+    """Read every table as the last completed run left it (default: the configured
+    warehouse), a local folder or a URL.
 
-    Resolving the warehouse link (or CURRENT pointer) once means a run committing meanwhile
-    cannot hand us articles from one snapshot and mentions from the next.
+    The versions are those the run published: a run committing meanwhile cannot hand us
+    articles from one run and mentions from the next.
     """
     location = warehouse if warehouse is not None else settings.warehouse_dir()
-    snapshot = open_store(location).current()
+    snapshot = published_snapshot(location)
     if snapshot is None:
         raise FileNotFoundError(f"no warehouse at {location}: run the pipeline first (make run)")
     return Tables(**{name: read_table(snapshot, name) for name in TABLES})

@@ -14,9 +14,9 @@ from news_pipeline.warehouse import Warehouse
 
 
 class PipelinePaths(dg.ConfigurableResource):
-    """Raw input folder and Parquet warehouse (defaults: data/raw, data/warehouse).
+    """Raw input folder and Delta Lake warehouse (defaults: data/raw, data/warehouse).
 
-    `warehouse_dir` is a local folder or a URL (s3://bucket/news, memory://wh; see
+    `warehouse_dir` is a local folder or a URL (s3://bucket/news, file:///srv/wh; see
     docs/scaling.md): keep it a string, Path() would fold "s3://" into "s3:/".
     """
 

@@ -43,7 +43,7 @@ class RunSummary:
                      + (f"; FAILED: {', '.join(failed)}" if failed else ""))
         if self.error:
             lines.append(f"  error: {self.error}")
-        how = (f"news_pipeline.warehouse.read_table('{self.warehouse}', '<table>')"
+        how = (f"deltalake.DeltaTable('{self.warehouse}/<table>').to_pandas()"
                if is_url(self.warehouse) else f"pandas.read_parquet('{self.warehouse}/<table>')")
         lines.append(f"  dataset: {self.warehouse} ({how})")
         return "\n".join(lines)

@@ -14,11 +14,12 @@ CHUNK_ENV = "NEWS_PIPELINE_COMMIT_EVERY"
 ARTICLE_TIMEOUT_ENV = "NEWS_PIPELINE_ARTICLE_TIMEOUT_S"
 REPORTS_ENV = "NEWS_PIPELINE_REPORTS_DIR"
 CACHE_ENV = "NEWS_PIPELINE_CACHE_DIR"
+VACUUM_ENV = "NEWS_PIPELINE_VACUUM_RETENTION_HOURS"
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")  # two letters at least: not "C:\"
 
 
 def is_url(location: object) -> bool:
-    """A location with a scheme (s3://, memory://, file://): it goes through fsspec."""
+    """A location with a scheme (s3://, gs://, file://): delta-rs reads it through object storage."""
     return isinstance(location, str) and bool(_URL.match(location))
 
 
@@ -33,7 +34,7 @@ def raw_dir() -> Path:
 
 
 def warehouse_dir() -> Path | str:
-    """A local folder, or a URL fsspec understands (s3://bucket/news, memory://wh), kept as
+    """A local folder, or a URL delta-rs understands (s3://bucket/news, file:///data/wh), kept as
     text: Path() would turn "s3://bucket" into "s3:/bucket"."""
     value = os.environ.get(WAREHOUSE_ENV)
     if value and is_url(value):
@@ -88,3 +89,10 @@ def commit_every() -> int:
 def article_timeout_s() -> int:
     """Seconds one article may take to clean before it is rejected as `timeout`."""
     return _whole_number(ARTICLE_TIMEOUT_ENV, 30, 1)
+
+
+def vacuum_retention_hours() -> int:
+    """Hours a file no longer referenced by a table's newest version is kept before a
+    successful run (locally) or the maintenance job deletes it; 0 (the default) deletes it
+    at the end of the run, so that a table folder holds exactly its newest version."""
+    return _whole_number(VACUUM_ENV, 0, 0)

@@ -23,7 +23,7 @@ def top_lines(table: pd.DataFrame, sources: int = PREVIEW_SOURCES,
         ["source", "line", "n_articles", "n_source_articles"]]
 
 
-@dg.asset(group_name="clean", code_version=LEARN_VERSION, kinds={"parquet"},
+@dg.asset(group_name="clean", code_version=LEARN_VERSION, kinds={"deltalake"},
           deps=["raw_articles"])
 def source_boilerplate(context: dg.AssetExecutionContext, paths: PipelinePaths,
                        processing: Processing) -> dg.MaterializeResult:
@@ -37,7 +37,7 @@ def source_boilerplate(context: dg.AssetExecutionContext, paths: PipelinePaths,
         **report.as_metadata(),
         "dagster/row_count": len(table),
         "dagster/column_schema": column_schema("source_boilerplate"),
-        "path": dg.MetadataValue.path(f"{paths.warehouse_dir}/source_boilerplate"),
+        "path": dg.MetadataValue.path(warehouse.uri("source_boilerplate")),
         "lines_per_source": dg.MetadataValue.json(
             {source: int(n) for source, n in lines_per_source.items()}),
         "preview": dg.MetadataValue.md(markdown_preview(top_lines(table), rows=PREVIEW_SOURCES

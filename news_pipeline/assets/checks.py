@@ -1,9 +1,9 @@
 """Asset checks: the data-quality rules of news_pipeline.quality, on the committed tables.
 
-Each check reads only the columns its rule needs, from one snapshot. Rules about single
-articles (text, offsets, orphans, duplicates) run bucket by bucket and only on the buckets
-written since the check last passed (see buckets.py): a rerun after adding one article
-reads one bucket, and memory does not grow with the corpus.
+Rules about single articles (text, offsets, orphans, duplicates) read only the data files
+added since the check last passed, and the rows of the same articles elsewhere (see
+increments.py): a rerun after adding one article reads that article's rows, and memory does
+not grow with the corpus.
 
 The checks run in two steps (multi-asset checks), one after cleaning and one after
 resolution: each step costs Dagster several event-log writes, more than a one-article
@@ -18,23 +18,18 @@ import dagster as dg
 import pandas as pd
 
 from news_pipeline import quality
-from news_pipeline.assets.buckets import (
+from news_pipeline.assets.increments import (
     INCREMENTAL_NOTE,
-    BucketRule,
-    bucket_stamps,
-    check_buckets,
+    VERIFIED_KEY,
+    Record,
+    new_files,
     previously_verified,
+    rows_in_files,
 )
 from news_pipeline.assets.metadata import markdown_preview
 from news_pipeline.resources import PipelinePaths
-from news_pipeline.warehouse.warehouse import Snapshot, bucket_numbers, read_bucket, read_table
-
-TEXT_RULE = BucketRule("text-1", ("articles",))
-ARTICLE_IDS_RULE = BucketRule("article-ids-1", ("articles",))
-OFFSETS_RULE = BucketRule("offsets-1", ("articles", "mentions"))
-# Entities are one file, rewritten by every resolution: then every bucket is checked again.
-ORPHANS_RULE = BucketRule("orphans-1", ("articles", "mentions"), shared=("entities",))
-MENTION_KEYS_RULE = BucketRule("mention-keys-1", ("mentions",))
+from news_pipeline.warehouse import Snapshot, count_rows, read_table
+from news_pipeline.warehouse.delta import data_files
 
 
 @dataclass(frozen=True)
@@ -47,6 +42,7 @@ class CheckRun:
 
 
 Rule = Callable[[CheckRun], dg.AssetCheckResult]
+NewFiles = dict[str, set[str] | None]  # table -> files not verified yet (None: all)
 
 
 def _result(run: CheckRun, offending: pd.DataFrame, what: str,
@@ -60,21 +56,59 @@ def _result(run: CheckRun, offending: pd.DataFrame, what: str,
     )
 
 
-def _bucket_check(run: CheckRun, rule: BucketRule,
-                  offending_in: Callable[[Snapshot | None, int], pd.DataFrame],
-                  empty: pd.DataFrame, what: str) -> dg.AssetCheckResult:
-    """Evaluate `offending_in(snapshot, bucket)` on the buckets not verified since written."""
-    snapshot = run.paths.warehouse().snapshots.current()
-    outcome = check_buckets(bucket_stamps(snapshot, rule), previously_verified(run.instance, run.key),
-                            lambda bucket: offending_in(snapshot, bucket), empty)
-    return _result(run, outcome.offending, what, outcome.metadata())
+@dataclass(frozen=True)
+class IncrementalRule:
+    """A rule evaluated on the rows of the data files of `tables` added since it last passed.
+
+    `version`: bump it when the rule changes, so files verified under the old rule are
+    checked again."""
+
+    version: str
+    tables: tuple[str, ...]
 
 
-def _misplaced_or_duplicate(frame: pd.DataFrame, keys: list[str], bucket: int) -> pd.DataFrame:
-    """Rows whose key repeats within the bucket or belongs to another bucket. Together over
-    all buckets: keys are unique table-wide (a key can only be in its own bucket)."""
-    misplaced = bucket_numbers(frame["article_id"]) != bucket
-    return frame[frame.duplicated(keys, keep=False) | misplaced]
+def _incremental_check(run: CheckRun, rule: IncrementalRule,
+                       offending_in: Callable[[Snapshot, NewFiles], pd.DataFrame],
+                       what: str) -> dg.AssetCheckResult:
+    snapshot = run.paths.warehouse().current()
+    before = previously_verified(run.instance, run.key)
+    new = {table: new_files(snapshot, table, rule.version, before) for table in rule.tables}
+    offending = offending_in(snapshot, new)
+    if offending.empty:
+        record = Record(rule.version, {t: snapshot.versions[t] for t in rule.tables
+                                       if t in snapshot.versions})
+    else:  # verified nothing new: the same files are read again next time
+        record = before if before is not None and before.rule == rule.version else Record(rule.version, {})
+    checked = sum(len(files) if files is not None else len(data_files(snapshot, table))
+                  for table, files in new.items())
+    return _result(run, offending, what, {"files_checked": checked,
+                                          VERIFIED_KEY: record.as_metadata()})
+
+
+def _rows_of(snapshot: Snapshot, table: str, new: NewFiles, columns: list[str],
+             also: pd.Series | None = None) -> pd.DataFrame:
+    """Rows of `table` in its new files, and (if given) all its rows of the articles `also`."""
+    rows = rows_in_files(snapshot, table, new[table], columns)
+    if new[table] is None or also is None or also.empty:
+        return rows
+    others = read_table(snapshot, table, columns, keys=set(also.tolist()))
+    return pd.concat([rows, others], ignore_index=True).drop_duplicates().reset_index(drop=True)
+
+
+def _same_articles(snapshot: Snapshot, table: str, new: NewFiles, columns: list[str]) -> pd.DataFrame:
+    """All rows of `table` of the articles that have rows in its new files: a duplicate of
+    a new row can be in an old file."""
+    rows = rows_in_files(snapshot, table, new[table], columns)
+    if new[table] is None or rows.empty:
+        return rows
+    return read_table(snapshot, table, columns, keys=set(rows["article_id"].tolist()))
+
+
+TEXT_RULE = IncrementalRule("text-2", ("articles",))
+ARTICLE_IDS_RULE = IncrementalRule("article-ids-2", ("articles",))
+OFFSETS_RULE = IncrementalRule("offsets-2", ("mentions", "articles"))
+ORPHANS_RULE = IncrementalRule("orphans-2", ("mentions",))
+MENTION_KEYS_RULE = IncrementalRule("mention-keys-2", ("mentions",))
 
 
 def boilerplate_share_is_sane(run: CheckRun) -> dg.AssetCheckResult:
@@ -86,24 +120,19 @@ def boilerplate_share_is_sane(run: CheckRun) -> dg.AssetCheckResult:
 
 
 def articles_have_text(run: CheckRun) -> dg.AssetCheckResult:
-    columns = ["article_id", "source_path", "text"]
+    def empty_texts(snapshot: Snapshot, new: NewFiles) -> pd.DataFrame:
+        return quality.empty_texts(rows_in_files(snapshot, "articles", new["articles"],
+                                                 ["article_id", "source_path", "text"]))
 
-    def empty_texts(snapshot: Snapshot | None, bucket: int) -> pd.DataFrame:
-        return quality.empty_texts(read_bucket(snapshot, "articles", bucket, columns))
-
-    return _bucket_check(run, TEXT_RULE, empty_texts, read_table(None, "articles", columns),
-                         "text is not empty")
+    return _incremental_check(run, TEXT_RULE, empty_texts, "text is not empty")
 
 
 def article_ids_unique(run: CheckRun) -> dg.AssetCheckResult:
-    columns = ["article_id", "source_path"]
+    def duplicates(snapshot: Snapshot, new: NewFiles) -> pd.DataFrame:
+        rows = _same_articles(snapshot, "articles", new, ["article_id", "source_path"])
+        return quality.duplicate_keys(rows, ["article_id"])
 
-    def duplicates(snapshot: Snapshot | None, bucket: int) -> pd.DataFrame:
-        return _misplaced_or_duplicate(read_bucket(snapshot, "articles", bucket, columns),
-                                       ["article_id"], bucket)
-
-    return _bucket_check(run, ARTICLE_IDS_RULE, duplicates, read_table(None, "articles", columns),
-                         "article_id unique")
+    return _incremental_check(run, ARTICLE_IDS_RULE, duplicates, "article_id unique")
 
 
 def no_cleaner_errors(run: CheckRun) -> dg.AssetCheckResult:
@@ -116,43 +145,49 @@ def no_cleaner_errors(run: CheckRun) -> dg.AssetCheckResult:
 def mention_offsets_match_text(run: CheckRun) -> dg.AssetCheckResult:
     columns = ["article_id", "start", "end", "text"]
 
-    def bad_offsets(snapshot: Snapshot | None, bucket: int) -> pd.DataFrame:
-        mentions = read_bucket(snapshot, "mentions", bucket, columns)
-        if mentions.empty:  # no need to read the bucket's article texts
+    def bad_offsets(snapshot: Snapshot, new: NewFiles) -> pd.DataFrame:
+        # New mentions, and the mentions of articles whose text was rewritten.
+        changed = rows_in_files(snapshot, "articles", new["articles"], ["article_id"])["article_id"]
+        mentions = _rows_of(snapshot, "mentions", new, columns, changed)
+        if mentions.empty:  # no need to read article texts
             return mentions
-        texts = read_bucket(snapshot, "articles", bucket, ["article_id", "text"])
+        texts = read_table(snapshot, "articles", ["article_id", "text"],
+                           keys=set(mentions["article_id"].tolist()))
         return quality.bad_mention_offsets(mentions, texts)
 
-    return _bucket_check(run, OFFSETS_RULE, bad_offsets, read_table(None, "mentions", columns),
-                         "articles.text[start:end] == mentions.text")
+    return _incremental_check(run, OFFSETS_RULE, bad_offsets,
+                              "articles.text[start:end] == mentions.text")
 
 
 def no_orphan_mentions(run: CheckRun) -> dg.AssetCheckResult:
     columns = ["article_id", "entity_id", "text", "start", "end"]
-    entities: dict[str, pd.DataFrame] = {}  # read once, and only if some bucket needs checking
 
-    def orphans(snapshot: Snapshot | None, bucket: int) -> pd.DataFrame:
-        mentions = read_bucket(snapshot, "mentions", bucket, columns)
-        if mentions.empty:
-            return mentions
-        if not entities:
-            entities["table"] = read_table(snapshot, "entities", ["entity_id"])
-        return quality.orphan_mentions(
-            mentions, read_bucket(snapshot, "articles", bucket, ["article_id"]), entities["table"])
+    def orphans(snapshot: Snapshot, new: NewFiles) -> pd.DataFrame:
+        mentions = rows_in_files(snapshot, "mentions", new["mentions"], columns)
+        entities = read_table(snapshot, "entities", ["entity_id", "n_mentions"])
+        articles = read_table(snapshot, "articles", ["article_id"],
+                              keys=set(mentions["article_id"].tolist()))
+        found = quality.orphan_mentions(mentions, articles, entities)
+        # Older mentions whose entity or article went away: the entities' counts, which
+        # resolution derives from the mentions it keeps, no longer add up to the table.
+        stored = count_rows(snapshot, "mentions")
+        if found.empty and int(entities["n_mentions"].sum()) != stored:
+            return pd.DataFrame([{"article_id": None, "entity_id": None,
+                                  "text": f"{stored} mentions stored, "
+                                          f"{int(entities['n_mentions'].sum())} counted by entities",
+                                  "start": None, "end": None}])
+        return found
 
-    return _bucket_check(run, ORPHANS_RULE, orphans, read_table(None, "mentions", columns),
-                         "article_id in articles and entity_id in entities")
+    return _incremental_check(run, ORPHANS_RULE, orphans,
+                              "article_id in articles and entity_id in entities")
 
 
 def mentions_unique(run: CheckRun) -> dg.AssetCheckResult:
-    columns = ["article_id", "start", "end", "text"]
+    def duplicates(snapshot: Snapshot, new: NewFiles) -> pd.DataFrame:
+        rows = _same_articles(snapshot, "mentions", new, ["article_id", "start", "end", "text"])
+        return quality.duplicate_keys(rows, ["article_id", "start", "end"])
 
-    def duplicates(snapshot: Snapshot | None, bucket: int) -> pd.DataFrame:
-        return _misplaced_or_duplicate(read_bucket(snapshot, "mentions", bucket, columns),
-                                       ["article_id", "start", "end"], bucket)
-
-    return _bucket_check(run, MENTION_KEYS_RULE, duplicates, read_table(None, "mentions", columns),
-                         "(article_id, start, end) unique")
+    return _incremental_check(run, MENTION_KEYS_RULE, duplicates, "(article_id, start, end) unique")
 
 
 def entity_ids_unique(run: CheckRun) -> dg.AssetCheckResult:
@@ -191,8 +226,7 @@ cleaning_checks = _check_group("cleaning_checks", [
     Check(articles_have_text, "articles",
           "Every article has non-empty cleaned text." + INCREMENTAL_NOTE),
     Check(article_ids_unique, "articles",
-          "article_id is unique (within each bucket file, and each row is in the bucket of its "
-          "id)." + INCREMENTAL_NOTE),
+          "article_id is unique." + INCREMENTAL_NOTE),
     Check(no_cleaner_errors, "rejected",
           "No input was rejected because the cleaner itself failed (a bug to report)."),
 ], "The checks of the tables the boilerplate and cleaning steps write (source_boilerplate, "
@@ -203,11 +237,10 @@ resolution_checks = _check_group("resolution_checks", [
           "Every mention's offsets lie inside its article and spell the mention."
           + INCREMENTAL_NOTE),
     Check(no_orphan_mentions, "mentions",
-          "Every mention belongs to an existing article (in the same bucket) and entity."
-          + INCREMENTAL_NOTE),
+          "Every mention belongs to an existing article and entity, and the entities count "
+          "every stored mention." + INCREMENTAL_NOTE),
     Check(mentions_unique, "mentions",
-          "No mention is stored twice (within each bucket file, and each row is in the bucket "
-          "of its article)." + INCREMENTAL_NOTE),
+          "No mention is stored twice." + INCREMENTAL_NOTE),
     Check(entity_ids_unique, "entities", "entity_id is unique."),
 ], "The checks of the tables the resolution step writes (mentions, entities).")
 

@@ -19,10 +19,10 @@ METADATA_COLUMNS = {
 @dg.multi_asset(
     specs=[
         dg.AssetSpec("articles", deps=["raw_articles", "source_boilerplate"], group_name="clean",
-                     code_version=CLEAN_VERSION, kinds={"parquet"},
+                     code_version=CLEAN_VERSION, kinds={"deltalake"},
                      description="Cleaned article text with title, date, source and language."),
         dg.AssetSpec("rejected", deps=["raw_articles"], group_name="clean",
-                     code_version=CLEAN_VERSION, kinds={"parquet"},
+                     code_version=CLEAN_VERSION, kinds={"deltalake"},
                      description="Inputs that could not be processed, with the reason."),
     ],
 )

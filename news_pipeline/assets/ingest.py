@@ -7,7 +7,7 @@ from news_pipeline.stages.ingest import SCAN_VERSION, scan_raw_folder
 PREVIEW_COLUMNS = ["article_id", "source_path", "size", "mtime_ns", "content_sha256", "error"]
 
 
-@dg.asset(group_name="ingest", code_version=SCAN_VERSION, kinds={"parquet"})
+@dg.asset(group_name="ingest", code_version=SCAN_VERSION, kinds={"deltalake"})
 def raw_articles(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
     """Inventory of the raw folder: one row per file with size, mtime and content hash."""
     warehouse = paths.warehouse()

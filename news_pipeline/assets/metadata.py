@@ -5,10 +5,9 @@ from __future__ import annotations
 import dagster as dg
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from news_pipeline.stages.report import StageReport
-from news_pipeline.warehouse import SCHEMAS, Warehouse, table_files
+from news_pipeline.warehouse import SCHEMAS, Warehouse, count_rows, read_arrow
 
 PREVIEW_ROWS = 5
 PREVIEW_CHARS = 80
@@ -43,19 +42,13 @@ def table_metadata(table: str, frame: pd.DataFrame, path: str,
 
 def stored_table_metadata(warehouse: Warehouse, table: str, columns: list[str],
                           report: StageReport | None = None) -> dict[str, object]:
-    """The same metadata without reading the table: the row count comes from the Parquet
-    footers and the preview from the first rows of one file (`columns` only)."""
-    filesystem, files = table_files(warehouse.snapshots.current(), table)
-    count, preview = 0, None
-    for file in files:
-        parquet = pq.ParquetFile(file, filesystem=filesystem)
-        count += parquet.metadata.num_rows
-        if preview is None and parquet.metadata.num_rows:
-            batch = next(parquet.iter_batches(batch_size=PREVIEW_ROWS, columns=columns))
-            preview = batch.to_pandas()
-    if preview is None:
-        preview = SCHEMAS[table].empty_table().select(columns).to_pandas()
-    return _metadata(table, count, preview, f"{warehouse.location.rstrip('/')}/{table}", report)
+    """The same metadata without reading the table: the row count comes from the Delta log
+    and the preview from the first rows (`columns` only)."""
+    snapshot = warehouse.current()
+    preview = read_arrow(snapshot, table, columns, limit=PREVIEW_ROWS).to_pandas()
+    metadata = _metadata(table, count_rows(snapshot, table), preview, warehouse.uri(table), report)
+    metadata["delta_version"] = snapshot.versions.get(table, -1)
+    return metadata
 
 
 def _metadata(table: str, count: int, preview: pd.DataFrame, path: str,

@@ -53,13 +53,13 @@ def drawn_from(path: Path) -> str | None:
         return None
 
 
-@dg.asset(deps=["entities", "mentions", "cooccurrences"], group_name="report",
+@dg.asset(deps=["published_dataset"], group_name="report",
           code_version=REPORT_VERSION, kinds={"pillow"})
 def entity_report(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
     """Charts of the most mentioned entities per label and of who is mentioned with whom,
     written as PNG files to data/reports/ (beside the warehouse) and shown in the metadata.
     A chart whose data did not change since it was drawn is kept as it is."""
-    snapshot = paths.warehouse().snapshots.current()  # one snapshot for both tables
+    snapshot = paths.warehouse().published()  # the tables of the last completed run
     tables = read_chart_tables(snapshot, NETWORK_N)
     inputs = {"top_entities": top_entities(tables.entities, TOP_N),
               "cooccurrence_network": network(tables.entities, tables.cooccurrences, NETWORK_N)}

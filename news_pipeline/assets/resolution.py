@@ -18,7 +18,7 @@ _SPECS = {
 
 @dg.multi_asset(
     specs=[dg.AssetSpec(name, deps=["ner_spans"], group_name="resolve",
-                        code_version=RESOLVE_VERSION, kinds={"parquet"}, description=text)
+                        code_version=RESOLVE_VERSION, kinds={"deltalake"}, description=text)
            for name, text in _SPECS.items()],
     check_specs=[dg.AssetCheckSpec(
         "aliases_cover_entities", asset="entity_aliases",
@@ -35,7 +35,7 @@ def resolved_entities(context: dg.AssetExecutionContext,
         # Counts and previews from the Parquet footers: an unchanged rerun reads no table.
         yield dg.MaterializeResult(asset_key=table, metadata=stored_table_metadata(
             warehouse, table, SCHEMAS[table].names, report))
-    snapshot = warehouse.snapshots.current()
+    snapshot = warehouse.current()
     problems = alias_problems(read_table(snapshot, "entities", ["entity_id"]),
                               read_table(snapshot, "entity_aliases", ["entity_id"]))
     yield dg.AssetCheckResult(

@@ -15,8 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from news_pipeline.warehouse import SCHEMAS
-from news_pipeline.warehouse.warehouse import Snapshot, read_batches, read_table
+from news_pipeline.warehouse import SCHEMAS, Snapshot, read_batches, read_table
 
 LABELS = ("PER", "LOC", "ORG", "MISC")
 # Columns of the entities table the charts use.

@@ -25,8 +25,7 @@ from news_pipeline.progress import InfoLogger, Progress
 from news_pipeline.stages.batches import chunks
 from news_pipeline.stages.per_file import line_row
 from news_pipeline.stages.report import StageReport
-from news_pipeline.warehouse import SCHEMAS, Warehouse
-from news_pipeline.warehouse.warehouse import in_bucket_order, records_where, rows
+from news_pipeline.warehouse import PARTITION, SCHEMAS, Warehouse, records_where, rows
 
 log = logging.getLogger(__name__)
 
@@ -86,34 +85,33 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
     commit for nothing).
     """
     report = StageReport()
-    with warehouse.locked():
-        inventory = warehouse.read("_inventory")
-        state = warehouse.read("_line_stats", ["article_id", "content_sha256", "learn_version"])
-        done = set(rows(state, ["article_id", "content_sha256", "learn_version"]))
-        known = {article_id for article_id, _, _ in done}
-        todo = in_bucket_order(records_where(
-            inventory, ["article_id", "content_sha256"],
-            lambda article_id, content: (article_id, content, LEARN_VERSION) not in done))
-        deleted = sorted(known - set(inventory["article_id"].tolist()))
-        report.unchanged = len(inventory) - len(todo)
-        report.deleted = len(deleted)
-        report.new = sum(row["article_id"] not in known for row in todo)
-        report.changed = len(todo) - report.new
-        workers = worker_count(n_process, len(todo))
-        progress = Progress(logger, f"reading lines ({workers} process(es))", len(todo))
-        with ExitStack() as stack:
-            pool = stack.enter_context(process_pool(workers)) if workers > 1 else None
-            # One stream over all commits: the workers go on reading while this process commits.
-            line_rows = ordered_map(pool, line_row, ((raw_dir, row) for row in todo))
-            for chunk in chunks(todo, settings.commit_every()):
-                _read_chunk(warehouse, chunk, line_rows, progress)
-        stats = warehouse.read("_line_stats", ["article_id", "source", "lines"])
-        table = boilerplate_table(stats[~stats["article_id"].isin(deleted)])
-        if deleted or not _same_rows(warehouse.read("source_boilerplate"), table):
-            with warehouse.transaction() as tx:
-                tx.upsert("_line_stats", pd.DataFrame(columns=SCHEMAS["_line_stats"].names),
-                          delete_keys=deleted)
-                tx.replace("source_boilerplate", table)
+    inventory = warehouse.read("_inventory")
+    state = warehouse.read("_line_stats", ["article_id", "content_sha256", "learn_version",
+                                           PARTITION])
+    done = set(rows(state, ["article_id", "content_sha256", "learn_version"]))
+    month_of = dict(rows(state, ["article_id", PARTITION]))
+    todo = sorted(records_where(
+        inventory, ["article_id", "content_sha256"],
+        lambda article_id, content: (article_id, content, LEARN_VERSION) not in done),
+        key=lambda row: (row[PARTITION], row["article_id"]))
+    deleted = sorted(set(month_of) - set(inventory["article_id"].tolist()))
+    report.unchanged = len(inventory) - len(todo)
+    report.deleted = len(deleted)
+    report.new = sum(row["article_id"] not in month_of for row in todo)
+    report.changed = len(todo) - report.new
+    workers = worker_count(n_process, len(todo))
+    progress = Progress(logger, f"reading lines ({workers} process(es))", len(todo))
+    with ExitStack() as stack:
+        pool = stack.enter_context(process_pool(workers)) if workers > 1 else None
+        # One stream over all commits: the workers go on reading while this process commits.
+        line_rows = ordered_map(pool, line_row, ((raw_dir, row) for row in todo))
+        for chunk in chunks(todo, settings.commit_every()):
+            _read_chunk(warehouse, chunk, line_rows, progress)
+    warehouse.delete("_line_stats", deleted, months={month_of[a] for a in deleted})
+    stats = warehouse.read("_line_stats", ["article_id", "source", "lines"])
+    table = boilerplate_table(stats)
+    if not _same_rows(warehouse.read("source_boilerplate"), table):
+        warehouse.replace("source_boilerplate", table)
     report.extra.update({
         "learn_version": LEARN_VERSION, "processes": workers,
         "sources": int(stats["source"].nunique()),
@@ -128,8 +126,8 @@ def _read_chunk(warehouse: Warehouse, chunk: Sequence[dict], line_rows: Iterator
                 progress: Progress) -> None:
     """Commit the `_line_stats` rows of `chunk`, taken from the stream `line_rows`."""
     rows = []
-    for _, row in zip(chunk, line_rows):
-        rows.append({**row, "learn_version": LEARN_VERSION})
+    for file, row in zip(chunk, line_rows):
+        rows.append({**row, "learn_version": LEARN_VERSION, PARTITION: file[PARTITION]})
         progress.advance()
-    with warehouse.transaction() as tx:
-        tx.upsert("_line_stats", pd.DataFrame(rows, columns=SCHEMAS["_line_stats"].names))
+    warehouse.upsert("_line_stats", pd.DataFrame(rows, columns=SCHEMAS["_line_stats"].names),
+                     months={file[PARTITION] for file in chunk})

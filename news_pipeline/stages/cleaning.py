@@ -29,8 +29,7 @@ from news_pipeline.stages.per_file import (
     set_worker_boilerplate,
 )
 from news_pipeline.stages.report import StageReport
-from news_pipeline.warehouse import SCHEMAS, Warehouse
-from news_pipeline.warehouse.warehouse import in_bucket_order, records_where, rows
+from news_pipeline.warehouse import PARTITION, SCHEMAS, Warehouse, records_where, rows
 
 log = logging.getLogger(__name__)
 __all__ = ["ArticleTimeout", "clean_changed_articles", "time_limit"]
@@ -61,70 +60,71 @@ def clean_changed_articles(warehouse: Warehouse, raw_dir: Path, logger: InfoLogg
     Large batches are cleaned in `n_process` worker processes (0 = one per core).
     """
     report = StageReport()
-    with warehouse.locked():
-        inventory = warehouse.read("_inventory")
-        model = load_model(warehouse)
-        columns = ["article_id", "content_sha256", "pipeline_version"]
-        articles = warehouse.read("articles", [*columns, "boilerplate_sha256"])
-        done = pd.concat([articles[columns], warehouse.read("rejected", columns)])
-        done_keys = set(rows(done, columns))
-        known_ids = {article_id for article_id, _, _ in done_keys}
-        expected = expected_boilerplate(warehouse, model, inventory)
-        relearnt = {article_id for article_id, digest in
-                    rows(articles, ["article_id", "boilerplate_sha256"])
-                    if article_id in expected and expected[article_id] != digest}
-        todo = in_bucket_order(records_where(
-            inventory, ["article_id", "content_sha256"],
-            lambda article_id, content: article_id in relearnt
-            or (article_id, content, CLEAN_VERSION) not in done_keys))
-        report.extra["boilerplate_changed"] = sum(row["article_id"] in relearnt for row in todo)
-        deleted = sorted(known_ids - set(inventory["article_id"].tolist()))
-        report.unchanged = len(inventory) - len(todo)
-        report.deleted = len(deleted)
-        workers = worker_count(n_process, len(todo))
-        progress = Progress(logger, f"cleaning ({workers} process(es))", len(todo))
-        with ExitStack() as stack:
-            if workers > 1:
-                pool = stack.enter_context(process_pool(workers, set_worker_boilerplate,
-                                                        (model.to_json(),)))
-                clean_one: Callable[[tuple[Path, dict]], CleaningOutcome] = clean_row_in_worker
-            else:
-                pool, clean_one = None, partial(clean_row, boilerplate=model)
-            # One stream of results over all commits: the workers go on cleaning while this
-            # process commits a chunk.
-            outcomes = ordered_map(pool, clean_one, ((raw_dir, row) for row in todo))
-            for index, chunk in enumerate(chunks(todo, settings.commit_every())):
-                _clean_chunk(warehouse, chunk, outcomes, deleted if index == 0 else [],
-                             known_ids, report, progress)
-        if not todo and deleted:
-            with warehouse.transaction() as tx:
-                for table in ("articles", "rejected", "mentions"):
-                    tx.upsert(table, _frame(table, []), delete_keys=deleted)
+    inventory = warehouse.read("_inventory")
+    model = load_model(warehouse)
+    columns = ["article_id", "content_sha256", "pipeline_version"]
+    articles = warehouse.read("articles", [*columns, "boilerplate_sha256", PARTITION])
+    rejected = warehouse.read("rejected", [*columns, PARTITION])
+    done = pd.concat([articles[columns], rejected[columns]])
+    done_keys = set(rows(done, columns))
+    known_ids = {article_id for article_id, _, _ in done_keys}
+    # In both tables: a run was killed between the two commits of a chunk; clean it again.
+    torn = set(done["article_id"][done["article_id"].duplicated()].tolist())
+    expected = expected_boilerplate(warehouse, model, inventory)
+    relearnt = {article_id for article_id, digest in
+                rows(articles, ["article_id", "boilerplate_sha256"])
+                if article_id in expected and expected[article_id] != digest}
+    todo = sorted(records_where(
+        inventory, ["article_id", "content_sha256"],
+        lambda article_id, content: article_id in relearnt or article_id in torn
+        or (article_id, content, CLEAN_VERSION) not in done_keys),
+        key=lambda row: (row[PARTITION], row["article_id"]))
+    report.extra["boilerplate_changed"] = sum(row["article_id"] in relearnt for row in todo)
+    month_of = dict(rows(pd.concat([articles, rejected]), ["article_id", PARTITION]))
+    current_ids = set(inventory["article_id"].tolist())
+    deleted = {a: month_of[a] for a in sorted(known_ids - current_ids)}
+    report.unchanged = len(inventory) - len(todo)
+    report.deleted = len(deleted)
+    workers = worker_count(n_process, len(todo))
+    progress = Progress(logger, f"cleaning ({workers} process(es))", len(todo))
+    with ExitStack() as stack:
+        if workers > 1:
+            pool = stack.enter_context(process_pool(workers, set_worker_boilerplate,
+                                                    (model.to_json(),)))
+            clean_one: Callable[[tuple[Path, dict]], CleaningOutcome] = clean_row_in_worker
+        else:
+            pool, clean_one = None, partial(clean_row, boilerplate=model)
+        # One stream of results over all commits: the workers go on cleaning while this
+        # process commits a chunk.
+        outcomes = ordered_map(pool, clean_one, ((raw_dir, row) for row in todo))
+        for chunk in chunks(todo, settings.commit_every()):
+            _clean_chunk(warehouse, chunk, outcomes, known_ids, report, progress)
+    if deleted:
+        for table in ("articles", "rejected"):
+            warehouse.delete(table, list(deleted), months=set(deleted.values()))
     report.extra["clean_version"] = CLEAN_VERSION
     report.extra["boilerplate_model_sha256"] = model.sha256()
     return report
 
 
 def _clean_chunk(warehouse: Warehouse, chunk: Sequence[dict], outcomes: Iterator[CleaningOutcome],
-                 deleted: list[str], known_ids: set[str], report: StageReport,
-                 progress: Progress) -> None:
+                 known_ids: set[str], report: StageReport, progress: Progress) -> None:
     """Commit the outcomes of `chunk`, taken from the stream `outcomes` (in chunk order)."""
     articles, rejections = [], []
     for row, outcome in zip(chunk, outcomes):
+        stamp = {"pipeline_version": CLEAN_VERSION, PARTITION: row[PARTITION]}
         if outcome.article:
-            articles.append({**outcome.article, "pipeline_version": CLEAN_VERSION})
+            articles.append({**outcome.article, **stamp})
         else:
-            rejections.append({**outcome.rejection, "pipeline_version": CLEAN_VERSION})
+            rejections.append({**outcome.rejection, **stamp})
         if row["article_id"] in known_ids:
             report.changed += 1
         else:
             report.new += 1
         progress.advance()
     report.rejected += len(rejections)
-    touched = [row["article_id"] for row in chunk] + deleted
-    with warehouse.transaction() as tx:
-        tx.upsert("articles", _frame("articles", articles), delete_keys=touched)
-        tx.upsert("rejected", _frame("rejected", rejections), delete_keys=touched)
-        # Mentions point into the old text: drop them in the same commit, so the
-        # dataset never shows offsets that do not match the article.
-        tx.upsert("mentions", _frame("mentions", []), delete_keys=touched)
+    # An article moves between the tables when it becomes (un)usable: both drop its old row.
+    touched = [row["article_id"] for row in chunk]
+    months = {row[PARTITION] for row in chunk}
+    warehouse.upsert("articles", _frame("articles", articles), delete_keys=touched, months=months)
+    warehouse.upsert("rejected", _frame("rejected", rejections), delete_keys=touched, months=months)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from pathlib import Path
 from stat import S_ISLNK, S_ISREG
 
 import pandas as pd
 
 from news_pipeline.stages.report import StageReport
-from news_pipeline.warehouse import Warehouse
-from news_pipeline.warehouse.warehouse import rows
+from news_pipeline.warehouse import Warehouse, rows
 
 SCAN_VERSION = "scan-1"
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm")
@@ -34,6 +34,7 @@ class RawFile:
     mtime_ns: int
     content_sha256: str | None
     error: str | None
+    ingest_month: str  # when the file was first seen: the partition of all its article's rows
 
 
 RAW_FILE_FIELDS = tuple(RawFile.__annotations__)
@@ -81,9 +82,19 @@ def fingerprint_raw_folder(raw_dir: Path) -> str:
     return digest.hexdigest()
 
 
-def inspect_file(raw_dir: Path, relative: str, path: str,
-                 previous: RawFile | None) -> RawFile:
-    """Stat the file and hash it unless size and mtime match the previous scan."""
+def this_month() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m")
+
+
+def inspect_file(raw_dir: Path, relative: str, path: str, previous: RawFile | None,
+                 month: str) -> RawFile:
+    """Stat the file and hash it unless size and mtime match the previous scan. A file seen
+    before keeps its month; a new one gets `month`."""
+    file = _inspect(raw_dir, relative, path, previous)
+    return replace(file, ingest_month=previous.ingest_month if previous else month)
+
+
+def _inspect(raw_dir: Path, relative: str, path: str, previous: RawFile | None) -> RawFile:
     article_id = article_id_for(relative)
     try:
         # One lstat per plain file: the folder can hold millions of them.
@@ -92,20 +103,20 @@ def inspect_file(raw_dir: Path, relative: str, path: str,
             target = Path(path).resolve()
             if not target.is_relative_to(raw_dir.resolve()):
                 return RawFile(article_id, relative, 0, stat.st_mtime_ns, None,
-                               "symlink_outside_raw_folder")
+                               "symlink_outside_raw_folder", "")
             stat = target.stat()
         if not S_ISREG(stat.st_mode):
-            return RawFile(article_id, relative, 0, stat.st_mtime_ns, None, "not_a_regular_file")
+            return RawFile(article_id, relative, 0, stat.st_mtime_ns, None, "not_a_regular_file", "")
         suffix = _suffix(path)
         if suffix.lower() not in SUPPORTED_SUFFIXES:
             return RawFile(article_id, relative, stat.st_size, stat.st_mtime_ns, None,
-                           f"unsupported_file_type ({suffix or 'no suffix'})")
+                           f"unsupported_file_type ({suffix or 'no suffix'})", "")
         if (previous is not None and previous.content_sha256 is not None
                 and (previous.size, previous.mtime_ns) == (stat.st_size, stat.st_mtime_ns)):
             return previous
-        return RawFile(article_id, relative, stat.st_size, stat.st_mtime_ns, _sha256(path), None)
+        return RawFile(article_id, relative, stat.st_size, stat.st_mtime_ns, _sha256(path), None, "")
     except OSError as error:
-        return RawFile(article_id, relative, 0, 0, None, f"unreadable ({error.strerror})")
+        return RawFile(article_id, relative, 0, 0, None, f"unreadable ({error.strerror})", "")
 
 
 def _suffix(path: str) -> str:
@@ -125,10 +136,11 @@ def _sha256(path: str) -> str:
 
 def scan_raw_folder(warehouse: Warehouse, raw_dir: Path) -> StageReport:
     """Record the current inventory of `raw_dir`; count what changed since the last scan."""
+    month = this_month()
     with warehouse.transaction() as tx:
         previous = {file.article_id: file for file in
                     (RawFile(*row) for row in rows(tx.read("_inventory"), RAW_FILE_FIELDS))}
-        files = [inspect_file(raw_dir, rel, path, previous.get(article_id_for(rel)))
+        files = [inspect_file(raw_dir, rel, path, previous.get(article_id_for(rel)), month)
                  for rel, path in list_raw_files(raw_dir)]
         report = StageReport()
         for file in files:
@@ -144,8 +156,10 @@ def scan_raw_folder(warehouse: Warehouse, raw_dir: Path) -> StageReport:
         deleted = [a for a in previous if a not in current_ids]
         report.deleted = len(deleted)
         changed_rows = [f for f in files if previous.get(f.article_id) != f]
+        months = ({f.ingest_month for f in changed_rows}
+                  | {previous[a].ingest_month for a in deleted})
         tx.upsert("_inventory", pd.DataFrame(changed_rows, columns=list(RAW_FILE_FIELDS)),
-                  delete_keys=deleted)
+                  delete_keys=deleted, months=months)
         report.extra["files"] = len(files)
     log.info("scanned %s: %s", raw_dir, report.as_metadata())
     return report

@@ -21,8 +21,7 @@ from news_pipeline.parallel import (
 from news_pipeline.progress import InfoLogger, Progress
 from news_pipeline.stages.batches import chunks
 from news_pipeline.stages.report import StageReport
-from news_pipeline.warehouse import SCHEMAS, Warehouse
-from news_pipeline.warehouse.warehouse import bucket_of, rows
+from news_pipeline.warehouse import PARTITION, SCHEMAS, Warehouse, rows
 
 # Articles per recogniser call: the granularity of progress lines (and of pool tasks).
 PROGRESS_BATCH = 256
@@ -56,25 +55,27 @@ def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser | No
         identity = (recogniser.name, recogniser.version)
     name, version = identity
     report = StageReport()
-    with warehouse.locked():
-        articles = warehouse.read("articles", ["article_id", "text_sha256"])
-        runs = warehouse.read("_ner_runs", ["article_id", "text_sha256", "recogniser_version"])
-        done = set(rows(runs, ["article_id", "text_sha256", "recogniser_version"]))
-        previously_seen = {article_id for article_id, _, _ in done}
-        todo = [(a, h) for a, h in rows(articles, ["article_id", "text_sha256"])
-                if (a, h, version) not in done]
-        deleted = sorted(previously_seen - set(articles["article_id"].tolist()))
-        report.unchanged = len(articles) - len(todo)
-        report.deleted = len(deleted)
-        report.new = sum(a not in previously_seen for a, _ in todo)
-        report.changed = len(todo) - report.new
-        workers = worker_count(n_process, len(todo)) if spec is not None else 1
-        progress = Progress(logger, f"NER ({name}, {workers} process(es))", len(todo))
-        if not (todo and spec is not None and warm is not None and warm.serves(spec, version)):
-            warm = None
-        with _runner(recogniser, spec, name, version, workers, bool(todo), warm) as runner:
-            n_mentions, n_chars = _recognise_in_chunks(warehouse, runner, version, todo, deleted,
-                                                       progress)
+    articles = warehouse.read("articles", ["article_id", "text_sha256", PARTITION])
+    runs = warehouse.read("_ner_runs", ["article_id", "text_sha256", "recogniser_version",
+                                        PARTITION])
+    done = set(rows(runs, ["article_id", "text_sha256", "recogniser_version"]))
+    month_of = dict(rows(runs, ["article_id", PARTITION]))
+    # (month, id) order: a chunk's texts come from one month's files, sorted as stored.
+    todo = sorted((m, a, h) for a, h, m in rows(articles, ["article_id", "text_sha256", PARTITION])
+                  if (a, h, version) not in done)
+    deleted = sorted(set(month_of) - set(articles["article_id"].tolist()))
+    report.unchanged = len(articles) - len(todo)
+    report.deleted = len(deleted)
+    report.new = sum(a not in month_of for _, a, _ in todo)
+    report.changed = len(todo) - report.new
+    workers = worker_count(n_process, len(todo)) if spec is not None else 1
+    progress = Progress(logger, f"NER ({name}, {workers} process(es))", len(todo))
+    if not (todo and spec is not None and warm is not None and warm.serves(spec, version)):
+        warm = None
+    with _runner(recogniser, spec, name, version, workers, bool(todo), warm) as runner:
+        n_mentions, n_chars = _recognise_in_chunks(warehouse, runner, version, todo, progress)
+    for table in ("_spans", "_ner_runs"):
+        warehouse.delete(table, deleted, months={month_of[a] for a in deleted})
     report.extra.update({"mentions_found": n_mentions, "chars_processed": n_chars,
                          "processes": workers if todo else 0,
                          "warm_worker_used": warm is not None, "recogniser": name,
@@ -96,12 +97,15 @@ def _runner(recogniser: Recogniser | None, spec: str | None, name: str, version:
         yield recogniser
 
 
-def _texts(warehouse: Warehouse, todo: list[tuple[str, str]],
-           lengths: dict[str, int]) -> Iterator[str]:
+Todo = tuple[str, str, str]  # ingest_month, article_id, text_sha256
+
+
+def _texts(warehouse: Warehouse, todo: list[Todo], lengths: dict[str, int]) -> Iterator[str]:
     """The texts of `todo`, in order, read a chunk at a time (memory stays bounded)."""
     for chunk in chunks(todo, settings.commit_every()):
-        ids = [a for a, _ in chunk]
-        frame = warehouse.read("articles", ["article_id", "text"], keys=ids)
+        ids = [a for _, a, _ in chunk]
+        frame = warehouse.read("articles", ["article_id", "text"], keys=ids,
+                               months={m for m, _, _ in chunk})
         text_of = dict(rows(frame, ["article_id", "text"]))
         for article_id in ids:
             lengths[article_id] = len(text_of[article_id])
@@ -121,36 +125,33 @@ def _mention_rows(recogniser: Recogniser, texts: Iterator[str]) -> Iterator[list
 
 
 def _recognise_in_chunks(warehouse: Warehouse, recogniser: Recogniser | None, version: str,
-                         todo: list[tuple[str, str]], deleted: list[str],
-                         progress: Progress) -> tuple[int, int]:
+                         todo: list[Todo], progress: Progress) -> tuple[int, int]:
     n_mentions = n_chars = 0
-    # Bucket order: a chunk's texts then come from a few of the articles table's files.
-    todo = sorted(todo, key=lambda item: (bucket_of(item[0]), item[0]))
     lengths: dict[str, int] = {}
     found = (_mention_rows(recogniser, _texts(warehouse, todo, lengths))
              if recogniser is not None and todo else iter(()))
-    # Deletions alone still need one (empty) commit.
-    batches = list(chunks(todo, settings.commit_every())) or ([[]] if deleted else [])
-    for number, chunk in enumerate(batches):
+    for chunk in chunks(todo, settings.commit_every()):
         spans: dict[str, list] = {name: [] for name in SCHEMAS["_spans"].names}
         run_rows = []
-        for (article_id, text_sha), mentions in zip(chunk, found):
+        for (month, article_id, text_sha), mentions in zip(chunk, found):
             # Column lists, not a dict per mention: this process feeds the NER workers and
             # shares their cores.
             spans["article_id"].extend([article_id] * len(mentions))
+            spans[PARTITION].extend([month] * len(mentions))
             for column, values in zip(MENTION_FIELDS, zip(*mentions)):
                 spans[column].extend(values)
             run_rows.append({"article_id": article_id, "text_sha256": text_sha,
-                             "recogniser_version": version, "n_mentions": len(mentions)})
+                             "recogniser_version": version, "n_mentions": len(mentions),
+                             PARTITION: month})
             n_mentions += len(mentions)
             n_chars += lengths.pop(article_id)
             progress.advance()
         if len(run_rows) != len(chunk):
             raise RuntimeError(f"the recogniser returned {len(run_rows)} results for "
                                f"{len(chunk)} texts")
-        stale = [a for a, _ in chunk] + (deleted if number == 0 else [])
-        with warehouse.transaction() as tx:
-            tx.upsert("_spans", pd.DataFrame(spans), delete_keys=stale)
-            tx.upsert("_ner_runs", pd.DataFrame(run_rows, columns=SCHEMAS["_ner_runs"].names),
-                      delete_keys=stale)
+        ids, months = [a for _, a, _ in chunk], {m for m, _, _ in chunk}
+        # The run record last: a run killed between the two commits redoes the chunk.
+        warehouse.upsert("_spans", pd.DataFrame(spans), delete_keys=ids, months=months)
+        warehouse.upsert("_ner_runs", pd.DataFrame(run_rows, columns=SCHEMAS["_ner_runs"].names),
+                         months=months)
     return n_mentions, n_chars

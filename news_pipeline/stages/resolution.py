@@ -41,15 +41,17 @@ from news_pipeline.resolve import (
 from news_pipeline.resolve.gazetteer import data_version
 from news_pipeline.stages.batches import chunks
 from news_pipeline.stages.report import StageReport
-from news_pipeline.warehouse import SCHEMAS, Transaction, Warehouse
-from news_pipeline.warehouse.warehouse import (
-    N_BUCKETS,
+from news_pipeline.warehouse import (
+    PARTITION,
+    SCHEMAS,
     Snapshot,
+    Transaction,
+    Warehouse,
+    count_rows,
     is_in,
     read_batches,
-    read_bucket,
     read_table,
-    table_dataset,
+    rows,
 )
 
 log = logging.getLogger(__name__)
@@ -62,9 +64,11 @@ RUN_KEY = ["article_id", "text_sha256", "recogniser_version", "resolve_version"]
 # stage, since the per-article cache is written before the global step and upserts copy
 # their rows a bucket at a time).
 BATCH_ARTICLES = 20_000
+# Commit metadata of `_resolve_forms`: the `_resolved_spans` version the state accounts for.
+SYNCED_WITH = "news_pipeline.resolved_spans_version"
 # The `_resolved_spans` columns the global step (update_corpus) reads.
 GLOBAL_INPUT_COLUMNS = ["article_id", "start", "end", "label", "text", "sentence_index",
-                        "local_key", "local_rule", "acronym"]
+                        "local_key", "local_rule", "acronym", PARTITION]
 
 
 def cache_version() -> str:
@@ -85,6 +89,10 @@ class Plan:
     # Articles whose rows in `mentions` are not what the cache says (cleaning drops the
     # mentions of an article it redoes even when its text, and so the cache, stays the same).
     unsynced: list[str]
+    month_of: dict[str, str]  # the partition of every current or cached article
+
+    def months(self, articles: Collection[str]) -> set[str]:
+        return {self.month_of[a] for a in articles}
 
     @property
     def nothing_to_do(self) -> bool:
@@ -99,10 +107,10 @@ def plan(articles: pd.DataFrame, ner_runs: pd.DataFrame, resolve_runs: pd.DataFr
     recogniser_version; `resolve_runs`: the `_resolve_runs` table; `counts`: rows of
     `mentions` per article_id (mention_counts). Spans of a NER run for an older text are
     ignored."""
-    current = ner_runs[["article_id", "text_sha256", "recogniser_version"]].merge(
+    current = ner_runs[["article_id", "text_sha256", "recogniser_version", PARTITION]].merge(
         articles[["article_id", "text_sha256"]], on=["article_id", "text_sha256"])
     current = current.assign(resolve_version=version)
-    valid = resolve_runs.merge(current, on=RUN_KEY)
+    valid = resolve_runs.drop(columns=[PARTITION]).merge(current, on=RUN_KEY)
     # Sets built from lists: iterating a pandas string column costs an object per element.
     valid_ids = set(valid["article_id"].tolist())
     cached_ids = set(resolve_runs["article_id"].tolist())
@@ -114,7 +122,16 @@ def plan(articles: pd.DataFrame, ner_runs: pd.DataFrame, resolve_runs: pd.DataFr
                 | (set(counts.index.tolist()) - valid_ids))
     return Plan(current=current, todo=todo, stale=sorted(cached_ids - valid_ids),
                 deleted=len(cached_ids - current_ids), changed=len(cached_ids & set(todo)),
-                unsynced=sorted(unsynced))
+                unsynced=sorted(unsynced),
+                month_of=dict(rows(resolve_runs, ["article_id", PARTITION]))
+                | dict(rows(current, ["article_id", PARTITION])))
+
+
+def state_in_sync(warehouse: Warehouse, snapshot: Snapshot) -> bool:
+    """Whether the global state (`_resolve_forms` and the tables written before it) was
+    computed from the per-article cache as it is in `snapshot`."""
+    recorded = warehouse.commit_metadata("_resolve_forms").get(SYNCED_WITH)
+    return recorded == str(snapshot.versions.get("_resolved_spans"))
 
 
 def mention_counts(snapshot: Snapshot | None) -> pd.Series:
@@ -150,39 +167,41 @@ def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
     killed run keeps the batches it finished."""
     report = StageReport()
     version = cache_version()
-    with warehouse.locked():
-        snapshot = warehouse.snapshots.current()
-        work = plan(read_table(snapshot, "articles", ["article_id", "text_sha256"]),
-                    read_table(snapshot, "_ner_runs", ["article_id", "text_sha256",
-                                                       "recogniser_version"]),
-                    read_table(snapshot, "_resolve_runs"), mention_counts(snapshot), version)
-        report.new = len(work.todo) - work.changed
-        report.changed = work.changed
-        report.deleted = work.deleted
-        report.unchanged = len(work.current) - len(work.todo)
-        report.extra.update({"resolve_version": RESOLVE_VERSION, "cache_version": version,
-                             "skipped": work.nothing_to_do})
-        if work.nothing_to_do:
-            logger.info("resolution: no article's spans changed since the last run; skipped")
-            return report
-        # Every batch keeps the ids of the aliases from before the run: ids do not depend on
-        # how the articles are split into batches.
-        history = warehouse.read("entity_aliases")
-        totals = _Totals()
-        # The first batch also drops every stale article (a changed article's cached rows
-        # must not outlive its old text: cleaning already dropped its mentions) and restores
-        # unsynced mentions.
-        batches = list(chunks(work.todo, BATCH_ARTICLES)) or [[]]
-        for number, batch in enumerate(batches, 1):
-            with warehouse.transaction() as tx:
-                totals.add(_resolve_batch(tx, work, list(batch), history, number == 1, logger))
-            logger.info(f"resolution: batch {number}/{len(batches)}: {len(batch)} article(s) "
-                        f"resolved locally in {totals.last.local_s:.2f}s; global step "
-                        f"({totals.last.global_step}) rewrote the mentions of "
-                        f"{totals.last.rewritten} article(s) in {totals.last.global_s:.2f}s")
-        entities = warehouse.read("entities", ["entity_id"])["entity_id"]
-        counts = {table: table_dataset(warehouse.snapshots.current(), table).count_rows()
-                  for table in ("mentions", "cooccurrences", "entity_aliases")}
+    snapshot = warehouse.current()
+    work = plan(read_table(snapshot, "articles", ["article_id", "text_sha256"]),
+                read_table(snapshot, "_ner_runs", ["article_id", "text_sha256",
+                                                   "recogniser_version", PARTITION]),
+                read_table(snapshot, "_resolve_runs"), mention_counts(snapshot), version)
+    report.new = len(work.todo) - work.changed
+    report.changed = work.changed
+    report.deleted = work.deleted
+    report.unchanged = len(work.current) - len(work.todo)
+    skip = work.nothing_to_do and (snapshot.versions.get("_resolved_spans") is None
+                                   or state_in_sync(warehouse, snapshot))
+    report.extra.update({"resolve_version": RESOLVE_VERSION, "cache_version": version,
+                         "skipped": skip})
+    if skip:
+        logger.info("resolution: no article's spans changed since the last run; skipped")
+        return report
+    # Every batch keeps the ids of the aliases from before the run: ids do not depend on
+    # how the articles are split into batches.
+    history = warehouse.read("entity_aliases")
+    totals = _Totals()
+    # The first batch also drops every stale article (a changed article's cached rows
+    # must not outlive its old text: cleaning already dropped its mentions) and restores
+    # unsynced mentions.
+    batches = list(chunks(work.todo, BATCH_ARTICLES)) or [[]]
+    for number, batch in enumerate(batches, 1):
+        with warehouse.transaction() as tx:
+            totals.add(_resolve_batch(tx, work, list(batch), history, number == 1, logger))
+        logger.info(f"resolution: batch {number}/{len(batches)}: {len(batch)} article(s) "
+                    f"resolved locally in {totals.last.local_s:.2f}s; global step "
+                    f"({totals.last.global_step}) rewrote the mentions of "
+                    f"{totals.last.rewritten} article(s) in {totals.last.global_s:.2f}s")
+    entities = warehouse.read("entities", ["entity_id"])["entity_id"]
+    after = warehouse.current()
+    counts = {table: count_rows(after, table)
+              for table in ("mentions", "cooccurrences", "entity_aliases")}
     kept = is_in(entities, history["entity_id"])
     report.extra.update({
         "mentions": counts["mentions"], "entities": len(entities),
@@ -230,14 +249,16 @@ class _Totals:
 def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.DataFrame,
                    first: bool, logger: InfoLogger) -> _BatchResult:
     started = time.perf_counter()
-    fresh = resolve_changed(tx.read("_spans", keys=batch))
-    fresh_candidates = acronym_candidates(fresh)
+    fresh = resolve_changed(tx.read("_spans", keys=batch, months=work.months(batch)))
+    fresh_candidates = _with_months(acronym_candidates(fresh), work)
     local_s = time.perf_counter() - started
     dropped = (set(work.stale) if first else set()) | set(batch)
     # Written before the global step (which reads the base snapshot, not these writes): the
     # upsert's per-bucket copies of the rows are freed before the global step's frames exist.
-    tx.upsert("_resolved_spans", fresh, delete_keys=dropped)
-    tx.upsert("_resolve_runs", _run_rows(work, batch, fresh), delete_keys=dropped)
+    dropped_months = work.months(dropped)
+    tx.upsert("_resolved_spans", fresh, delete_keys=dropped, months=dropped_months)
+    tx.upsert("_resolve_runs", _run_rows(work, batch, fresh), delete_keys=dropped,
+              months=dropped_months)
 
     started = time.perf_counter()
     # Rebuild when the state is missing, or when most cached articles leave (a new recogniser
@@ -246,26 +267,28 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
     mostly_stale = first and len(work.stale) > len(work.current) - len(work.todo)
     state = None if mostly_stale else _stored_state(tx, history)
     if state is not None:
-        removed = tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=dropped)
+        removed = tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=dropped,
+                          months=dropped_months)
         candidates = tx.read("_acronym_candidates")
         candidates = pd.concat([candidates[~is_in(candidates["article_id"], dropped)],
                                 fresh_candidates], ignore_index=True)
         try:
             update = update_corpus(state, removed, fresh[GLOBAL_INPUT_COLUMNS], candidates,
-                                   rows_with_keys=lambda keys: _rows_with_keys(tx, keys))
+                                   rows_with_keys=lambda keys: _rows_with_keys(tx, keys, work))
         except StateMismatch as error:
             logger.warning(f"resolution: {error}; rebuilding it from the cached spans")
             state = None
     if state is None:  # rebuild: every cached article that stays joins an empty corpus
         cached = _cached_rows(tx, dropped)
         added = pd.concat([cached, fresh[GLOBAL_INPUT_COLUMNS]], ignore_index=True)
-        candidates = acronym_candidates(added)
+        candidates = _with_months(acronym_candidates(added), work)
         update = update_corpus(CorpusState.empty(history), cached[:0], added, candidates,
                                rows_with_keys=lambda keys: added[:0])
     unsynced = set(work.unsynced) if first else set()
     resynced = sorted(unsynced - dropped - set(update.rewritten))
     mentions = pd.concat([update.mentions, assign_entities(
-        tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=resynced), update.keys)],
+        tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=resynced,
+                months=work.months(resynced)), update.keys)],
         ignore_index=True) if resynced else update.mentions
     global_s = time.perf_counter() - started
 
@@ -275,12 +298,17 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
         tx.replace("_acronym_candidates", candidates)
         tx.replace("mentions", mentions)
     else:
-        tx.upsert("_acronym_candidates", fresh_candidates, delete_keys=dropped)
-        tx.upsert("mentions", mentions, delete_keys=rewritten | dropped | unsynced)
-    tx.replace("_resolve_forms", update.forms)
+        tx.upsert("_acronym_candidates", fresh_candidates, delete_keys=dropped,
+                  months=dropped_months)
+        touched = rewritten | dropped | unsynced
+        tx.upsert("mentions", mentions, delete_keys=touched, months=work.months(touched))
     tx.replace("entities", update.entities.reindex(columns=SCHEMAS["entities"].names))
     tx.replace_batches("cooccurrences", update.cooccurrences.batches())
     tx.replace("entity_aliases", update.aliases.reindex(columns=SCHEMAS["entity_aliases"].names))
+    # Last, naming the cache version it accounts for: a run killed before this commit leaves
+    # a state that does not match the cache, which the next run rebuilds.
+    tx.replace("_resolve_forms", update.forms,
+               {SYNCED_WITH: str(tx.warehouse.version("_resolved_spans"))})
     return _BatchResult(len(rewritten), update.keys_changed,
                         "rebuilt" if state is None else "incremental", local_s, global_s)
 
@@ -288,8 +316,10 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
 def _stored_state(tx: Transaction, history: pd.DataFrame) -> CorpusState | None:
     """The global step's stored state, or None when it does not account for exactly the
     cached rows (written by an older version, or missing)."""
+    if not state_in_sync(tx.warehouse, tx.base):
+        return None
     forms = tx.read("_resolve_forms")
-    cached_rows = table_dataset(tx.base, "_resolved_spans").count_rows()
+    cached_rows = count_rows(tx.base, "_resolved_spans")
     if int(forms["n_mentions"].sum()) != cached_rows:
         return None
     return CorpusState(forms, tx.read("entities"),
@@ -298,16 +328,17 @@ def _stored_state(tx: Transaction, history: pd.DataFrame) -> CorpusState | None:
 
 
 def _cached_rows(tx: Transaction, leaving: set[str]) -> pd.DataFrame:
-    """Cached rows of all articles but `leaving`, read one bucket at a time (a version bump
-    leaves few rows of many)."""
+    """Cached rows of all articles but `leaving`, read batch by batch (a version bump leaves
+    few rows of many)."""
     leaving_keys = pa.array(sorted(leaving), type=pa.large_string())
     parts = [part[~is_in(part["article_id"], leaving_keys)] for part in
-             (read_bucket(tx.base, "_resolved_spans", bucket, GLOBAL_INPUT_COLUMNS)
-              for bucket in range(N_BUCKETS))]
-    return pd.concat(parts, ignore_index=True)
+             (batch.to_pandas() for batch in read_batches(tx.base, "_resolved_spans",
+                                                          GLOBAL_INPUT_COLUMNS))]
+    return pd.concat(parts, ignore_index=True) if parts else read_table(
+        None, "_resolved_spans", GLOBAL_INPUT_COLUMNS)
 
 
-def _rows_with_keys(tx: Transaction, keys: Collection[str]) -> pd.DataFrame:
+def _rows_with_keys(tx: Transaction, keys: Collection[str], work: Plan) -> pd.DataFrame:
     """Cached rows of the articles that mention one of `keys`, found batch by batch (the
     key column of all cached spans is not held)."""
     wanted = pa.array(sorted(keys), pa.string())
@@ -315,7 +346,13 @@ def _rows_with_keys(tx: Transaction, keys: Collection[str]) -> pd.DataFrame:
     for batch in read_batches(tx.base, "_resolved_spans", ["article_id", "local_key"]):
         found = batch["article_id"].filter(pc.is_in(batch["local_key"], value_set=wanted))
         articles.update(found.to_pylist())
-    return tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=articles)
+    return tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=articles,
+                   months=work.months(articles))
+
+
+def _with_months(rows: pd.DataFrame, work: Plan) -> pd.DataFrame:
+    """`rows` of articles with the partition each article's rows are stored in."""
+    return rows.assign(**{PARTITION: rows["article_id"].map(work.month_of)})
 
 
 def _run_rows(work: Plan, batch: list[str], fresh: pd.DataFrame) -> pd.DataFrame:

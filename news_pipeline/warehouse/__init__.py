@@ -1,22 +1,28 @@
-"""Parquet tables: schemas, atomic snapshot commits, incremental bucketed upserts.
+"""Delta Lake tables: schemas, reads at consistent versions, writes by article, published runs.
 
-The warehouse lives in a local folder (data/warehouse) or at any fsspec URL (s3://…,
-memory://…); `read_table(location, table)` and `table_files(location, table)` read it from
-plain pandas either way.
+The warehouse lives in a local folder (data/warehouse) or at any URL delta-rs supports
+(s3://…, gs://…, az://…, file://…). `read_table(location, table)` reads a table as of the last
+completed run; `deltalake.DeltaTable(f"{location}/{table}")`, DuckDB's `delta_scan` and polars'
+`read_delta` read it too.
 """
 
 from news_pipeline.settings import is_url
-from news_pipeline.warehouse.schema import SCHEMAS
-from news_pipeline.warehouse.snapshots import WarehouseError
-from news_pipeline.warehouse.warehouse import (
+from news_pipeline.warehouse.delta import (
+    Snapshot,
     Transaction,
     Warehouse,
+    WarehouseError,
+    count_rows,
+    current_snapshot,
+    published_snapshot,
+    read_arrow,
+    read_batches,
     read_table,
-    records,
-    table_dataset,
-    table_files,
 )
+from news_pipeline.warehouse.frames import is_in, records, records_where, rows
+from news_pipeline.warehouse.schema import ARTICLE_TABLES, PARTITION, SCHEMAS
 
-__all__ = ["SCHEMAS", "Transaction", "Warehouse", "WarehouseError", "is_url", "read_table", "records",
-           "table_dataset",
-           "table_files"]
+__all__ = ["ARTICLE_TABLES", "PARTITION", "SCHEMAS", "Snapshot", "Transaction", "Warehouse",
+           "WarehouseError", "count_rows", "current_snapshot", "is_in", "is_url",
+           "published_snapshot", "read_arrow", "read_batches", "read_table", "records",
+           "records_where", "rows"]

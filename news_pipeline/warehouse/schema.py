@@ -2,6 +2,10 @@
 
 Tables whose name starts with "_" are the pipeline's own state (file inventory, raw NER spans);
 the others are the user-facing dataset documented in the README.
+
+Per-article tables (ARTICLE_TABLES) carry `ingest_month`, the month ("2026-12") the article's
+file was first seen, and are Delta tables partitioned by it: new articles land in the newest
+partition, and a changed or deleted article rewrites only files of its own month.
 """
 
 from __future__ import annotations
@@ -153,17 +157,14 @@ SCHEMAS: dict[str, pa.Schema] = {
     ]),
 }
 
-# Tables split into files by a hash of this key, so an incremental run rewrites only the
-# files holding changed keys. The others are small and written whole.
-BUCKET_KEYS: dict[str, str] = {
-    "articles": "article_id",
-    "rejected": "article_id",
-    "mentions": "article_id",
-    "_inventory": "article_id",
-    "_line_stats": "article_id",
-    "_spans": "article_id",
-    "_ner_runs": "article_id",
-    "_resolved_spans": "article_id",
-    "_resolve_runs": "article_id",
-    "_acronym_candidates": "article_id",
-}
+PARTITION = "ingest_month"
+ARTICLE_KEY = "article_id"
+# Tables with rows per article, keyed by ARTICLE_KEY and partitioned by PARTITION; the others
+# are corpus-wide.
+ARTICLE_TABLES = frozenset({
+    "articles", "rejected", "mentions", "_inventory", "_line_stats", "_spans", "_ner_runs",
+    "_resolved_spans", "_resolve_runs", "_acronym_candidates",
+})
+
+for _table in sorted(ARTICLE_TABLES):
+    SCHEMAS[_table] = SCHEMAS[_table].append(pa.field(PARTITION, pa.string()))

@@ -1,0 +1,72 @@
+"""Asset checks of per-article rules that read only the data files added since they last passed.
+
+A Delta table version lists its data files; files are immutable, and every commit that
+changes rows adds new files. A check records, in its result metadata (`verified_versions`),
+the table versions it verified; the next evaluation reads only the files of the current
+versions that those versions did not have. A failing evaluation records the versions it
+started from, so the same files are checked again until fixed; a new rule version, or a
+version whose log was cleaned up, voids the record (everything is checked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+import dagster as dg
+import pandas as pd
+
+from news_pipeline.warehouse import Snapshot, WarehouseError, read_table
+from news_pipeline.warehouse.delta import data_files, read_files
+
+VERIFIED_KEY = "verified_versions"
+INCREMENTAL_NOTE = (" Incremental: only data files added since the check last passed are read; "
+                    f"the table versions it verified are in the metadata `{VERIFIED_KEY}`.")
+_FINISHED = ("SUCCEEDED", "FAILED")
+
+
+@dataclass(frozen=True)
+class Record:
+    """The table versions a rule verified (`rule`: its version when it did)."""
+
+    rule: str
+    versions: Mapping[str, int]
+
+    def as_metadata(self) -> dg.MetadataValue:
+        return dg.MetadataValue.json({"rule": self.rule, **self.versions})
+
+
+def previously_verified(instance: dg.DagsterInstance, key: dg.AssetCheckKey) -> Record | None:
+    """The record of the latest finished evaluation of `key` (None: none, or not readable)."""
+    history = instance.event_log_storage.get_asset_check_execution_history(key, limit=5)
+    for record in history:
+        if record.status.value not in _FINISHED or record.event is None:
+            continue
+        evaluation = record.event.asset_check_evaluation
+        value = evaluation.metadata.get(VERIFIED_KEY) if evaluation is not None else None
+        data = value.value if isinstance(value, dg.JsonMetadataValue) else None
+        if not isinstance(data, Mapping) or not isinstance(data.get("rule"), str):
+            return None
+        return Record(data["rule"], {str(k): int(v) for k, v in data.items() if k != "rule"})
+    return None
+
+
+def new_files(snapshot: Snapshot, table: str, rule: str, before: Record | None) -> set[str] | None:
+    """Files of `table` in `snapshot` that the version in `before` did not have; None: all
+    of them (no usable record)."""
+    version = before.versions.get(table) if before is not None and before.rule == rule else None
+    if version is None:
+        return None
+    try:
+        old = data_files(Snapshot(snapshot.root, {table: version}), table)
+    except WarehouseError:  # that version's log is gone: verify everything again
+        return None
+    return data_files(snapshot, table) - old
+
+
+def rows_in_files(snapshot: Snapshot, table: str, files: set[str] | None,
+                  columns: Collection[str]) -> pd.DataFrame:
+    """The rows of `table` stored in `files` (None: all rows)."""
+    if files is None:
+        return read_table(snapshot, table, columns)
+    return read_files(table, files, columns).to_pandas()

@@ -1,0 +1,470 @@
+"""The warehouse: one Delta Lake table per table name under a root, a local folder or any URL
+delta-rs supports (s3://, gs://, az://, file://).
+
+The stages read the newest version of each table and commit their changes table by table
+(each commit atomic, as Delta makes it). A run ends by publishing the versions it left
+(`Warehouse.publish`); readers (`published_snapshot`, `news_pipeline.query.load_tables`) read
+that set of versions, so they never see half a run, and a run killed at any moment leaves the
+last completed one readable while the next run repairs the rest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+from deltalake import CommitProperties, DeltaTable, QueryBuilder, WriterProperties, write_deltalake
+from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundError
+
+from news_pipeline.settings import is_url
+from news_pipeline.warehouse.schema import ARTICLE_KEY, ARTICLE_TABLES, PARTITION, SCHEMAS
+
+Location = str | os.PathLike
+# The table recording the versions of the last completed run (one row, rewritten by each).
+RUNS_TABLE = "_completed_runs"
+RUNS_SCHEMA = pa.schema([("run_id", pa.string()), ("finished_at", pa.timestamp("us", tz="UTC")),
+                         ("versions", pa.string())])
+# Rows per Parquet row group. Rows are written sorted by article id, so a row group covers a
+# narrow range of ids and a read by key skips the others from their statistics.
+ROW_GROUP_ROWS = 8192
+_WRITER = WriterProperties(compression="ZSTD", max_row_group_size=ROW_GROUP_ROWS)
+_REBUILD = "the warehouse is derived data: delete {where} and rerun to rebuild it from the raw articles"
+
+
+class WarehouseError(RuntimeError):
+    """A warehouse that cannot be used; the message says why and how to fix it."""
+
+
+def root_of(location: Location) -> str:
+    """A URL as it is ("s3://bucket/news"), a local path made absolute."""
+    text = os.fspath(location)
+    return text.rstrip("/") if is_url(text) else str(Path(text).absolute())
+
+
+def _first_line(error: BaseException) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A version of each table under `root` (tables not listed do not exist): reading
+    through one snapshot gives a consistent set of tables."""
+
+    root: str
+    versions: Mapping[str, int] = field(default_factory=dict)
+
+    def uri(self, table: str) -> str:
+        return f"{self.root}/{table}"
+
+    def delta_table(self, table: str) -> DeltaTable | None:
+        version = self.versions.get(table)
+        if version is None:
+            return None
+        try:
+            return DeltaTable(self.uri(table), version=version)
+        except (DeltaError, OSError) as error:
+            raise WarehouseError(f"cannot open table {table!r} at version {version}: "
+                                 f"{_first_line(error)}; " + _REBUILD.format(where=self.root)) from None
+
+
+def _open(uri: str) -> DeltaTable | None:
+    """The newest version of the table at `uri`, or None where there is none."""
+    try:
+        return DeltaTable(uri)
+    except TableNotFoundError:
+        return None
+
+
+def _columns(table: str, columns: Collection[str] | None) -> list[str]:
+    return list(columns) if columns is not None else SCHEMAS[table].names
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _in(column: str, values: Iterable[str]) -> str:
+    return f'"{column}" IN ({", ".join(_literal(v) for v in sorted(set(values)))})'
+
+
+def _key_condition(table: str, keys: Collection[str] | None,
+                   months: Collection[str] | None) -> str | None:
+    """SQL for the rows of `keys` in the `months` partitions (None: no condition); an empty
+    collection selects nothing."""
+    if keys is not None and table not in ARTICLE_TABLES:
+        raise ValueError(f"table {table!r} has no rows per article; read it whole")
+    parts = []
+    for column, values in ((PARTITION, months), (ARTICLE_KEY, keys)):
+        if values is not None:
+            parts.append(_in(column, values) if values else "FALSE")
+    return " AND ".join(parts) or None
+
+
+def _conform(arrow: pa.Table, table: str, columns: list[str]) -> pa.Table:
+    """The columns in the declared order and types (delta-rs' query engine hands back view
+    types, and Parquet files written by its deletes store them)."""
+    schema = SCHEMAS[table]
+    return arrow.select(columns).cast(pa.schema([schema.field(c) for c in columns]))
+
+
+def _query(source: Snapshot | Location | None, table: str, columns: list[str],
+           condition: str | None = None, limit: int | None = None) -> pa.RecordBatchReader | None:
+    """Rows of `table` through delta-rs' own query engine (DataFusion): it skips partitions
+    and row groups by their statistics, and reads local and object storage alike. None: no
+    such table."""
+    delta = snapshot_of(source).delta_table(table) if source is not None else None
+    if delta is None:
+        return None
+    select = ", ".join(f'"{c}"' for c in columns)
+    sql = f"SELECT {select} FROM t" + (f" WHERE {condition}" if condition else "")
+    sql += f" LIMIT {limit}" if limit is not None else ""
+    try:
+        return pa.RecordBatchReader.from_stream(QueryBuilder().register("t", delta).execute(sql))
+    except (DeltaError, OSError, pa.ArrowException) as error:
+        raise _unreadable(table, source, error) from None
+
+
+def _unreadable(table: str, source: Snapshot | Location | None, error: BaseException) -> WarehouseError:
+    return WarehouseError(f"cannot read table {table!r}: {_first_line(error)}; "
+                          + _REBUILD.format(where=_root_text(source)))
+
+
+def _root_text(source: Snapshot | Location | None) -> str:
+    return source.root if isinstance(source, Snapshot) else os.fspath(source or "the warehouse")
+
+
+def read_arrow(source: Snapshot | Location | None, table: str, columns: Collection[str] | None = None,
+               keys: Collection[str] | None = None, months: Collection[str] | None = None,
+               limit: int | None = None) -> pa.Table:
+    """Rows of `table`; with `keys`, only those of these article ids (and with `months`, only
+    from these partitions: a read by key then opens one month's files). `source`: a
+    Snapshot, a warehouse location (read as of its last completed run, see snapshot_of), or
+    None for an empty table."""
+    wanted = _columns(table, columns)
+    reader = _query(source, table, wanted, _key_condition(table, keys, months), limit)
+    if reader is None:
+        return SCHEMAS[table].empty_table().select(wanted)
+    try:
+        return _conform(reader.read_all(), table, wanted)
+    except (DeltaError, OSError, pa.ArrowException) as error:
+        raise _unreadable(table, source, error) from None
+
+
+def read_table(source: Snapshot | Location | None, table: str, columns: Collection[str] | None = None,
+               keys: Collection[str] | None = None,
+               months: Collection[str] | None = None) -> pd.DataFrame:
+    """read_arrow as a pandas frame."""
+    return read_arrow(source, table, columns, keys, months).to_pandas()
+
+
+def read_batches(source: Snapshot | Location | None, table: str,
+                 columns: Collection[str] | None = None) -> Iterator[pa.RecordBatch]:
+    """The rows of `table` as record batches, streamed: the table is not held whole."""
+    wanted = _columns(table, columns)
+    target = pa.schema([SCHEMAS[table].field(c) for c in wanted])
+    reader = _query(source, table, wanted)
+    if reader is None:
+        return
+    try:
+        for batch in reader:
+            yield pa.RecordBatch.from_arrays([batch.column(c).cast(target.field(c).type)
+                                              for c in wanted], schema=target)
+    except (DeltaError, OSError, pa.ArrowException) as error:
+        raise _unreadable(table, source, error) from None
+
+
+def count_rows(source: Snapshot | Location | None, table: str) -> int:
+    """Rows of `table`, from the Delta log's file statistics (no data file is read)."""
+    delta = snapshot_of(source).delta_table(table) if source is not None else None
+    if delta is None:
+        return 0
+    actions = pa.table(delta.get_add_actions(flatten=True))  # an arro3 table: convert
+    if "num_records" not in actions.column_names or actions.column("num_records").null_count:
+        return sum(batch.num_rows for batch in read_batches(source, table, [SCHEMAS[table].names[0]]))
+    return int(pc.sum(actions.column("num_records")).as_py() or 0)
+
+
+def data_files(snapshot: Snapshot, table: str) -> set[str]:
+    """The URIs of the data files of `table` in `snapshot` (from the log alone)."""
+    delta = snapshot.delta_table(table)
+    return set(delta.file_uris()) if delta is not None else set()
+
+
+def read_files(table: str, files: Collection[str], columns: Collection[str] | None = None) -> pa.Table:
+    """The rows of `table` stored in these data files (see data_files; partition columns
+    are not among the columns read)."""
+    wanted = _columns(table, columns)
+    parts = []
+    for uri in sorted(files):
+        try:
+            filesystem, path = pafs.FileSystem.from_uri(uri) if is_url(uri) else (None, uri)
+            parts.append(_conform(pq.read_table(path, columns=wanted, filesystem=filesystem),
+                                  table, wanted))
+        except (pa.ArrowException, OSError) as error:
+            raise _unreadable(table, uri, error) from None
+    return pa.concat_tables(parts) if parts else SCHEMAS[table].empty_table().select(wanted)
+
+
+def current_snapshot(location: Location) -> Snapshot:
+    """The newest version of every table that exists."""
+    root = root_of(location)
+    versions = {}
+    for table in (*SCHEMAS, RUNS_TABLE):
+        delta = _open(f"{root}/{table}")
+        if delta is not None:
+            versions[table] = delta.version()
+    return Snapshot(root, versions)
+
+
+def published_snapshot(location: Location) -> Snapshot | None:
+    """The versions the last completed run left (None before the first one completed)."""
+    root = root_of(location)
+    runs = _open(f"{root}/{RUNS_TABLE}")
+    if runs is None:
+        return None
+    rows = runs.to_pyarrow_table(columns=["versions"]).column("versions").to_pylist()
+    if not rows:
+        return None
+    return Snapshot(root, {table: int(version) for table, version in json.loads(rows[-1]).items()})
+
+
+def snapshot_of(source: Snapshot | Location) -> Snapshot:
+    """A Snapshot as it is; a location: its last completed run, or before any completed, the
+    newest versions."""
+    if isinstance(source, Snapshot):
+        return source
+    return published_snapshot(source) or current_snapshot(source)
+
+
+def to_arrow(table: str, rows: pd.DataFrame | pa.Table) -> pa.Table:
+    """`rows` in the table's schema; rows per article sorted by article id (stably), so that
+    each row group holds a narrow range of ids."""
+    schema = SCHEMAS[table]
+    if isinstance(rows, pd.DataFrame):
+        arrow = pa.Table.from_pandas(rows.reindex(columns=schema.names), schema=schema,
+                                     preserve_index=False, safe=False)
+    else:
+        arrow = rows.select(schema.names).cast(schema)
+    if table in ARTICLE_TABLES and arrow.num_rows:
+        if arrow.column(PARTITION).null_count:
+            raise ValueError(f"rows of {table!r} without {PARTITION}: every row per article "
+                             "carries the month its article was first seen")
+        arrow = arrow.take(pc.sort_indices(arrow, [(ARTICLE_KEY, "ascending")]))
+    return arrow
+
+
+class Warehouse:
+    """The tables under `location`: read their newest versions, change them, publish a run."""
+
+    def __init__(self, location: Location) -> None:
+        self.location = os.fspath(location)  # a URL must not go through Path(): "s3://" -> "s3:/"
+        self.root = root_of(location)
+
+    def uri(self, table: str) -> str:
+        return f"{self.root}/{table}"
+
+    def current(self) -> Snapshot:
+        return current_snapshot(self.root)
+
+    def published(self) -> Snapshot | None:
+        return published_snapshot(self.root)
+
+    def read(self, table: str, columns: Collection[str] | None = None,
+             keys: Collection[str] | None = None,
+             months: Collection[str] | None = None) -> pd.DataFrame:
+        """Rows of the newest version of `table` (see read_arrow)."""
+        return read_table(self._newest(table), table, columns, keys, months)
+
+    def _newest(self, table: str) -> Snapshot:
+        delta = _open(self.uri(table))
+        return Snapshot(self.root, {table: delta.version()} if delta is not None else {})
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Changes whose reads see the tables as they were when it began (its own writes are
+        not read back). Each write is a Delta commit of its own; `publish` makes a run's
+        commits visible to readers together."""
+        yield Transaction(self, self.current())
+
+    # ------------------------------------------------------------------ writes
+
+    def append(self, table: str, rows: pd.DataFrame | pa.Table) -> None:
+        arrow = to_arrow(table, rows)
+        if arrow.num_rows:
+            self._write(table, arrow, "append")
+
+    def delete(self, table: str, keys: Collection[str], months: Collection[str] | None = None) -> None:
+        """Remove the rows of these article ids (only from the `months` partitions, if given:
+        then only that month's files are opened)."""
+        if not keys:
+            return
+        if table not in ARTICLE_TABLES:
+            raise ValueError(f"table {table!r} has no rows per article")
+        delta = _open(self.uri(table))
+        if delta is None:
+            return
+        predicate = _in(ARTICLE_KEY, keys)
+        if months is not None:
+            if not months:
+                return
+            predicate = f"{_in(PARTITION, months)} AND {predicate}"
+        self._commit(table, lambda: delta.delete(predicate, writer_properties=_WRITER))
+
+    def upsert(self, table: str, rows: pd.DataFrame | pa.Table, delete_keys: Collection[str] = (),
+               months: Collection[str] | None = None) -> None:
+        """Replace the rows of the article ids in `rows` and `delete_keys` by `rows`.
+
+        Without `months` every partition is searched for the old rows; with it, only those
+        months (the caller knows where its articles were)."""
+        arrow = to_arrow(table, rows)
+        keys = set(arrow.column(ARTICLE_KEY).to_pylist()) | set(delete_keys)
+        self.delete(table, keys, months)
+        if arrow.num_rows:
+            self._write(table, arrow, "append")
+
+    def replace(self, table: str, rows: pd.DataFrame | pa.Table,
+                metadata: Mapping[str, str] | None = None) -> None:
+        """Write `table` whole (one commit: readers of older versions are unaffected), with
+        `metadata` in the commit (see commit_metadata)."""
+        self._write(table, to_arrow(table, rows), "overwrite", metadata)
+
+    def replace_batches(self, table: str, batches: Iterable[pa.RecordBatch]) -> None:
+        """Write a corpus-wide table whole from record batches of SCHEMAS[table]. They are
+        gathered first: batches streamed from another Delta table cannot feed a Delta write
+        (both would drive delta-rs' runtime from one thread)."""
+        if table in ARTICLE_TABLES:
+            raise ValueError(f"table {table!r} has rows per article; use upsert")
+        schema = SCHEMAS[table]
+        self._write(table, pa.Table.from_batches([b.cast(schema) for b in batches], schema),
+                    "overwrite")
+
+    def _write(self, table: str, data: pa.Table | pa.RecordBatchReader, mode: str,
+               metadata: Mapping[str, str] | None = None) -> None:
+        partition_by = [PARTITION] if table in ARTICLE_TABLES else None
+        properties = CommitProperties(custom_metadata=dict(metadata)) if metadata else None
+        self._commit(table, lambda: write_deltalake(
+            self.uri(table), data, mode=mode, partition_by=partition_by,
+            writer_properties=_WRITER, schema_mode="overwrite" if mode == "overwrite" else None,
+            commit_properties=properties))
+
+    def version(self, table: str) -> int | None:
+        delta = _open(self.uri(table))
+        return delta.version() if delta is not None else None
+
+    def commit_metadata(self, table: str) -> dict[str, str]:
+        """The metadata given with the newest commit of `table` (empty if none)."""
+        delta = _open(self.uri(table))
+        if delta is None:
+            return {}
+        [commit] = delta.history(1)
+        return {k: v for k, v in commit.items() if isinstance(v, str) and k.startswith("news_pipeline.")}
+
+    def _commit(self, table: str, operation: object) -> None:
+        try:
+            operation()  # type: ignore[operator]
+        except CommitFailedError as error:
+            raise WarehouseError(
+                f"another writer committed to table {table!r} at the same time "
+                f"({_first_line(error)}): runs on one warehouse must not overlap; wait for the "
+                "other run to finish, then rerun (nothing was lost: the next run redoes what "
+                "this one did not commit)") from None
+        except (DeltaError, OSError, pa.ArrowException) as error:
+            raise WarehouseError(f"cannot write table {table!r} at {self.uri(table)}: "
+                                 f"{_first_line(error)}") from None
+
+    # ------------------------------------------------------------------ runs
+
+    def publish(self, run_id: str) -> Snapshot:
+        """Record the newest versions as those of the last completed run (creating empty
+        tables for any not written yet, so that every table can be read)."""
+        for table in SCHEMAS:
+            if _open(self.uri(table)) is None:
+                self._write(table, SCHEMAS[table].empty_table(), "append")
+        snapshot = self.current()
+        versions = {t: v for t, v in snapshot.versions.items() if t != RUNS_TABLE}
+        row = pa.table({"run_id": [run_id], "finished_at": [datetime.now(timezone.utc)],
+                        "versions": [json.dumps(versions, sort_keys=True)]}, schema=RUNS_SCHEMA)
+        self._commit(RUNS_TABLE, lambda: write_deltalake(self.uri(RUNS_TABLE), row, mode="overwrite"))
+        return Snapshot(self.root, versions)
+
+    def vacuum(self, retention_hours: int) -> dict[str, int]:
+        """Delete the files no version younger than `retention_hours` references (0: all but
+        the newest version's); files removed per table."""
+        removed = {}
+        for table in (*SCHEMAS, RUNS_TABLE):
+            delta = _open(self.uri(table))
+            if delta is not None:
+                removed[table] = len(delta.vacuum(retention_hours=retention_hours, dry_run=False,
+                                                  enforce_retention_duration=False))
+        return removed
+
+    def validate(self) -> None:
+        """Raise WarehouseError now, with a one-line cause and fix, if the location cannot hold
+        a warehouse or holds something else (checks the Delta logs, not the data files)."""
+        if not is_url(self.location):
+            self._validate_folder(Path(self.root))
+        for table in SCHEMAS:
+            try:
+                delta = _open(self.uri(table))
+            except (DeltaError, OSError) as error:
+                raise WarehouseError(f"warehouse {self.location}: table {table!r} is damaged: "
+                                     f"{_first_line(error)}; " + _REBUILD.format(where=self.location)
+                                     ) from None
+            if delta is None:
+                continue
+            found = set(delta.schema().to_arrow().names)
+            missing = [name for name in SCHEMAS[table].names if name not in found]
+            if missing:
+                raise WarehouseError(
+                    f"warehouse {self.location}: table {table!r} lacks columns {missing} (written by "
+                    f"another version of news_pipeline); " + _REBUILD.format(where=self.location))
+
+    def _validate_folder(self, root: Path) -> None:
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise WarehouseError(
+                f"cannot create warehouse folder {root}: {error.strerror or error}; set "
+                "NEWS_PIPELINE_WAREHOUSE to a writable folder") from None
+        known = {*SCHEMAS, RUNS_TABLE}
+        foreign = sorted(p.name for p in root.iterdir() if not p.name.startswith(".")
+                         and (p.name not in known or not (p / "_delta_log").is_dir()))
+        if foreign:
+            raise WarehouseError(
+                f"{root} is not a news_pipeline warehouse (it holds {', '.join(foreign[:3])}, which "
+                "are not its Delta tables); move it away or set NEWS_PIPELINE_WAREHOUSE elsewhere")
+
+
+class Transaction:
+    """Reads of the tables as they were at `base`; writes go to the warehouse."""
+
+    def __init__(self, warehouse: Warehouse, base: Snapshot) -> None:
+        self.warehouse = warehouse
+        self.base = base
+
+    def read(self, table: str, columns: Collection[str] | None = None,
+             keys: Collection[str] | None = None,
+             months: Collection[str] | None = None) -> pd.DataFrame:
+        return read_table(self.base, table, columns, keys, months)
+
+    def upsert(self, table: str, rows: pd.DataFrame | pa.Table, delete_keys: Collection[str] = (),
+               months: Collection[str] | None = None) -> None:
+        self.warehouse.upsert(table, rows, delete_keys, months)
+
+    def replace(self, table: str, rows: pd.DataFrame | pa.Table,
+                metadata: Mapping[str, str] | None = None) -> None:
+        self.warehouse.replace(table, rows, metadata)
+
+    def replace_batches(self, table: str, batches: Iterable[pa.RecordBatch]) -> None:
+        self.warehouse.replace_batches(table, batches)

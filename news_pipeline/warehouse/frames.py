@@ -1,0 +1,50 @@
+"""pandas helpers the stages share: rows as plain Python values, and a fast isin."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def is_in(values: pd.Series, allowed: pa.Array | pd.Series | Collection[str]) -> np.ndarray:
+    """values.isin(allowed) for string columns, computed by Arrow: pandas' isin on
+    Arrow-backed strings turns every allowed value into an Arrow scalar first, which made
+    an upsert of 10,000 keys cost seconds. Pass a pa.Array to reuse one value set across
+    calls."""
+    if not isinstance(allowed, pa.Array):
+        allowed = pa.array(allowed if isinstance(allowed, pd.Series) else list(allowed),
+                           type=pa.large_string())
+    found = pc.is_in(pa.array(values, type=pa.large_string()),
+                     value_set=allowed.cast(pa.large_string()))
+    return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Plain Python values, with None (not NaN) for nulls."""
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as dicts of plain Python values, with None (not NaN) for nulls."""
+    return _plain(frame).to_dict("records")
+
+
+def records_where(frame: pd.DataFrame, columns: Sequence[str],
+                  wanted: Callable[..., bool]) -> list[dict]:
+    """records() of the rows for which `wanted(*row)` holds, row being their `columns`: the
+    test runs on rows() tuples, and only the rows kept become dicts (a stage that plans a
+    one-article rerun keeps one of 10k)."""
+    return records(frame.iloc[[index for index, row in enumerate(rows(frame, columns))
+                               if wanted(*row)]])
+
+
+def rows(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple]:
+    """Rows as tuples of `columns`, plain Python values as in records: cheaper where the
+    rows become objects anyway (no dict per row), and far cheaper than zipping the columns,
+    which iterates pandas' Arrow-backed strings an object per cell."""
+    plain = _plain(frame[list(columns)])
+    return list(zip(*(plain[column].to_list() for column in columns)))
