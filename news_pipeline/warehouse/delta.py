@@ -247,13 +247,20 @@ def snapshot_of(source: Snapshot | Location) -> Snapshot:
     return published_snapshot(source) or current_snapshot(source)
 
 
+def _column(rows: pd.DataFrame, field: pa.Field) -> pa.Array:
+    """One column of `rows` as `field` says; missing or all-null (a NaN float column, as
+    pandas makes of an empty or missing value) as nulls of the field's type."""
+    if field.name not in rows or rows[field.name].isna().all():
+        return pa.nulls(len(rows), field.type)
+    return pa.Array.from_pandas(rows[field.name], type=field.type, safe=False)
+
+
 def to_arrow(table: str, rows: pd.DataFrame | pa.Table) -> pa.Table:
     """`rows` in the table's schema; rows per article sorted by article id (stably), so that
     each row group holds a narrow range of ids."""
     schema = SCHEMAS[table]
     if isinstance(rows, pd.DataFrame):
-        arrow = pa.Table.from_pandas(rows.reindex(columns=schema.names), schema=schema,
-                                     preserve_index=False, safe=False)
+        arrow = pa.Table.from_arrays([_column(rows, field) for field in schema], schema=schema)
     else:
         arrow = rows.select(schema.names).cast(schema)
     if table in ARTICLE_TABLES and arrow.num_rows:
