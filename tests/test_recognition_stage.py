@@ -23,7 +23,7 @@ def _articles(n: int) -> pd.DataFrame:
     rows = [{"article_id": f"a{i:05d}", "source_path": f"{i}.txt", "text": text,
              "text_sha256": hashlib.sha256(text.encode()).hexdigest(), "n_chars": len(text)}
             for i, text in enumerate(texts)]
-    return pd.DataFrame(rows).reindex(columns=SCHEMAS["articles"].names)
+    return pd.DataFrame(rows).reindex(columns=SCHEMAS["articles"].names).assign(ingest_month="2026-01")
 
 
 def _warehouse(path: Path, n: int) -> Warehouse:

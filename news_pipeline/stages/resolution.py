@@ -253,12 +253,7 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
     fresh_candidates = _with_months(acronym_candidates(fresh), work)
     local_s = time.perf_counter() - started
     dropped = (set(work.stale) if first else set()) | set(batch)
-    # Written before the global step (which reads the base snapshot, not these writes): the
-    # upsert's per-bucket copies of the rows are freed before the global step's frames exist.
     dropped_months = work.months(dropped)
-    tx.upsert("_resolved_spans", fresh, delete_keys=dropped, months=dropped_months)
-    tx.upsert("_resolve_runs", _run_rows(work, batch, fresh), delete_keys=dropped,
-              months=dropped_months)
 
     started = time.perf_counter()
     # Rebuild when the state is missing, or when most cached articles leave (a new recogniser
@@ -305,8 +300,12 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
     tx.replace("entities", update.entities.reindex(columns=SCHEMAS["entities"].names))
     tx.replace_batches("cooccurrences", update.cooccurrences.batches())
     tx.replace("entity_aliases", update.aliases.reindex(columns=SCHEMAS["entity_aliases"].names))
-    # Last, naming the cache version it accounts for: a run killed before this commit leaves
-    # a state that does not match the cache, which the next run rebuilds.
+    # The per-article cache, then the state naming the cache version it accounts for: a run
+    # killed before that last commit leaves a state that does not match the cache, which the
+    # next run rebuilds.
+    tx.upsert("_resolved_spans", fresh, delete_keys=dropped, months=dropped_months)
+    tx.upsert("_resolve_runs", _run_rows(work, batch, fresh), delete_keys=dropped,
+              months=dropped_months)
     tx.replace("_resolve_forms", update.forms,
                {SYNCED_WITH: str(tx.warehouse.version("_resolved_spans"))})
     return _BatchResult(len(rewritten), update.keys_changed,

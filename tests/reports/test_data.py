@@ -14,7 +14,6 @@ from news_pipeline.reports.data import (
     top_entities,
 )
 from news_pipeline.warehouse import Warehouse, read_table
-from news_pipeline.warehouse import warehouse as warehouse_module
 
 
 def _tables(seed: int, n_entities: int = 60, n_pairs: int = 400) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -40,13 +39,12 @@ def _tables(seed: int, n_entities: int = 60, n_pairs: int = 400) -> tuple[pd.Dat
 @pytest.mark.parametrize("seed", range(5))
 def test_read_chart_tables_gives_the_charts_of_the_whole_tables(tmp_path: Path, seed: int,
                                                                 monkeypatch) -> None:
-    monkeypatch.setattr(warehouse_module, "BATCH_ROWS", 50)  # several batches
     entities, pairs = _tables(seed)
     warehouse = Warehouse(tmp_path / "wh")
     with warehouse.transaction() as tx:
         tx.replace("entities", entities)
         tx.replace("cooccurrences", pairs)
-    snapshot = warehouse.snapshots.current()
+    snapshot = warehouse.current()
     whole_entities = read_table(snapshot, "entities", ENTITY_COLUMNS)
     whole_pairs = read_table(snapshot, "cooccurrences")
     for n in (0, 5, 25, 100):

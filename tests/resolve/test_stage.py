@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 
 from news_pipeline.resolve import resolve_entities
 from news_pipeline.stages import resolution as stage
-from news_pipeline.warehouse import SCHEMAS, Warehouse
+from news_pipeline.warehouse import PARTITION, SCHEMAS, Warehouse
+
+MONTH = "2026-01"
 
 ARTICLES = {
     "a": ("Wladimir Putin besuchte Nordkorea. Putin traf Kim Jong Un in Pjöngjang.",
@@ -43,7 +45,8 @@ def put(warehouse, spans):
 
 
 def _frame(table: str, rows) -> pd.DataFrame:
-    return pd.DataFrame(rows).reindex(columns=SCHEMAS[table].names)
+    frame = pd.DataFrame(rows).reindex(columns=SCHEMAS[table].names)
+    return frame.assign(**({PARTITION: MONTH} if PARTITION in frame else {}))
 
 
 def _delete(warehouse: Warehouse, article_id: str) -> None:
@@ -114,11 +117,11 @@ def test_first_run_writes_links_merge_rules_and_aliases(warehouse, put):
 def test_rerun_without_change_is_skipped_and_writes_nothing(warehouse, put, locally_resolved):
     put(ARTICLES)
     stage.resolve_all(warehouse)
-    snapshot = warehouse.snapshots.current()
+    snapshot = warehouse.current()
     report = stage.resolve_all(warehouse)
     assert report.extra["skipped"] is True
     assert (report.new, report.changed, report.unchanged) == (0, 0, 4)
-    assert warehouse.snapshots.current() == snapshot
+    assert warehouse.current() == snapshot
     assert locally_resolved == [set("abc")]  # "d" has no spans
 
 
@@ -374,11 +377,10 @@ def test_a_state_that_drifted_is_rebuilt(warehouse, put, caplog):
 
 
 def test_mention_counts_sum_an_article_over_batches(warehouse, monkeypatch):
-    monkeypatch.setattr("news_pipeline.warehouse.warehouse.BATCH_ROWS", 2)
     rows = [{"article_id": a, "start": i, "end": i + 1} for a, n in (("x", 3), ("y", 1), ("z", 4))
             for i in range(n)]
     with warehouse.transaction() as tx:
         tx.upsert("mentions", _frame("mentions", rows))
-    counts = stage.mention_counts(warehouse.snapshots.current())
+    counts = stage.mention_counts(warehouse.current())
     assert counts.sort_index().to_dict() == {"x": 3, "y": 1, "z": 4}
     assert stage.mention_counts(None).empty

@@ -93,13 +93,13 @@ def test_rerun_without_change_reads_and_writes_nothing(raw: Path, warehouse: War
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     run(warehouse, raw)
     scan_raw_folder(warehouse, raw)
-    snapshot = warehouse.snapshots.current()
+    snapshot = warehouse.current()
     monkeypatch.setattr(per_file, "article_line_row", _fail)
     learnt = learn_source_boilerplate(warehouse, raw)
     cleaned = clean_changed_articles(warehouse, raw)
     assert (learnt.new, learnt.changed, learnt.unchanged) == (0, 0, 7)
     assert (cleaned.new, cleaned.changed, cleaned.unchanged) == (0, 0, 7)
-    assert warehouse.snapshots.current() == snapshot
+    assert warehouse.current() == snapshot
 
 
 def _fail(*args: object) -> dict:

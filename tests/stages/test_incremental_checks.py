@@ -8,15 +8,15 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 import pytest
+from news_pipeline.assets.buckets import BucketRule, bucket_stamps, check_buckets
+from news_pipeline.warehouse.warehouse import N_BUCKETS, bucket_of
 
 from news_pipeline import quality
 from news_pipeline.assets import buckets
-from news_pipeline.assets.buckets import BucketRule, bucket_stamps, check_buckets
 from news_pipeline.definitions import build_definitions
 from news_pipeline.resources import NerModel, PipelinePaths, Processing
 from news_pipeline.warehouse import Warehouse
 from news_pipeline.warehouse import warehouse as warehouse_module
-from news_pipeline.warehouse.warehouse import N_BUCKETS, bucket_of
 
 BUCKET_CHECKS = ("articles_have_text", "article_ids_unique", "mention_offsets_match_text",
                  "no_orphan_mentions", "mentions_unique")

@@ -12,15 +12,6 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 import pytest
 from fsspec.core import url_to_fs
-
-from news_pipeline.warehouse import (
-    SCHEMAS,
-    Warehouse,
-    WarehouseError,
-    read_table,
-    table_dataset,
-    table_files,
-)
 from news_pipeline.warehouse.objectstore import KEEP_SNAPSHOTS
 from news_pipeline.warehouse.snapshots import ROW_GROUP_ROWS
 from news_pipeline.warehouse.warehouse import (
@@ -30,6 +21,15 @@ from news_pipeline.warehouse.warehouse import (
     in_bucket_order,
     read_batches,
     records_where,
+)
+
+from news_pipeline.warehouse import (
+    SCHEMAS,
+    Warehouse,
+    WarehouseError,
+    read_table,
+    table_dataset,
+    table_files,
 )
 
 
@@ -349,7 +349,6 @@ def test_memory_filesystem_is_shared_within_the_process(memory_url: str) -> None
 
 def test_is_in_agrees_with_pandas_isin_for_every_kind_of_value_set() -> None:
     import pyarrow as pa
-
     from news_pipeline.warehouse.warehouse import is_in
 
     values = pd.Series(["a1", "b2", "c3", "a1", "zz"], dtype="str")
