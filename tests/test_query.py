@@ -146,7 +146,7 @@ def test_top_entities_per_day_and_overall(tables: query.Tables) -> None:
 
 
 def test_empty_tables_give_empty_answers() -> None:
-    from news_pipeline.warehouse.warehouse import read_table
+    from news_pipeline.warehouse import read_table
 
     empty = query.Tables(**{name: read_table(None, name) for name in query.TABLES})
     assert query.find_entities(empty, "Putin").empty

@@ -10,7 +10,10 @@ TABLE_ASSETS = ["raw_articles", "source_boilerplate", "articles", "rejected", "n
                 "mentions", "entities", "cooccurrences", "entity_aliases"]
 
 
-@dg.asset(deps=TABLE_ASSETS, group_name="publish", kinds={"deltalake"})
+PUBLISH_VERSION = "publish-1"
+
+
+@dg.asset(deps=TABLE_ASSETS, group_name="publish", code_version=PUBLISH_VERSION, kinds={"deltalake"})
 def published_dataset(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
     """Records the version of every table as that of the last completed run: what
     `news_pipeline.query.load_tables()`, the report and other consistent readers see, so that

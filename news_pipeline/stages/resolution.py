@@ -127,11 +127,11 @@ def plan(articles: pd.DataFrame, ner_runs: pd.DataFrame, resolve_runs: pd.DataFr
                 | dict(rows(current, ["article_id", PARTITION])))
 
 
-def state_in_sync(warehouse: Warehouse, snapshot: Snapshot) -> bool:
+def state_in_sync(warehouse: Warehouse) -> bool:
     """Whether the global state (`_resolve_forms` and the tables written before it) was
-    computed from the per-article cache as it is in `snapshot`."""
+    computed from the per-article cache as it is now."""
     recorded = warehouse.commit_metadata("_resolve_forms").get(SYNCED_WITH)
-    return recorded == str(snapshot.versions.get("_resolved_spans"))
+    return recorded == str(warehouse.data_version("_resolved_spans"))
 
 
 def mention_counts(snapshot: Snapshot | None) -> pd.Series:
@@ -177,7 +177,7 @@ def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
     report.deleted = work.deleted
     report.unchanged = len(work.current) - len(work.todo)
     skip = work.nothing_to_do and (snapshot.versions.get("_resolved_spans") is None
-                                   or state_in_sync(warehouse, snapshot))
+                                   or state_in_sync(warehouse))
     report.extra.update({"resolve_version": RESOLVE_VERSION, "cache_version": version,
                          "skipped": skip})
     if skip:
@@ -307,7 +307,7 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
     tx.upsert("_resolve_runs", _run_rows(work, batch, fresh), delete_keys=dropped,
               months=dropped_months)
     tx.replace("_resolve_forms", update.forms,
-               {SYNCED_WITH: str(tx.warehouse.version("_resolved_spans"))})
+               {SYNCED_WITH: str(tx.warehouse.data_version("_resolved_spans"))})
     return _BatchResult(len(rewritten), update.keys_changed,
                         "rebuilt" if state is None else "incremental", local_s, global_s)
 
@@ -315,7 +315,7 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
 def _stored_state(tx: Transaction, history: pd.DataFrame) -> CorpusState | None:
     """The global step's stored state, or None when it does not account for exactly the
     cached rows (written by an older version, or missing)."""
-    if not state_in_sync(tx.warehouse, tx.base):
+    if not state_in_sync(tx.warehouse):
         return None
     forms = tx.read("_resolve_forms")
     cached_rows = count_rows(tx.base, "_resolved_spans")

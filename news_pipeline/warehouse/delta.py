@@ -38,6 +38,10 @@ RUNS_SCHEMA = pa.schema([("run_id", pa.string()), ("finished_at", pa.timestamp("
 # narrow range of ids and a read by key skips the others from their statistics.
 ROW_GROUP_ROWS = 8192
 _WRITER = WriterProperties(compression="ZSTD", max_row_group_size=ROW_GROUP_ROWS)
+# Operations that rewrite or delete files without changing rows, and how many of their commits
+# can follow a table's last data change (vacuum's start and end after a run, compaction).
+_MAINTENANCE = ("VACUUM", "OPTIMIZE")
+_MAINTENANCE_COMMITS = 8
 _REBUILD = "the warehouse is derived data: delete {where} and rerun to rebuild it from the raw articles"
 
 
@@ -202,9 +206,9 @@ def data_files(snapshot: Snapshot, table: str) -> set[str]:
 
 
 def read_files(table: str, files: Collection[str], columns: Collection[str] | None = None) -> pa.Table:
-    """The rows of `table` stored in these data files (see data_files; partition columns
-    are not among the columns read)."""
-    wanted = _columns(table, columns)
+    """The rows of `table` stored in these data files (see data_files), without the
+    partition column, which the files do not store."""
+    wanted = [c for c in _columns(table, columns) if c != PARTITION]
     parts = []
     for uri in sorted(files):
         try:
@@ -365,17 +369,23 @@ class Warehouse:
             writer_properties=_WRITER, schema_mode="overwrite" if mode == "overwrite" else None,
             commit_properties=properties))
 
-    def version(self, table: str) -> int | None:
-        delta = _open(self.uri(table))
-        return delta.version() if delta is not None else None
+    def data_version(self, table: str) -> int | None:
+        """The version of the newest commit of `table` that changed its rows (vacuum and
+        compaction commit versions too, but leave the rows as they were)."""
+        commit = self._last_data_commit(table)
+        return int(commit["version"]) if commit is not None else None
 
     def commit_metadata(self, table: str) -> dict[str, str]:
-        """The metadata given with the newest commit of `table` (empty if none)."""
+        """The metadata given with the newest commit that changed the rows of `table`."""
+        commit = self._last_data_commit(table) or {}
+        return {k: v for k, v in commit.items() if isinstance(v, str) and k.startswith("news_pipeline.")}
+
+    def _last_data_commit(self, table: str) -> dict | None:
         delta = _open(self.uri(table))
         if delta is None:
-            return {}
-        [commit] = delta.history(1)
-        return {k: v for k, v in commit.items() if isinstance(v, str) and k.startswith("news_pipeline.")}
+            return None
+        return next((commit for commit in delta.history(_MAINTENANCE_COMMITS + 1)
+                     if not str(commit.get("operation", "")).startswith(_MAINTENANCE)), None)
 
     def _commit(self, table: str, operation: object) -> None:
         try:
@@ -407,13 +417,14 @@ class Warehouse:
 
     def vacuum(self, retention_hours: int) -> dict[str, int]:
         """Delete the files no version younger than `retention_hours` references (0: all but
-        the newest version's); files removed per table."""
+        the newest version's), and files that are in no version at all (left by a killed
+        writer, or put there by hand); files removed per table."""
         removed = {}
         for table in (*SCHEMAS, RUNS_TABLE):
             delta = _open(self.uri(table))
             if delta is not None:
                 removed[table] = len(delta.vacuum(retention_hours=retention_hours, dry_run=False,
-                                                  enforce_retention_duration=False))
+                                                  enforce_retention_duration=False, full=True))
         return removed
 
     def validate(self) -> None:

@@ -12,6 +12,7 @@ import spacy
 
 from news_pipeline.assets.cleaning import cleaned_articles
 from news_pipeline.assets.ingest import raw_articles
+from news_pipeline.assets.publish import published_dataset
 from news_pipeline.assets.recognition import ner_spans
 from news_pipeline.assets.resolution import resolved_entities
 from news_pipeline.resources import NerModel, PipelinePaths, Processing
@@ -42,7 +43,7 @@ def ruler_model(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def _run(raw: Path, warehouse: Path, model: str) -> dg.ExecuteInProcessResult:
     result = dg.materialize(
-        [raw_articles, cleaned_articles, ner_spans, resolved_entities],
+        [raw_articles, cleaned_articles, ner_spans, resolved_entities, published_dataset],
         instance=dg.DagsterInstance.ephemeral(),
         resources={"paths": PipelinePaths(raw_dir=str(raw), warehouse_dir=str(warehouse)),
                    "ner": NerModel(model=model), "processing": Processing()})

@@ -37,7 +37,7 @@ SERVER_START_S = 90
 RUN_TIMEOUT_S = 150
 TABLE_ASSETS = ("articles", "mentions", "entities")
 ALL_ASSETS = ("raw_articles", "articles", "rejected", "ner_spans", "mentions", "entities", "cooccurrences",
-              "entity_report")
+              "published_dataset", "entity_report")
 DAGSTER_YAML = """\
 telemetry:
   enabled: false
