@@ -68,4 +68,4 @@ bench: $(VENV)/.installed-run
 
 ## clean-data: forget the warehouse and the Dagster history (the raw articles stay)
 clean-data:
-	rm -rf data/warehouse data/.warehouse.snapshots data/.warehouse.lock data/reports $(DAGSTER_HOME)
+	rm -rf data/warehouse data/reports $(DAGSTER_HOME)

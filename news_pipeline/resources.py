@@ -12,6 +12,12 @@ from news_pipeline.ner import known_identity
 from news_pipeline.parallel import WarmRecogniser, start_warm_recogniser
 from news_pipeline.warehouse import Warehouse
 
+# The Dagster concurrency pool of every step that writes the warehouse. The instance's
+# dagster.yaml limits pools to one step at a time (`concurrency: pools: default_limit: 1`, as
+# news-pipeline writes it and deploy/ ships it), so that runs started at once take turns
+# on the warehouse instead of committing the same work twice.
+WAREHOUSE_POOL = "news_pipeline_warehouse"
+
 
 class PipelinePaths(dg.ConfigurableResource):
     """Raw input folder and Delta Lake warehouse (defaults: data/raw, data/warehouse).

@@ -17,7 +17,9 @@ from news_pipeline.resources import NerModel, PipelinePaths
 from news_pipeline.stages.ingest import check_raw_folder
 from news_pipeline.warehouse import Warehouse, is_url
 
-_INSTANCE_CONFIG = "telemetry:\n  enabled: false\nnux:\n  enabled: false\n"
+# One warehouse-writing step at a time across runs (see resources.WAREHOUSE_POOL).
+_INSTANCE_CONFIG = ("telemetry:\n  enabled: false\nnux:\n  enabled: false\n"
+                    "concurrency:\n  pools:\n    default_limit: 1\n")
 _COUNTS = ("new", "changed", "unchanged", "deleted", "rejected")
 # Dagster's console logger prints every engine event at DEBUG; a CLI user wants progress.
 _RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}

@@ -4,7 +4,7 @@ import dagster as dg
 import pandas as pd
 
 from news_pipeline.assets.metadata import column_schema, markdown_preview
-from news_pipeline.resources import PipelinePaths, Processing
+from news_pipeline.resources import WAREHOUSE_POOL, PipelinePaths, Processing
 from news_pipeline.stages.boilerplate import LEARN_VERSION, learn_source_boilerplate
 
 PREVIEW_SOURCES = 10
@@ -23,7 +23,7 @@ def top_lines(table: pd.DataFrame, sources: int = PREVIEW_SOURCES,
         ["source", "line", "n_articles", "n_source_articles"]]
 
 
-@dg.asset(group_name="clean", code_version=LEARN_VERSION, kinds={"deltalake"},
+@dg.asset(group_name="clean", code_version=LEARN_VERSION, kinds={"deltalake"}, pool=WAREHOUSE_POOL,
           deps=["raw_articles"])
 def source_boilerplate(context: dg.AssetExecutionContext, paths: PipelinePaths,
                        processing: Processing) -> dg.MaterializeResult:

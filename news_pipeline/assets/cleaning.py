@@ -4,7 +4,7 @@ import dagster as dg
 
 from news_pipeline.assets.metadata import stored_table_metadata
 from news_pipeline.clean import CLEAN_VERSION
-from news_pipeline.resources import PipelinePaths, Processing
+from news_pipeline.resources import WAREHOUSE_POOL, PipelinePaths, Processing
 from news_pipeline.stages.cleaning import clean_changed_articles
 
 # The preview's columns: counts come from the Parquet footers and the preview from a few rows,
@@ -17,6 +17,7 @@ METADATA_COLUMNS = {
 
 
 @dg.multi_asset(
+    pool=WAREHOUSE_POOL,
     specs=[
         dg.AssetSpec("articles", deps=["raw_articles", "source_boilerplate"], group_name="clean",
                      code_version=CLEAN_VERSION, kinds={"deltalake"},

@@ -1,13 +1,13 @@
 import dagster as dg
 
 from news_pipeline.assets.metadata import stored_table_metadata
-from news_pipeline.resources import PipelinePaths
+from news_pipeline.resources import WAREHOUSE_POOL, PipelinePaths
 from news_pipeline.stages.ingest import SCAN_VERSION, scan_raw_folder
 
 PREVIEW_COLUMNS = ["article_id", "source_path", "size", "mtime_ns", "content_sha256", "error"]
 
 
-@dg.asset(group_name="ingest", code_version=SCAN_VERSION, kinds={"deltalake"})
+@dg.asset(group_name="ingest", code_version=SCAN_VERSION, kinds={"deltalake"}, pool=WAREHOUSE_POOL)
 def raw_articles(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
     """Inventory of the raw folder: one row per file with size, mtime and content hash."""
     warehouse = paths.warehouse()

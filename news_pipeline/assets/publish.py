@@ -3,7 +3,7 @@
 import dagster as dg
 
 from news_pipeline import settings
-from news_pipeline.resources import PipelinePaths
+from news_pipeline.resources import WAREHOUSE_POOL, PipelinePaths
 from news_pipeline.warehouse import is_url
 
 TABLE_ASSETS = ["raw_articles", "source_boilerplate", "articles", "rejected", "ner_spans",
@@ -13,7 +13,8 @@ TABLE_ASSETS = ["raw_articles", "source_boilerplate", "articles", "rejected", "n
 PUBLISH_VERSION = "publish-1"
 
 
-@dg.asset(deps=TABLE_ASSETS, group_name="publish", code_version=PUBLISH_VERSION, kinds={"deltalake"})
+@dg.asset(deps=TABLE_ASSETS, group_name="publish", code_version=PUBLISH_VERSION, kinds={"deltalake"},
+          pool=WAREHOUSE_POOL)
 def published_dataset(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
     """Records the version of every table as that of the last completed run: what
     `news_pipeline.query.load_tables()`, the report and other consistent readers see, so that

@@ -4,7 +4,7 @@ import dagster as dg
 
 from news_pipeline.assets.metadata import markdown_preview, stored_table_metadata
 from news_pipeline.resolve import RESOLVE_VERSION
-from news_pipeline.resources import PipelinePaths
+from news_pipeline.resources import WAREHOUSE_POOL, PipelinePaths
 from news_pipeline.stages.resolution import alias_problems, resolve_all
 from news_pipeline.warehouse import SCHEMAS, read_table
 
@@ -17,6 +17,7 @@ _SPECS = {
 
 
 @dg.multi_asset(
+    pool=WAREHOUSE_POOL,
     specs=[dg.AssetSpec(name, deps=["ner_spans"], group_name="resolve",
                         code_version=RESOLVE_VERSION, kinds={"deltalake"}, description=text)
            for name, text in _SPECS.items()],

@@ -44,8 +44,7 @@ log = logging.getLogger("news_pipeline.benchmark")
 REFERENCE_CHUNK = 32  # texts per task for the reference pool: small enough to balance 2 workers
 SAMPLE_EVERY_S = 0.05
 # Everything a benchmark creates in its work dir (the pipeline writes reports/ next to the warehouse).
-_WORK_SUBDIRS = ("raw", "warehouse", ".warehouse.snapshots", ".warehouse.lock", "dagster_home",
-                 "reports", "profile")
+_WORK_SUBDIRS = ("raw", "warehouse", "dagster_home", "reports", "profile")
 
 
 def default_work_dir() -> Path:

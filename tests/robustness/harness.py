@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from news_pipeline import quality
+from news_pipeline.warehouse import published_snapshot, read_table
 
 TABLES = ("articles", "rejected", "mentions", "entities", "cooccurrences")
 # Columns that legitimately differ between two runs over the same input.
@@ -36,9 +37,12 @@ def start_pipeline(raw_dir: Path, warehouse: Path, home: Path, model: str,
 
 
 def read_tables(warehouse: Path) -> dict[str, pd.DataFrame]:
-    if not warehouse.exists():
+    """The tables as a consistent reader sees them: those of the last completed run (none
+    before one completed)."""
+    snapshot = published_snapshot(warehouse) if warehouse.exists() else None
+    if snapshot is None:
         return {}
-    return {table: pd.read_parquet(warehouse / table) for table in TABLES}
+    return {table: read_table(snapshot, table) for table in TABLES}
 
 
 def normalised(table: str, frame: pd.DataFrame) -> pd.DataFrame:

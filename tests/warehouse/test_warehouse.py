@@ -189,3 +189,17 @@ def test_records_where_keeps_the_wanted_rows_as_plain_dicts() -> None:
     assert kept == [{"article_id": "b", "n": 2.0, "error": "x"},
                     {"article_id": "c", "n": None, "error": "y"}]
     assert records_where(frame, ["n"], lambda n: False) == []
+
+
+def test_a_commit_delta_rejects_is_a_clear_error(tmp_path: Path) -> None:
+    """Delta's optimistic concurrency: a delete planned on a version another writer changed
+    since fails, and the warehouse says what happened and what to do."""
+    from deltalake import DeltaTable
+
+    warehouse = Warehouse(tmp_path / "wh")
+    warehouse.upsert("_spans", spans(("a", 0), ("b", 0)))
+    stale = DeltaTable(warehouse.uri("_spans"))
+    warehouse.delete("_spans", ["a"])
+    with pytest.raises(WarehouseError, match="another writer committed to table '_spans'"):
+        warehouse._commit("_spans", lambda: stale.delete("article_id = 'a'"))
+    assert keys(warehouse.read("_spans")) == [("b", 0)]
