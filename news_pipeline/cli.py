@@ -122,6 +122,12 @@ def command_bench(args: argparse.Namespace) -> int:
     return run_from_args(args)
 
 
+def command_bench_scale(args: argparse.Namespace) -> int:
+    from news_pipeline.benchmark.scale import run_from_args
+
+    return run_from_args(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="news-pipeline", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -168,6 +174,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="benchmark end to end vs. bare NER (bench/README.md)")
     add_bench_arguments(bench)
     bench.set_defaults(handler=command_bench)
+
+    from news_pipeline.benchmark.scale import add_arguments as add_scale_arguments
+
+    scale = sub.add_parser("bench-scale", help="what one new article costs at N short articles "
+                                               "(bench/README.md)")
+    add_scale_arguments(scale)
+    scale.set_defaults(handler=command_bench_scale)
     return parser
 
 
