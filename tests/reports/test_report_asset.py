@@ -5,18 +5,20 @@ from __future__ import annotations
 import base64
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
-from news_pipeline.assets.reports import entity_report, reports_dir
+from news_pipeline.assets.reports import INPUTS_KEY, drawn_from, entity_report, reports_dir
 from news_pipeline.definitions import build_definitions
 from news_pipeline.resources import NerModel, PipelinePaths
-from tests.reports.test_charts import assert_sensible_png
+from tests.reports.test_charts import assert_sensible_png, decoded
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "raw"
-CHARTS = ("top_entities", "cooccurrence_network")
+CHARTS = ("top_entities", "cooccurrence_network", "timeline")
 EMBEDDED = re.compile(r"^!\[[^\]]+\]\(data:image/png;base64,([A-Za-z0-9+/=]+)\)$")
 
 
@@ -54,6 +56,8 @@ def test_report_materialises_with_the_pipeline(paths: PipelinePaths, tiny_model:
     assert reports_dir(paths) == directory
     assert_report(metadata, directory)
     assert metadata["n_entities"] > 0 and metadata["n_pairs"] > 0
+    # The sample articles are dated: the timeline is a chart, not the "no dates" placeholder.
+    assert decoded((directory / "timeline.png").read_bytes()).size != (600, 250)
 
 
 def test_report_on_an_empty_warehouse(paths: PipelinePaths) -> None:
@@ -69,7 +73,7 @@ def test_unchanged_charts_are_not_redrawn(paths: PipelinePaths, tiny_model: str)
     definitions = build_definitions(paths, NerModel(model=tiny_model))
     job = definitions.resolve_job_def("news_pipeline_job")
     first = report_metadata(job.execute_in_process(instance=dg.DagsterInstance.ephemeral()))
-    assert first["redrawn"] == "top_entities, cooccurrence_network"
+    assert first["redrawn"] == "top_entities, cooccurrence_network, timeline"
     drawn = {chart: (reports_dir(paths) / f"{chart}.png").stat().st_mtime_ns for chart in CHARTS}
     second = report_metadata(job.execute_in_process(instance=dg.DagsterInstance.ephemeral()))
     assert second["redrawn"] == "none (data unchanged)"
@@ -80,3 +84,43 @@ def test_unchanged_charts_are_not_redrawn(paths: PipelinePaths, tiny_model: str)
     third = report_metadata(job.execute_in_process(instance=dg.DagsterInstance.ephemeral()))
     assert third["redrawn"] == "top_entities"
     assert_report(third, reports_dir(paths))
+
+
+def test_drawn_from_reads_the_digest_a_chart_was_drawn_with(tmp_path: Path) -> None:
+    from news_pipeline.reports.charts import draw_top_entities
+    from news_pipeline.reports.data import top_entities
+    from tests.reports.test_charts import SAMPLE
+
+    path = tmp_path / "top_entities.png"
+    assert drawn_from(path) is None  # no file
+    path.write_bytes(draw_top_entities(top_entities(SAMPLE, 5), {INPUTS_KEY: "abc123"}))
+    assert drawn_from(path) == "abc123"
+    path.write_bytes(draw_top_entities(top_entities(SAMPLE, 5)))
+    assert drawn_from(path) is None  # a PNG without our digest
+    path.write_bytes(b"not a png")
+    assert drawn_from(path) is None
+
+
+# A fresh process materialises the report on the warehouse given, and says whether it loaded matplotlib.
+MATERIALISE = """
+import sys
+import dagster as dg
+from news_pipeline.assets.reports import entity_report
+from news_pipeline.resources import PipelinePaths
+paths = PipelinePaths(raw_dir=sys.argv[1], warehouse_dir=sys.argv[2])
+result = dg.materialize([entity_report], resources={"paths": paths}, instance=dg.DagsterInstance.ephemeral())
+assert result.success
+print("matplotlib" in sys.modules)
+"""
+
+
+def test_an_unchanged_report_does_not_load_matplotlib(paths: PipelinePaths) -> None:
+    """matplotlib takes a few tenths of a second to import: a rerun whose charts show the
+    same data must not pay it."""
+    def loads_matplotlib() -> bool:
+        done = subprocess.run([sys.executable, "-c", MATERIALISE, paths.raw_dir, paths.warehouse_dir],
+                              capture_output=True, text=True, check=True)
+        return done.stdout.split()[-1] == "True"
+
+    assert loads_matplotlib()  # first drawing
+    assert not loads_matplotlib()
