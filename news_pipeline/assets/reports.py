@@ -22,11 +22,6 @@ CHARTS = {"top_entities": "Most mentioned entities per label",
 INPUTS_KEY = "news_pipeline:inputs"
 
 
-def reports_dir(paths: PipelinePaths) -> Path:
-    """Next to the warehouse: data/warehouse -> data/reports."""
-    return Path(paths.warehouse_dir).parent / "reports"
-
-
 def write_atomically(path: Path, data: bytes) -> None:
     """Readers (and a browser refreshing the file) see the old picture or the new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -61,15 +56,16 @@ def drawn_from(path: Path) -> str | None:
           code_version=REPORT_VERSION, kinds={"matplotlib"})
 def entity_report(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
     """Charts of the most mentioned entities per label, of who is mentioned with whom, and of
-    articles per day with the top entities over time, written as PNG files to data/reports/
-    (beside the warehouse) and shown in the metadata. A chart whose data did not change since
-    it was drawn is kept as it is, and matplotlib is not even imported."""
+    articles per day with the top entities over time, written as PNG files to the reports
+    folder (NEWS_PIPELINE_REPORTS_DIR, default data/reports) and shown in the metadata. A
+    chart whose data did not change since it was drawn is kept as it is, and matplotlib is
+    not even imported."""
     snapshot = paths.warehouse().snapshots.current()  # one snapshot for all tables
     tables = read_chart_tables(snapshot, NETWORK_N, timeline_n=TIMELINE_N)
     inputs = {"top_entities": top_entities(tables.entities, TOP_N),
               "cooccurrence_network": network(tables.entities, tables.cooccurrences, NETWORK_N),
               "timeline": timeline(tables.articles, tables.mentions, tables.entities, TIMELINE_N)}
-    target = reports_dir(paths)
+    target = paths.reports_path
     metadata: dict[str, object] = {"n_entities": len(tables.entities), "n_pairs": tables.n_pairs}
     redrawn = []
     for name, data in inputs.items():

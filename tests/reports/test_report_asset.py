@@ -12,9 +12,10 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from news_pipeline.assets.reports import INPUTS_KEY, drawn_from, entity_report, reports_dir
+from news_pipeline.assets.reports import INPUTS_KEY, drawn_from, entity_report
 from news_pipeline.definitions import build_definitions
 from news_pipeline.resources import NerModel, PipelinePaths
+from news_pipeline.settings import REPORTS_ENV
 from tests.reports.test_charts import assert_sensible_png, decoded
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "raw"
@@ -40,7 +41,8 @@ def assert_report(metadata: dict[str, object], directory: Path) -> None:
 
 
 @pytest.fixture
-def paths(tmp_path: Path) -> PipelinePaths:
+def paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> PipelinePaths:
+    monkeypatch.delenv(REPORTS_ENV, raising=False)
     shutil.copytree(SAMPLE_DIR, tmp_path / "data" / "raw")
     return PipelinePaths(raw_dir=str(tmp_path / "data" / "raw"),
                          warehouse_dir=str(tmp_path / "data" / "warehouse"))
@@ -53,7 +55,7 @@ def test_report_materialises_with_the_pipeline(paths: PipelinePaths, tiny_model:
     assert result.success
     metadata = report_metadata(result)
     directory = Path(paths.warehouse_dir).parent / "reports"
-    assert reports_dir(paths) == directory
+    assert paths.reports_path == directory
     assert_report(metadata, directory)
     assert metadata["n_entities"] > 0 and metadata["n_pairs"] > 0
     # The sample articles are dated: the timeline is a chart, not the "no dates" placeholder.
@@ -66,7 +68,22 @@ def test_report_on_an_empty_warehouse(paths: PipelinePaths) -> None:
     assert result.success
     metadata = report_metadata(result)
     assert metadata["n_entities"] == metadata["n_pairs"] == 0
-    assert_report(metadata, reports_dir(paths))
+    assert_report(metadata, paths.reports_path)
+
+
+def test_report_goes_to_the_reports_folder_set(paths: PipelinePaths, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The resource's reports_dir, else $NEWS_PIPELINE_REPORTS_DIR, else beside the warehouse."""
+    chosen = PipelinePaths(raw_dir=paths.raw_dir, warehouse_dir=paths.warehouse_dir,
+                           reports_dir=str(tmp_path / "charts"))
+    metadata = report_metadata(dg.materialize([entity_report], resources={"paths": chosen},
+                                              instance=dg.DagsterInstance.ephemeral()))
+    assert_report(metadata, tmp_path / "charts")
+    monkeypatch.setenv(REPORTS_ENV, str(tmp_path / "from_environment"))
+    metadata = report_metadata(dg.materialize([entity_report], resources={"paths": paths},
+                                              instance=dg.DagsterInstance.ephemeral()))
+    assert_report(metadata, tmp_path / "from_environment")
+    assert not (Path(paths.warehouse_dir).parent / "reports").exists()
 
 
 def test_unchanged_charts_are_not_redrawn(paths: PipelinePaths, tiny_model: str) -> None:
@@ -74,16 +91,16 @@ def test_unchanged_charts_are_not_redrawn(paths: PipelinePaths, tiny_model: str)
     job = definitions.resolve_job_def("news_pipeline_job")
     first = report_metadata(job.execute_in_process(instance=dg.DagsterInstance.ephemeral()))
     assert first["redrawn"] == "top_entities, cooccurrence_network, timeline"
-    drawn = {chart: (reports_dir(paths) / f"{chart}.png").stat().st_mtime_ns for chart in CHARTS}
+    drawn = {chart: (paths.reports_path / f"{chart}.png").stat().st_mtime_ns for chart in CHARTS}
     second = report_metadata(job.execute_in_process(instance=dg.DagsterInstance.ephemeral()))
     assert second["redrawn"] == "none (data unchanged)"
-    assert {c: (reports_dir(paths) / f"{c}.png").stat().st_mtime_ns for c in CHARTS} == drawn
-    assert_report(second, reports_dir(paths))  # still embedded, from the files
+    assert {c: (paths.reports_path / f"{c}.png").stat().st_mtime_ns for c in CHARTS} == drawn
+    assert_report(second, paths.reports_path)  # still embedded, from the files
     # A chart file that is not ours (or damaged) is drawn again.
-    (reports_dir(paths) / "top_entities.png").write_bytes(b"not a png")
+    (paths.reports_path / "top_entities.png").write_bytes(b"not a png")
     third = report_metadata(job.execute_in_process(instance=dg.DagsterInstance.ephemeral()))
     assert third["redrawn"] == "top_entities"
-    assert_report(third, reports_dir(paths))
+    assert_report(third, paths.reports_path)
 
 
 def test_drawn_from_reads_the_digest_a_chart_was_drawn_with(tmp_path: Path) -> None:
