@@ -9,15 +9,18 @@ import pyarrow.parquet as pq
 
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Warehouse, table_files
+from news_pipeline.warehouse.columns import COLUMN_DESCRIPTIONS
 
 PREVIEW_ROWS = 5
 PREVIEW_CHARS = 80
 
 
 def column_schema(table: str) -> dg.TableSchema:
+    """The table's columns, types and descriptions, as the UI's column schema shows them."""
+    descriptions = COLUMN_DESCRIPTIONS.get(table, {})
     return dg.TableSchema(columns=[
-        dg.TableColumn(field.name, str(field.type)) for field in SCHEMAS[table]
-        if not pa.types.is_null(field.type)
+        dg.TableColumn(field.name, str(field.type), description=descriptions.get(field.name))
+        for field in SCHEMAS[table] if not pa.types.is_null(field.type)
     ])
 
 
