@@ -38,15 +38,9 @@ def markdown_preview(frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> str:
     return "\n".join(lines)
 
 
-def table_metadata(table: str, frame: pd.DataFrame, path: str,
-                   report: StageReport | None = None) -> dict[str, object]:
-    """Metadata from `frame`, the table as read (all rows; any columns)."""
-    return _metadata(table, len(frame), frame, path, report)
-
-
 def stored_table_metadata(warehouse: Warehouse, table: str, columns: list[str],
                           report: StageReport | None = None) -> dict[str, object]:
-    """The same metadata without reading the table: the row count comes from the Parquet
+    """Metadata of a stored table without reading it: the row count comes from the Parquet
     footers and the preview from the first rows of one file (`columns` only)."""
     filesystem, files = table_files(warehouse.snapshots.current(), table)
     count, preview = 0, None

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from news_pipeline import query
-from news_pipeline.definitions import ALL_ASSETS, build_definitions
+from news_pipeline.assets import ASSETS
+from news_pipeline.definitions import build_definitions
 from news_pipeline.resources import NerModel, PipelinePaths, Processing
 from news_pipeline.warehouse import read_table, table_files
 
@@ -31,7 +32,7 @@ def test_materialize_on_memory_filesystem_from_the_environment(memory_environmen
                                                                 tiny_model: str, tmp_path: Path) -> None:
     paths = PipelinePaths.from_environment()
     assert paths.warehouse_dir == memory_environment  # not folded into "memory:/…" by Path()
-    result = dg.materialize(ALL_ASSETS, instance=dg.DagsterInstance.ephemeral(),
+    result = dg.materialize(ASSETS, instance=dg.DagsterInstance.ephemeral(),
                             resources={"paths": paths, "ner": NerModel(model=tiny_model),
                                        "processing": Processing(n_process=1)})
     assert result.success
