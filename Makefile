@@ -43,9 +43,10 @@ test: $(VENV)/.installed-dev
 	$(BIN)/pytest -q --durations=15
 
 ## dev: serve the Dagster UI (and daemon for schedules/sensors) on http://127.0.0.1:3000
-dev: $(VENV)/.installed-run
+# `dg dev` (dagster-dg-cli, in the dev extra) is what Dagster recommends; `dagster dev` is superseded.
+dev: $(VENV)/.installed-dev
 	mkdir -p $(DAGSTER_HOME)
-	$(BIN)/dagster dev -w workspace.yaml -h $(HOST) -p $(PORT)
+	$(BIN)/dg dev -w workspace.yaml -h $(HOST) -p $(PORT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check news_pipeline tests

@@ -10,13 +10,12 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tqdm import tqdm
 
 from news_pipeline import settings
-from news_pipeline.benchmark.run import add_arguments as add_bench_arguments
 from news_pipeline.warehouse import WarehouseError
 
 log = logging.getLogger("news_pipeline")
@@ -128,10 +127,50 @@ def command_bench_scale(args: argparse.Namespace) -> int:
     return run_from_args(args)
 
 
+AddArguments = Callable[[argparse.ArgumentParser], None]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose options may come from a function imported on first use
+    (`load_arguments` returns it): a subcommand's module is imported when that subcommand
+    is parsed or its help shown, not whenever the CLI starts."""
+
+    def __init__(self, *args: object, load_arguments: Callable[[], AddArguments] | None = None,
+                 **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._load_arguments = load_arguments
+
+    def _load(self) -> None:
+        if self._load_arguments is not None:
+            add_arguments, self._load_arguments = self._load_arguments(), None
+            add_arguments(self)
+
+    def parse_known_args(self, args: Sequence[str] | None = None,
+                         namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+        self._load()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        self._load()
+        return super().format_help()
+
+
+def _bench_arguments() -> AddArguments:
+    from news_pipeline.benchmark.run import add_arguments
+
+    return add_arguments
+
+
+def _scale_arguments() -> AddArguments:
+    from news_pipeline.benchmark.scale import add_arguments
+
+    return add_arguments
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="news-pipeline", description=__doc__)
+    parser = _Parser(prog="news-pipeline", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     run = sub.add_parser("run", help="materialise all assets through Dagster and print a summary")
     run.add_argument("--raw-dir", type=Path, default=None,
@@ -171,15 +210,12 @@ def build_parser() -> argparse.ArgumentParser:
                                  "held-out rest (default: all, with both splits reported)")
     eval_clean.set_defaults(handler=command_eval_clean)
 
-    bench = sub.add_parser("bench", help="benchmark end to end vs. bare NER (bench/README.md)")
-    add_bench_arguments(bench)
+    bench = sub.add_parser("bench", help="benchmark end to end vs. bare NER (bench/README.md)",
+                           load_arguments=_bench_arguments)
     bench.set_defaults(handler=command_bench)
 
-    from news_pipeline.benchmark.scale import add_arguments as add_scale_arguments
-
     scale = sub.add_parser("bench-scale", help="what one new article costs at N short articles "
-                                               "(bench/README.md)")
-    add_scale_arguments(scale)
+                                               "(bench/README.md)", load_arguments=_scale_arguments)
     scale.set_defaults(handler=command_bench_scale)
     return parser
 

@@ -6,15 +6,12 @@ from news_pipeline.assets import ASSETS, CHECKS
 from news_pipeline.automation import daily_schedule, news_pipeline_job, raw_folder_sensor
 from news_pipeline.resources import NerModel, PipelinePaths, Processing
 
-# Registered in news_pipeline/assets/__init__.py, in pipeline order.
-ALL_ASSETS = ASSETS
-
 
 def build_definitions(paths: PipelinePaths | None = None, ner: NerModel | None = None,
                       processing: Processing | None = None) -> dg.Definitions:
     """Definitions against the given resources (default: from the environment)."""
     return dg.Definitions(
-        assets=ALL_ASSETS,
+        assets=ASSETS,  # in pipeline order (news_pipeline/assets/__init__.py)
         asset_checks=CHECKS,
         jobs=[news_pipeline_job],
         schedules=[daily_schedule],

@@ -20,22 +20,31 @@ WAREHOUSE_POOL = "news_pipeline_warehouse"
 
 
 class PipelinePaths(dg.ConfigurableResource):
-    """Raw input folder and Delta Lake warehouse (defaults: data/raw, data/warehouse).
+    """Raw input folder, Delta Lake warehouse and charts folder (defaults: data/raw,
+    data/warehouse, data/reports).
 
     `warehouse_dir` is a local folder or a URL (s3://bucket/news, file:///srv/wh; see
     docs/scaling.md): keep it a string, Path() would fold "s3://" into "s3:/".
+    `reports_dir` is always a local folder; unset, settings.reports_dir chooses it.
     """
 
     raw_dir: str
     warehouse_dir: str
+    reports_dir: str | None = None
 
     @classmethod
     def from_environment(cls) -> PipelinePaths:
-        return cls(raw_dir=str(settings.raw_dir()), warehouse_dir=str(settings.warehouse_dir()))
+        warehouse = settings.warehouse_dir()
+        return cls(raw_dir=str(settings.raw_dir()), warehouse_dir=str(warehouse),
+                   reports_dir=str(settings.reports_dir(warehouse)))
 
     @property
     def raw_path(self) -> Path:
         return Path(self.raw_dir)
+
+    @property
+    def reports_path(self) -> Path:
+        return Path(self.reports_dir) if self.reports_dir else settings.reports_dir(self.warehouse_dir)
 
     def warehouse(self) -> Warehouse:
         return Warehouse(self.warehouse_dir)

@@ -43,8 +43,9 @@ def warehouse_dir() -> Path | str:
 
 
 def reports_dir(warehouse: str | Path) -> Path:
-    """Where chart files go: $NEWS_PIPELINE_REPORTS_DIR, else beside a local warehouse
-    (data/warehouse -> data/reports), else data/reports for a warehouse on object storage."""
+    """The local folder chart files go to: $NEWS_PIPELINE_REPORTS_DIR, else beside a local
+    warehouse (data/warehouse -> data/reports), else data/reports in the checkout for a
+    warehouse at a URL (never the URL's path: s3://bucket/news is no local folder)."""
     if os.environ.get(REPORTS_ENV):
         return Path(os.environ[REPORTS_ENV])
     if is_url(str(warehouse)):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 import pytest
 
-from news_pipeline.cli import main
+from news_pipeline.cli import build_parser, main
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "raw" / "002_bedeccd0ddf3dfac.txt"
 
@@ -62,6 +65,22 @@ def test_bench_takes_its_options_after_the_subcommand(tmp_path: Path,
     assert main(["bench", "--articles", "7", "--work-dir", str(tmp_path), "--seed", "3"]) == 2
     assert calls[0][0] == 7 and calls[0][1] == tmp_path and calls[0][4] == 3
     assert "no corpus here" in capsys.readouterr().err
+
+def test_the_benchmark_is_imported_only_for_bench() -> None:
+    """The other commands do not pay for importing it; `bench` gets the benchmark's own options."""
+    probe = ("import sys; from news_pipeline.cli import build_parser; "
+             "build_parser().parse_args(['clean', 'x.txt']); "
+             "print(any(m.startswith('news_pipeline.benchmark') for m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+    from news_pipeline.benchmark.run import add_arguments
+
+    own = argparse.ArgumentParser()
+    add_arguments(own)
+    bench = build_parser().parse_args(["bench", "--articles", "5", "--profile"])
+    assert {k: v for k, v in vars(bench).items() if k not in ("verbose", "command", "handler")} == vars(
+        own.parse_args(["--articles", "5", "--profile"]))
+
 
 def test_run_records_in_dagster_home_and_reruns_incrementally(
         raw_dir: Path, warehouse_dir: Path, tmp_path: Path, tiny_model: str,

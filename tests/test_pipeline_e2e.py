@@ -8,7 +8,8 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from news_pipeline.definitions import ALL_ASSETS, build_definitions
+from news_pipeline.assets import ASSETS
+from news_pipeline.definitions import build_definitions
 from news_pipeline.parallel import MIN_PARALLEL_ITEMS
 from news_pipeline.resources import NerModel, PipelinePaths, Processing
 
@@ -39,7 +40,7 @@ def metadata(result: dg.ExecuteInProcessResult, asset: str) -> dict[str, object]
 
 def test_materialize_builds_all_tables(raw_dir: Path, warehouse_dir: Path, tiny_model: str) -> None:
     result = dg.materialize(
-        ALL_ASSETS, instance=dg.DagsterInstance.ephemeral(),
+        ASSETS, instance=dg.DagsterInstance.ephemeral(),
         resources={"paths": PipelinePaths(raw_dir=str(raw_dir), warehouse_dir=str(warehouse_dir)),
                    "ner": NerModel(model=tiny_model), "processing": Processing()},
     )

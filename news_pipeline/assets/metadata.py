@@ -8,15 +8,18 @@ import pyarrow as pa
 
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Warehouse, count_rows, read_arrow
+from news_pipeline.warehouse.columns import COLUMN_DESCRIPTIONS
 
 PREVIEW_ROWS = 5
 PREVIEW_CHARS = 80
 
 
 def column_schema(table: str) -> dg.TableSchema:
+    """The table's columns, types and descriptions, as the UI's column schema shows them."""
+    descriptions = COLUMN_DESCRIPTIONS.get(table, {})
     return dg.TableSchema(columns=[
-        dg.TableColumn(field.name, str(field.type)) for field in SCHEMAS[table]
-        if not pa.types.is_null(field.type)
+        dg.TableColumn(field.name, str(field.type), description=descriptions.get(field.name))
+        for field in SCHEMAS[table] if not pa.types.is_null(field.type)
     ])
 
 
@@ -32,12 +35,6 @@ def markdown_preview(frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> str:
     lines = ["| " + " | ".join(head.columns) + " |", "|" + "---|" * len(head.columns)]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in head.itertuples(index=False)]
     return "\n".join(lines)
-
-
-def table_metadata(table: str, frame: pd.DataFrame, path: str,
-                   report: StageReport | None = None) -> dict[str, object]:
-    """Metadata from `frame`, the table as read (all rows; any columns)."""
-    return _metadata(table, len(frame), frame, path, report)
 
 
 def stored_table_metadata(warehouse: Warehouse, table: str, columns: list[str],

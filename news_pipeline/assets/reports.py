@@ -1,4 +1,4 @@
-"""Report asset: PNG charts of the entities, embedded in the materialisation and written to disk."""
+"""Report asset: PNG charts of the dataset, embedded in the materialisation and written to disk."""
 
 import base64
 import os
@@ -6,24 +6,20 @@ import uuid
 from pathlib import Path
 
 import dagster as dg
+from PIL import Image
 
-from news_pipeline.reports.charts import draw_network, draw_top_entities
-from news_pipeline.reports.data import fingerprint, network, read_chart_tables, top_entities
-from news_pipeline.reports.png import text_of, with_text
+from news_pipeline.reports.data import fingerprint, network, read_chart_tables, timeline, top_entities
 from news_pipeline.resources import PipelinePaths
 
-REPORT_VERSION = "report-2.1"
+REPORT_VERSION = "report-3.0"
 TOP_N = 10
 NETWORK_N = 25
+TIMELINE_N = 6
 CHARTS = {"top_entities": "Most mentioned entities per label",
-          "cooccurrence_network": "Entity co-occurrence network"}
+          "cooccurrence_network": "Entity co-occurrence network",
+          "timeline": "Articles per day and the most mentioned entities over time"}
 # PNG text key holding the digest of what a chart was drawn from.
 INPUTS_KEY = "news_pipeline:inputs"
-
-
-def reports_dir(paths: PipelinePaths) -> Path:
-    """Next to the warehouse: data/warehouse -> data/reports."""
-    return Path(paths.warehouse_dir).parent / "reports"
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -46,24 +42,30 @@ def embedded_png(png: bytes, title: str) -> dg.MetadataValue:
 
 
 def drawn_from(path: Path) -> str | None:
-    """The inputs digest recorded in the chart at `path` (None: no such chart)."""
+    """The inputs digest recorded in the chart at `path` (None: no chart of ours there).
+
+    Pillow reads the text chunks before the image data without decoding the picture."""
     try:
-        return text_of(path.read_bytes()).get(INPUTS_KEY)
-    except OSError:
+        with Image.open(path) as image:
+            return image.info.get(INPUTS_KEY)
+    except OSError:  # missing, or not an image (Pillow's UnidentifiedImageError)
         return None
 
 
 @dg.asset(deps=["published_dataset"], group_name="report",
-          code_version=REPORT_VERSION, kinds={"pillow"})
+          code_version=REPORT_VERSION, kinds={"matplotlib"})
 def entity_report(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
-    """Charts of the most mentioned entities per label and of who is mentioned with whom,
-    written as PNG files to data/reports/ (beside the warehouse) and shown in the metadata.
-    A chart whose data did not change since it was drawn is kept as it is."""
+    """Charts of the most mentioned entities per label, of who is mentioned with whom, and of
+    articles per day with the top entities over time, written as PNG files to the reports
+    folder (NEWS_PIPELINE_REPORTS_DIR, default data/reports) and shown in the metadata. A
+    chart whose data did not change since it was drawn is kept as it is, and matplotlib is
+    not even imported."""
     snapshot = paths.warehouse().published()  # the tables of the last completed run
-    tables = read_chart_tables(snapshot, NETWORK_N)
+    tables = read_chart_tables(snapshot, NETWORK_N, timeline_n=TIMELINE_N)
     inputs = {"top_entities": top_entities(tables.entities, TOP_N),
-              "cooccurrence_network": network(tables.entities, tables.cooccurrences, NETWORK_N)}
-    target = reports_dir(paths)
+              "cooccurrence_network": network(tables.entities, tables.cooccurrences, NETWORK_N),
+              "timeline": timeline(tables.articles, tables.mentions, tables.entities, TIMELINE_N)}
+    target = paths.reports_path
     metadata: dict[str, object] = {"n_entities": len(tables.entities), "n_pairs": tables.n_pairs}
     redrawn = []
     for name, data in inputs.items():
@@ -72,7 +74,7 @@ def entity_report(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg
         if drawn_from(path) == digest:
             png = path.read_bytes()
         else:
-            png = with_text(_draw(name, data), INPUTS_KEY, digest)
+            png = _draw(name, data, {INPUTS_KEY: digest})
             write_atomically(path, png)
             redrawn.append(name)
         metadata[name] = embedded_png(png, CHARTS[name])
@@ -82,5 +84,7 @@ def entity_report(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg
     return dg.MaterializeResult(metadata=metadata)
 
 
-def _draw(name: str, data: object) -> bytes:
-    return draw_top_entities(data) if name == "top_entities" else draw_network(data)
+def _draw(name: str, data: object, text: dict[str, str]) -> bytes:
+    from news_pipeline.reports.charts import DRAW  # loads matplotlib: only when a chart changed
+
+    return DRAW[name](data, text)

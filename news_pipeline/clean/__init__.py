@@ -2,10 +2,8 @@
 
 from news_pipeline.clean.boilerplate import (
     BoilerplateModel,
-    LineStats,
     article_source,
     candidate_lines,
-    learn_boilerplate,
     lines_sha256,
     min_articles,
 )
@@ -14,6 +12,5 @@ from news_pipeline.clean.decode import MAX_ARTICLE_BYTES, DecodedText, RejectedI
 from news_pipeline.clean.document import CleanedDocument
 
 __all__ = ["CLEAN_VERSION", "MAX_ARTICLE_BYTES", "BoilerplateModel", "CleanedDocument",
-           "DecodedText", "LineStats", "RejectedInput", "article_source", "candidate_lines",
-           "clean_article", "decode_article", "learn_boilerplate", "lines_sha256",
-           "min_articles"]
+           "DecodedText", "RejectedInput", "article_source", "candidate_lines", "clean_article",
+           "decode_article", "lines_sha256", "min_articles"]

@@ -1,10 +1,11 @@
 """Per-source boilerplate learnt from the corpus: lines that recur in many articles of a site.
 
 Learning only counts, per source, in how many articles each normalised line occurs, so it
-is order-independent and linear in the corpus. The model holds only the learnt lines (no
-document counts, no timestamps), serialised canonically: its JSON, and so its hash, changes
-only when the set of boilerplate lines changes, not when an article is merely added.
-Cleaning one article then costs a set lookup per line.
+is order-independent and linear in the corpus; the boilerplate stage does the counting
+(stages.boilerplate.boilerplate_table) over each article's candidate_lines. The model holds
+only the learnt lines (no document counts, no timestamps), serialised canonically: its JSON,
+and so its hash, changes only when the set of boilerplate lines changes, not when an article
+is merely added. Cleaning one article then costs a set lookup per line.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ import hashlib
 import json
 import math
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from news_pipeline.clean.lines import line_key, to_lines
@@ -102,7 +102,7 @@ def article_source(raw: str, path_hint: str | None = None) -> str | None:
 
 
 def candidate_lines(raw: str, path_hint: str | None = None) -> list[str]:
-    """Normalised, de-duplicated lines of one article, as counted by learn_boilerplate."""
+    """Normalised, de-duplicated lines of one article, as the boilerplate stage counts them."""
     html = looks_like_html_page(raw, path_hint)
     text = html_page_to_text(raw) if html else fix_text(markup_to_text(raw))
     keys = {line_key(line.text) for line in to_lines(text)}
@@ -115,50 +115,3 @@ def candidate_lines(raw: str, path_hint: str | None = None) -> list[str]:
 def min_articles(n_source_articles: int, settings: CleanSettings = DEFAULT_SETTINGS) -> int:
     """In how many of a source's articles a line must occur to be learnt as boilerplate."""
     return max(settings.learn_min_docs, math.ceil(settings.learn_min_share * n_source_articles))
-
-
-@dataclass
-class LineStats:
-    """Incremental learning state: per source, articles seen and articles per line key.
-
-    add() per article, merge() partial stats from parallel workers, model() at the end;
-    the result does not depend on the order of add/merge calls.
-    """
-
-    docs: Counter[str] = field(default_factory=Counter)
-    lines: dict[str, Counter[str]] = field(default_factory=dict)
-
-    def add(self, source: str, lines: Iterable[str]) -> None:
-        self.docs[source] += 1
-        self.lines.setdefault(source, Counter()).update(set(lines))
-
-    def merge(self, other: LineStats) -> None:
-        self.docs.update(other.docs)
-        for source, counts in other.lines.items():
-            self.lines.setdefault(source, Counter()).update(counts)
-
-    def model(self, settings: CleanSettings = DEFAULT_SETTINGS) -> BoilerplateModel:
-        learnt: dict[str, frozenset[str]] = {}
-        for source, n_docs in self.docs.items():
-            needed = min_articles(n_docs, settings)
-            lines = frozenset(k for k, n in self.lines.get(source, {}).items() if n >= needed)
-            if lines:
-                learnt[source] = lines
-        return BoilerplateModel(learnt)
-
-
-def learn_boilerplate(
-    lines_by_source: Mapping[str, Iterable[Sequence[str]]],
-    settings: CleanSettings = DEFAULT_SETTINGS,
-) -> BoilerplateModel:
-    """source -> the candidate_lines of each of its articles  ==>  learnt boilerplate.
-
-    A line is boilerplate for a source when it occurs in at least settings.learn_min_docs of
-    its articles and in at least settings.learn_min_share of them. Lines are compared by
-    line_key, so callers may pass raw or already normalised lines.
-    """
-    stats = LineStats()
-    for source, articles in lines_by_source.items():
-        for lines in articles:
-            stats.add(source, (line_key(line) for line in lines))
-    return stats.model(settings)

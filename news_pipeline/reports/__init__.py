@@ -1,6 +1,2 @@
-"""Charts of the dataset as PNG bytes (Pillow, no GUI): who is mentioned most, and with whom."""
-
-from news_pipeline.reports.charts import cooccurrence_network_chart, top_entities_chart
-from news_pipeline.reports.layout import spring_layout
-
-__all__ = ["cooccurrence_network_chart", "spring_layout", "top_entities_chart"]
+"""Charts of the dataset: what each shows is selected in `data` (cheap, hashed to decide
+whether to draw again), and drawn in `charts` (matplotlib: import it only to draw)."""

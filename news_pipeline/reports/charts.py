@@ -1,249 +1,204 @@
-"""PNG charts of the entities table: top entities per label, and a co-occurrence network.
+"""PNG charts of the dataset: top entities per label, a co-occurrence network, a timeline.
 
-Drawn with Pillow, which needs no display and takes tens of milliseconds per chart (matplotlib
-took 1-2 s per redraw, most of it importing and laying out, on every run whose top counts
-moved). Shapes are drawn at SCALE times the size and reduced by averaging, because Pillow
-does not antialias lines and circles. Text is set in DejaVu Sans, subset to Latin,
-Greek and Cyrillic and shipped in reports/fonts/ (licence there): a server need not have any
-font installed, and the same data gives the same PNG bytes everywhere.
+Drawn with matplotlib's Agg canvas (no display, no pyplot state) in the DejaVu Sans that
+matplotlib ships, and the network laid out by networkx with a fixed seed, so the same data
+gives the same picture on every run. Importing this module loads matplotlib (a few tenths
+of a second): the report asset imports it only when a chart has to be drawn again.
 """
 
 from __future__ import annotations
 
 import io
-import math
-from functools import cache
-from pathlib import Path
 
+import networkx as nx
 import numpy as np
 import pandas as pd
-from PIL import Image, ImageDraw, ImageFont
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgba
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, DateFormatter, DayLocator
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
+from PIL import Image, PngImagePlugin
 
-from news_pipeline.reports.data import LABELS, Network, TopEntities, network, top_entities
-from news_pipeline.reports.layout import spring_layout
+from news_pipeline.reports.data import LABELS, Network, Timeline, TopEntities
 
 LABEL_NAMES = {"PER": "Persons", "LOC": "Places", "ORG": "Organisations", "MISC": "Other"}
 COLOURS = {"PER": "#4C72B0", "LOC": "#55A868", "ORG": "#DD8452", "MISC": "#8172B3"}
 OTHER_COLOUR = "#999999"
-TEXT_COLOUR = "#222222"
 MUTED_COLOUR = "#555555"
-EDGE_RGB = (85, 85, 85)
+EDGE_COLOUR = "#555555"
 MAX_NAME = 28
-SCALE = 2
-FONT_DIR = Path(__file__).with_name("fonts")
-
-# Top-entities layout, in pixels of the final picture.
-PANEL_WIDTH = 650
-TITLE_HEIGHT = 34
-SLOT_HEIGHT = 32
-PANEL_CHROME = 90  # panel title above the bars, axis and its label below
-BAR_FILL = 0.8  # of a slot
-TARGET_TICKS = 6
-
-# Network layout.
-NETWORK_SIZE = (1000, 800)
-NETWORK_MARGIN = 0.12  # of the plotting area, on each side
+DPI = 100
+LAYOUT_SEED = 0
+TITLE_SIZE = 14
 
 
-@cache
-def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    return ImageFont.truetype(str(FONT_DIR / name), size * SCALE)
+def png(figure: Figure, text: dict[str, str] | None = None) -> bytes:
+    """`figure` as a 256-colour PNG, with `text` as PNG text chunks (Latin-1).
 
-
-class Canvas:
-    """A white picture drawn in final-size coordinates (floats), rendered at SCALE."""
-
-    def __init__(self, width: int, height: int) -> None:
-        self.size = (width, height)
-        self.image = Image.new("RGB", (width * SCALE, height * SCALE), "white")
-        self.draw = ImageDraw.Draw(self.image, "RGBA")  # RGBA fills blend (edge alpha)
-
-    @staticmethod
-    def text_width(text: str, size: int, bold: bool = False) -> float:
-        return _font(size, bold).getlength(text) / SCALE
-
-    def text(self, xy: tuple[float, float], text: str, size: int, anchor: str = "la",
-             fill: str = TEXT_COLOUR, bold: bool = False) -> None:
-        """`anchor`: Pillow's two letters, horizontal (l, m, r) then vertical (a, m, d...)."""
-        self.draw.text(_scaled(xy), text, font=_font(size, bold), fill=fill, anchor=anchor)
-
-    def text_box(self, xy: tuple[float, float], text: str, size: int, anchor: str) -> None:
-        """Text on a translucent white box, readable over the edges it lies on."""
-        left, top, right, bottom = self.draw.textbbox(_scaled(xy), text, font=_font(size),
-                                                      anchor=anchor)
-        pad = 2 * SCALE
-        self.draw.rounded_rectangle((left - pad, top - pad, right + pad, bottom + pad),
-                                    radius=pad, fill=(255, 255, 255, 180))
-        self.text(xy, text, size, anchor)
-
-    def rectangle(self, box: tuple[float, float, float, float], fill: str) -> None:
-        self.draw.rectangle(tuple(v * SCALE for v in box), fill=fill)
-
-    def line(self, points: list[tuple[float, float]], width: float,
-             fill: str | tuple[int, int, int, int] = TEXT_COLOUR) -> None:
-        self.draw.line([_scaled(p) for p in points], fill=fill, width=max(1, round(width * SCALE)),
-                       joint="curve")
-
-    def circle(self, centre: tuple[float, float], radius: float, fill: str,
-               outline: str | None = None, outline_width: float = 0) -> None:
-        x, y = _scaled(centre)
-        r = radius * SCALE
-        self.draw.ellipse((x - r, y - r, x + r, y + r), fill=fill, outline=outline,
-                          width=round(outline_width * SCALE))
-
-    def png(self) -> bytes:
-        buffer = io.BytesIO()
-        # 256 colours: every materialisation embeds the charts in Dagster's event log, and a
-        # palette PNG is a quarter of the size (the 10k benchmark's two charts: 55 instead
-        # of 262 KB) and quicker to encode (26 instead of 46 ms), with no visible change.
-        self.image.reduce(SCALE).quantize(256, method=Image.Quantize.FASTOCTREE).save(
-            buffer, format="PNG")
-        return buffer.getvalue()
-
-
-def _scaled(xy: tuple[float, float]) -> tuple[float, float]:
-    return xy[0] * SCALE, xy[1] * SCALE
+    Every materialisation carries the charts into Dagster's event log: a palette PNG is about
+    a quarter of the size of a true-colour one, with no visible change.
+    """
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    image = Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
+    info = PngImagePlugin.PngInfo()
+    for key, value in (text or {}).items():
+        info.add_text(key, value)
+    buffer = io.BytesIO()
+    image.quantize(256, method=Image.Quantize.FASTOCTREE).save(buffer, format="PNG", pnginfo=info)
+    return buffer.getvalue()
 
 
 def _short(name: str) -> str:
     return name if len(name) <= MAX_NAME else name[:MAX_NAME - 1] + "…"
 
 
-def _empty(title: str, message: str) -> bytes:
-    canvas = Canvas(600, 250)
-    canvas.text((300, 24), title, 16, anchor="mm")
-    canvas.text((300, 135), message, 15, anchor="mm", fill=MUTED_COLOUR)
-    return canvas.png()
+def _empty(title: str, message: str, text: dict[str, str] | None) -> bytes:
+    figure = Figure(figsize=(6, 2.5), dpi=DPI)
+    figure.suptitle(title, fontsize=TITLE_SIZE)
+    figure.text(0.5, 0.45, message, ha="center", va="center", fontsize=13, color=MUTED_COLOUR)
+    return png(figure, text)
 
 
-def nice_ticks(limit: float, target: int = TARGET_TICKS) -> list[float]:
-    """Round tick values 0, step, 2*step... up to `limit`, about `target` of them."""
-    if limit <= 0:
-        return [0.0]
-    raw = limit / target
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    return [i * step for i in range(int(limit / step + 1e-9) + 1)]
-
-
-def _tick_label(value: float) -> str:
-    return f"{value:g}" if value < 1e6 else f"{value:.3g}"
-
-
-def _bar_panel(canvas: Canvas, origin: tuple[float, float], height: float, top: pd.DataFrame,
-               label: str, n_slots: int) -> None:
-    """One label's bars, most mentioned on top, in fixed slots: bars keep one thickness across
-    panels. The value axis leaves room for each bar's "mentions (articles)" label."""
-    left, top_y = origin
-    names = [_short(name) for name in top["name"]]
-    values = [f"{m} ({a} art.)" for m, a in zip(top["n_mentions"], top["n_articles"])]
-    mentions = top["n_mentions"].to_numpy(dtype=float)
-    bars_left = left + 12 + max((canvas.text_width(n, 12) for n in names), default=0)
-    bars_right = left + PANEL_WIDTH - 12
-    plot_top, plot_bottom = top_y + 28, top_y + height - 52
-    room = bars_right - bars_left
-    # Pixels per mention: the widest bar plus its value label fits in the panel.
-    per_unit = min((room - canvas.text_width(v, 10) - 6) / max(m, 1) for v, m in zip(values, mentions))
-    ticks = [t for t in nice_ticks(room / per_unit) if bars_left + t * per_unit <= bars_right]
-
-    canvas.text((bars_left, top_y + 4), LABEL_NAMES.get(label, label), 14, bold=True)
-    slot = (plot_bottom - plot_top) / n_slots
-    colour = COLOURS.get(label, OTHER_COLOUR)
-    for row, (name, value, count) in enumerate(zip(names, values, mentions)):
-        middle = plot_top + (row + 0.5) * slot
-        half = slot * BAR_FILL / 2
-        end = bars_left + count * per_unit
-        canvas.rectangle((bars_left, middle - half, end, middle + half), fill=colour)
-        canvas.text((bars_left - 6, middle), name, 12, anchor="rm")
-        canvas.text((end + 4, middle), value, 10, anchor="lm")
-    axis_y = plot_bottom + 4
-    canvas.line([(bars_left, plot_top - 4), (bars_left, axis_y)], 1)
-    canvas.line([(bars_left, axis_y), (bars_right, axis_y)], 1)
-    for tick in ticks:
-        x = bars_left + tick * per_unit
-        canvas.line([(x, axis_y), (x, axis_y + 5)], 1)
-        canvas.text((x, axis_y + 8), _tick_label(tick), 11, anchor="ma")
-    canvas.text(((bars_left + bars_right) / 2, axis_y + 26), "mentions", 12, anchor="ma")
-
-
-def top_entities_chart(entities: pd.DataFrame, n: int = 10) -> bytes:
-    """The `n` most mentioned entities of each label, one bar panel per label (PNG bytes).
-
-    `entities` needs the columns name, label, n_mentions, n_articles (the entities table).
-    """
-    return draw_top_entities(top_entities(entities, n))
-
-
-def draw_top_entities(top: TopEntities) -> bytes:
+def draw_top_entities(top: TopEntities, text: dict[str, str] | None = None) -> bytes:
+    """One bar panel per label, two panels a row."""
     title = f"Most mentioned entities (top {top.n} per label)"
     if not top.panels:
-        return _empty(title, "No entities yet")
+        return _empty(title, "No entities yet", text)
     columns = 2 if len(top.panels) > 1 else 1
     rows = -(-len(top.panels) // columns)
-    panel_height = PANEL_CHROME + SLOT_HEIGHT * top.bars_per_panel
-    canvas = Canvas(PANEL_WIDTH * columns, TITLE_HEIGHT + rows * panel_height)
-    canvas.text((canvas.size[0] / 2, TITLE_HEIGHT / 2), title, 16, anchor="mm")
-    for index, (label, panel) in enumerate(top.panels.items()):
-        row, column = divmod(index, columns)
-        origin = (column * PANEL_WIDTH, TITLE_HEIGHT + row * panel_height)
-        _bar_panel(canvas, origin, panel_height, panel, label, top.bars_per_panel)
-    return canvas.png()
+    figure = Figure(figsize=(6.5 * columns, 0.5 + rows * (1.0 + 0.32 * top.bars_per_panel)), dpi=DPI,
+                    layout="constrained")
+    figure.suptitle(title, fontsize=TITLE_SIZE)
+    axes = figure.subplots(rows, columns, squeeze=False).ravel()
+    for axis, (label, panel) in zip(axes, top.panels.items()):
+        _bar_panel(axis, panel, label, top.bars_per_panel)
+    for axis in axes[len(top.panels):]:
+        axis.set_visible(False)
+    return png(figure, text)
 
 
-def cooccurrence_network_chart(entities: pd.DataFrame, cooccurrences: pd.DataFrame, n: int = 25,
-                               weight: str = "n_articles", max_edges_per_node: int = 3) -> bytes:
-    """Network of the `n` most mentioned co-occurring entities (PNG bytes).
+def _bar_panel(axis: Axes, panel: pd.DataFrame, label: str, slots: int) -> None:
+    """Most mentioned on top, in `slots` fixed rows: bars keep one thickness across panels."""
+    rows = np.arange(len(panel))
+    mentions = panel["n_mentions"].to_numpy()
+    axis.barh(rows, mentions, height=0.8, color=COLOURS.get(label, OTHER_COLOUR))
+    axis.set_yticks(rows, [_short(name) for name in panel["name"]], fontsize=9)
+    axis.set_ylim(slots - 0.5, -0.5)
+    for row, count, articles in zip(rows, mentions, panel["n_articles"]):
+        axis.annotate(f"{count} ({articles} art.)", (count, row), xytext=(3, 0), textcoords="offset points",
+                      va="center", fontsize=8)
+    axis.set_xlim(0, max(mentions.max(), 1) * 1.25)  # room for the value labels
+    axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_xlabel("mentions")
+    axis.set_title(LABEL_NAMES.get(label, label), loc="left", fontweight="bold")
+    axis.spines[["top", "right"]].set_visible(False)
 
-    Node area grows with mentions and colour shows the label; an edge joins two entities
-    mentioned together, its width growing with `weight` ("n_articles" or "n_sentences").
-    Only the strongest edges are drawn (about `max_edges_per_node` per node) so that a large
-    corpus, where nearly everything co-occurs with everything, still gives a readable picture.
+
+def network_layout(graph: Network, seed: int = LAYOUT_SEED) -> np.ndarray:
+    """Force-directed positions (ForceAtlas2), one row per node; heavier edges pull harder.
+
+    Strong gravity keeps separate groups of entities near the middle (a spring layout pushes
+    them to the corners and crowds the rest); the fixed seed makes the layout, and so the
+    picture, the same for the same graph.
     """
-    return draw_network(network(entities, cooccurrences, n, weight, max_edges_per_node))
+    heaviest = max((w for _, _, w in graph.edges), default=1.0)
+    layout = nx.Graph()
+    layout.add_nodes_from(range(len(graph.nodes)))
+    layout.add_weighted_edges_from((i, j, w / heaviest) for i, j, w in graph.edges)
+    positions = nx.forceatlas2_layout(layout, weight="weight", strong_gravity=True, seed=seed)
+    return np.array([positions[node] for node in range(len(graph.nodes))]).reshape(-1, 2)
 
 
-def draw_network(graph: Network) -> bytes:
+def draw_network(graph: Network, text: dict[str, str] | None = None) -> bytes:
+    """Node area grows with mentions and colour shows the label; edge width with the weight."""
     title = "Entities mentioned together"
     if not graph.edges:
-        return _empty(title, "No co-occurring entities yet")
-    width, height = NETWORK_SIZE
-    canvas = Canvas(width, height)
-    canvas.text((width / 2, 20), f"{title} ({len(graph.nodes)} most mentioned; "
-                f"edge width = {graph.weight.removeprefix('n_')})", 16, anchor="mm")
-    area = (40, 60, width - 40, height - 30)
-    points = _to_area(spring_layout(len(graph.nodes), graph.edges), area)
-    _draw_network(canvas, graph.nodes, graph.edges, points)
-    return canvas.png()
+        return _empty(title, "No co-occurring entities yet", text)
+    figure = Figure(figsize=(10, 8), dpi=DPI, layout="constrained")
+    axis = figure.subplots()
+    axis.set_title(f"{title} ({len(graph.nodes)} most mentioned; "
+                   f"edge width = {graph.weight.removeprefix('n_')})", fontsize=TITLE_SIZE)
+    points = network_layout(graph)
+    edges = sorted(graph.edges, key=lambda edge: edge[2])  # strong edges drawn last, on top
+    share = np.array([w for _, _, w in edges]) / max(w for _, _, w in edges)
+    axis.add_collection(LineCollection([(points[i], points[j]) for i, j, _ in edges],
+                                       linewidths=0.7 + 6 * share, zorder=1,
+                                       colors=[to_rgba(EDGE_COLOUR, 0.25 + 0.5 * s) for s in share]))
+    mentions = graph.nodes["n_mentions"].to_numpy(dtype=float)
+    diameters = 7 + 22 * np.sqrt(mentions / max(mentions.max(), 1))  # in points
+    labels = graph.nodes["label"]
+    axis.scatter(points[:, 0], points[:, 1], s=diameters ** 2, zorder=2, edgecolors="white", linewidths=1.5,
+                 c=[COLOURS.get(label, OTHER_COLOUR) for label in labels])
+    for (x, y), diameter, name in zip(points, diameters, graph.nodes["name"]):
+        axis.annotate(_short(name), (x, y), xytext=(0, -diameter / 2 - 3), textcoords="offset points",
+                      ha="center", va="top", fontsize=9, zorder=3,
+                      bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
+                            "alpha": 0.7})
+    present = [label for label in LABELS if label in set(labels)]
+    axis.legend(handles=[Line2D([], [], marker="o", linestyle="", markersize=10, color=COLOURS[label],
+                                label=LABEL_NAMES[label]) for label in present],
+                loc="upper left", frameon=False)
+    axis.margins(0.12)
+    axis.set_axis_off()
+    return png(figure, text)
 
 
-def _to_area(positions: np.ndarray, area: tuple[float, float, float, float]) -> np.ndarray:
-    """Layout coordinates -> pixels inside `area`, each axis stretched to fill it (with a
-    margin for the labels), y pointing up as in the layout."""
-    left, top, right, bottom = area
-    low, high = positions.min(axis=0), positions.max(axis=0)
-    unit = (positions - low) / np.where(high > low, high - low, 1.0)  # [0, 1] per axis
-    inner = NETWORK_MARGIN + (1 - 2 * NETWORK_MARGIN) * unit
-    return np.column_stack([left + (right - left) * inner[:, 0],
-                            bottom - (bottom - top) * inner[:, 1]])
+def _daily(days: pd.Series, counts: pd.Series, every_day: pd.DatetimeIndex) -> np.ndarray:
+    """Counts on every day of the range, 0 where there were none."""
+    by_day = pd.Series(counts.to_numpy(), index=pd.to_datetime(days))
+    return by_day.reindex(every_day, fill_value=0).to_numpy()
 
 
-def _draw_network(canvas: Canvas, nodes: pd.DataFrame, edges: list[tuple[int, int, float]],
-                  points: np.ndarray) -> None:
-    heaviest = max(w for _, _, w in edges)
-    for i, j, w in sorted(edges, key=lambda e: e[2]):  # strong edges drawn last, on top
-        alpha = round(255 * (0.25 + 0.5 * w / heaviest))
-        canvas.line([tuple(points[i]), tuple(points[j])], 0.7 + 6 * w / heaviest,
-                    fill=(*EDGE_RGB, alpha))
-    mentions = nodes["n_mentions"].to_numpy(dtype=float)
-    radii = 7 + 22 * np.sqrt(mentions / max(mentions.max(), 1))
-    for (x, y), radius, label in zip(points, radii, nodes["label"]):
-        canvas.circle((x, y), radius, COLOURS.get(label, OTHER_COLOUR), outline="white",
-                      outline_width=2)
-    for (x, y), radius, name in zip(points, radii, nodes["name"]):
-        canvas.text_box((x, y + radius + 4), _short(name), 12, anchor="ma")
-    present = [label for label in LABELS if label in set(nodes["label"])]
-    for row, label in enumerate(present):
-        y = 18 + 40 + 22 * row
-        canvas.circle((28, y), 7, COLOURS[label])
-        canvas.text((44, y), LABEL_NAMES[label], 12, anchor="lm")
+def draw_timeline(data: Timeline, text: dict[str, str] | None = None) -> bytes:
+    """Articles per day on top; below, one small panel per entity (shared axes), articles per
+    day that mention it."""
+    title = "Articles per day and the most mentioned entities over time"
+    if data.per_day.empty:
+        return _empty(title, "No publication dates yet", text)
+    every_day = pd.date_range(min(data.per_day["day"]), max(data.per_day["day"]), freq="D")
+    marker = "o" if len(every_day) <= 31 else None  # a line of one or a few days needs its points
+    columns = 2 if len(data.entities) > 1 else 1
+    rows = -(-len(data.entities) // columns)
+    figure = Figure(figsize=(11, 3 + 1.9 * rows), dpi=DPI, layout="constrained")
+    figure.suptitle(title, fontsize=TITLE_SIZE)
+    grid = figure.add_gridspec(rows + 1, columns, height_ratios=[1.4] + [1] * rows)
+    overall = figure.add_subplot(grid[0, :])
+    overall.plot(every_day, _daily(data.per_day["day"], data.per_day["n_articles"], every_day),
+                 color=MUTED_COLOUR, marker=marker)
+    overall.set_title("Articles per day", loc="left", fontweight="bold")
+    # Half a day on each side (the panels below share it): the first tick is the first day.
+    overall.set_xlim(every_day[0] - pd.Timedelta(hours=12), every_day[-1] + pd.Timedelta(hours=12))
+    first = None
+    for index, entity in enumerate(data.entities.itertuples()):
+        axis = figure.add_subplot(grid[1 + index // columns, index % columns], sharex=overall, sharey=first)
+        first = first or axis
+        rows_of = data.entity_days[data.entity_days["entity_id"] == entity.entity_id]
+        axis.plot(every_day, _daily(rows_of["day"], rows_of["n_articles"], every_day),
+                  color=COLOURS.get(entity.label, OTHER_COLOUR), marker=marker)
+        axis.set_title(f"{_short(entity.name)} ({LABEL_NAMES.get(entity.label, entity.label)})",
+                       loc="left", fontsize=10)
+    for axis in figure.axes:
+        _day_ticks(axis, len(every_day))
+        axis.set_ylim(bottom=0)
+        axis.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axis.spines[["top", "right"]].set_visible(False)
+    return png(figure, text)
+
+
+def _day_ticks(axis: Axes, n_days: int) -> None:
+    """Ticks on whole days: matplotlib's automatic ones show hours for a range of a few days."""
+    if n_days < 7:
+        axis.xaxis.set_major_locator(DayLocator())
+        axis.xaxis.set_major_formatter(DateFormatter("%Y-%m-%d"))
+    else:
+        locator = AutoDateLocator()
+        axis.xaxis.set_major_locator(locator)
+        axis.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+
+
+DRAW = {"top_entities": draw_top_entities, "cooccurrence_network": draw_network, "timeline": draw_timeline}

@@ -4,6 +4,7 @@ duplicated, and the dataset always converges to that of an uninterrupted run."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import random
 import signal
@@ -126,5 +127,5 @@ def test_two_runs_at_once_take_turns_on_the_warehouse(corpus: Path, tmp_path: Pa
     assert_consistent(tables)
     assert_same_dataset(tables, read_tables(reference_dir))
     windows = sorted(pool_step_windows(home), key=lambda w: w[1])
-    for (run_a, _, end_a), (run_b, start_b, _) in zip(windows, windows[1:]):
+    for (run_a, _, end_a), (run_b, start_b, _) in itertools.pairwise(windows):
         assert start_b >= end_a - 0.01 or run_a == run_b, "two runs wrote the warehouse at once"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from news_pipeline.clean import candidate_lines, clean_article, learn_boilerplate
+from news_pipeline.clean import candidate_lines, clean_article
 from news_pipeline.clean.lines import line_key
 from news_pipeline.stages import boilerplate as stage
 from news_pipeline.stages import per_file
@@ -67,13 +67,12 @@ def texts(warehouse: Warehouse) -> dict[str, str]:
     return dict(zip(articles["source_path"], articles["text"]))
 
 
-def test_learns_the_same_model_as_batch_learning(raw: Path, warehouse: Warehouse) -> None:
+def test_learns_the_model_the_rule_gives_all_articles_at_once(raw: Path, warehouse: Warehouse) -> None:
     learnt, cleaned = run(warehouse, raw)
     assert (learnt.new, learnt.unchanged, cleaned.new) == (7, 0, 7)
-    by_source: dict[str, list[list[str]]] = {}
-    for path in sorted(raw.rglob("*.txt")):
-        by_source.setdefault(path.parent.name, []).append(candidate_lines(path.read_text()))
-    assert load_model(warehouse) == learn_boilerplate(by_source)
+    at_once = pd.DataFrame([{"article_id": str(path.relative_to(raw)), "source": path.parent.name,
+                             "lines": candidate_lines(path.read_text())} for path in raw.rglob("*.txt")])
+    assert load_model(warehouse) == stage.model_from_table(stage.boilerplate_table(at_once))
     table = warehouse.read("source_boilerplate")
     teaser = table[table["line"] == line_key(TEASER)].iloc[0]
     assert (teaser["source"], teaser["n_articles"], teaser["n_source_articles"]) == ("example.de", 4, 4)

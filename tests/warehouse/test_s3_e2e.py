@@ -47,7 +47,8 @@ def s3_endpoint(tmp_path: Path) -> Iterator[str]:
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.skip(f"the moto S3 server did not start: {(tmp_path / 'moto.log').read_text()[-500:]}")
+                    log_text = (tmp_path / "moto.log").read_text()[-500:]
+                    pytest.skip(f"the moto S3 server did not start: {log_text}")
                 time.sleep(0.2)
         boto3.client("s3", endpoint_url=endpoint, aws_access_key_id="test",
                      aws_secret_access_key="test", region_name="us-east-1").create_bucket(Bucket=BUCKET)

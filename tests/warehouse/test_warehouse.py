@@ -164,7 +164,7 @@ def test_a_corrupt_data_file_is_a_clear_error(tmp_path: Path) -> None:
     warehouse.upsert("_spans", spans(("a", 0)))
     [victim] = sorted((tmp_path / "wh" / "_spans").rglob("*.parquet"))
     victim.write_bytes(b"not parquet")
-    with pytest.raises(WarehouseError, match="cannot read table '_spans'.*delete.*rerun"):
+    with pytest.raises(WarehouseError, match=r"cannot read table '_spans'.*delete.*rerun"):
         warehouse.read("_spans")
 
 
