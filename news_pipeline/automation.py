@@ -1,9 +1,11 @@
-"""When runs happen: a daily schedule, and a sensor that watches the raw folder."""
+"""When runs happen: a daily schedule, a sensor that watches the raw folder, and weekly
+warehouse maintenance (all stopped until switched on in the UI)."""
 
 from __future__ import annotations
 
 import dagster as dg
 
+from news_pipeline.assets.maintenance import warehouse_maintenance_job
 from news_pipeline.resources import PipelinePaths
 from news_pipeline.stages.ingest import RawFolderError, fingerprint_raw_folder
 
@@ -14,6 +16,11 @@ news_pipeline_job = dg.define_asset_job(
 
 daily_schedule = dg.ScheduleDefinition(
     name="daily_news_pipeline", job=news_pipeline_job, cron_schedule="0 6 * * *",
+    execution_timezone="Europe/Berlin", default_status=dg.DefaultScheduleStatus.STOPPED,
+)
+
+weekly_maintenance_schedule = dg.ScheduleDefinition(
+    name="weekly_warehouse_maintenance", job=warehouse_maintenance_job, cron_schedule="0 3 * * 0",
     execution_timezone="Europe/Berlin", default_status=dg.DefaultScheduleStatus.STOPPED,
 )
 

@@ -6,12 +6,12 @@ per-article output is cached in `_resolved_spans`, with what it was computed fro
 global step is incremental too (resolve.update_corpus): it keeps form counts
 (`_resolve_forms`) and acronym candidates (`_acronym_candidates`) beside the output tables,
 merges the keys again from those, and reads and rewrites the mentions only of the articles
-that changed or whose keys moved to another entity; the co-occurrence table is read and
-rewritten in batches, never whole. The former `entity_aliases` keep entity ids stable when a
-longer name for an entity appears. The state is rebuilt from the cached
-rows that stay when it does not match them (a warehouse written before these tables existed,
-a StateMismatch during the update) or when most cached articles are stale (a new recogniser
-or resolver version). Large changes are committed in batches of BATCH_ARTICLES. When nothing
+that changed or whose keys moved to another entity. The former `entity_aliases` keep entity
+ids stable when a longer name for an entity appears. The state is written last, naming the
+cache version it accounts for; it is rebuilt from the cached rows that stay when it does not
+match them (a run killed before that commit, a warehouse of an older version, a
+StateMismatch during the update) or when most cached articles are stale (a new recogniser or
+resolver version). Large changes are committed in batches of BATCH_ARTICLES. When nothing
 changed, the stage reads a few small columns and stops.
 """
 
@@ -23,7 +23,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -34,7 +33,6 @@ from news_pipeline.resolve import (
     CorpusState,
     StateMismatch,
     acronym_candidates,
-    assign_entities,
     resolve_articles,
     update_corpus,
 )
@@ -44,7 +42,6 @@ from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import (
     PARTITION,
     SCHEMAS,
-    Snapshot,
     Transaction,
     Warehouse,
     count_rows,
@@ -86,9 +83,6 @@ class Plan:
     stale: list[str]  # cached articles that are no longer current (changed or deleted)
     deleted: int  # cached articles that are no longer current at all
     changed: int  # todo articles that had an (outdated) cache entry
-    # Articles whose rows in `mentions` are not what the cache says (cleaning drops the
-    # mentions of an article it redoes even when its text, and so the cache, stays the same).
-    unsynced: list[str]
     month_of: dict[str, str]  # the partition of every current or cached article
 
     def months(self, articles: Collection[str]) -> set[str]:
@@ -96,17 +90,16 @@ class Plan:
 
     @property
     def nothing_to_do(self) -> bool:
-        return not self.todo and not self.stale and not self.unsynced
+        return not self.todo and not self.stale
 
 
 def plan(articles: pd.DataFrame, ner_runs: pd.DataFrame, resolve_runs: pd.DataFrame,
-         counts: pd.Series, version: str) -> Plan:
+         version: str) -> Plan:
     """Compare the articles' current NER runs with the cache.
 
     `articles`: article_id, text_sha256; `ner_runs`: article_id, text_sha256,
-    recogniser_version; `resolve_runs`: the `_resolve_runs` table; `counts`: rows of
-    `mentions` per article_id (mention_counts). Spans of a NER run for an older text are
-    ignored."""
+    recogniser_version, ingest_month; `resolve_runs`: the `_resolve_runs` table. Spans of a
+    NER run for an older text are ignored."""
     current = ner_runs[["article_id", "text_sha256", "recogniser_version", PARTITION]].merge(
         articles[["article_id", "text_sha256"]], on=["article_id", "text_sha256"])
     current = current.assign(resolve_version=version)
@@ -116,13 +109,8 @@ def plan(articles: pd.DataFrame, ner_runs: pd.DataFrame, resolve_runs: pd.DataFr
     cached_ids = set(resolve_runs["article_id"].tolist())
     current_ids = set(current["article_id"].tolist())
     todo = sorted(current_ids - valid_ids)
-    expected = valid.set_index("article_id")["n_mentions"]
-    found = counts.reindex(expected.index, fill_value=0)
-    unsynced = (set(expected.index[found != expected].tolist())
-                | (set(counts.index.tolist()) - valid_ids))
     return Plan(current=current, todo=todo, stale=sorted(cached_ids - valid_ids),
                 deleted=len(cached_ids - current_ids), changed=len(cached_ids & set(todo)),
-                unsynced=sorted(unsynced),
                 month_of=dict(rows(resolve_runs, ["article_id", PARTITION]))
                 | dict(rows(current, ["article_id", PARTITION])))
 
@@ -132,18 +120,6 @@ def state_in_sync(warehouse: Warehouse) -> bool:
     computed from the per-article cache as it is now."""
     recorded = warehouse.commit_metadata("_resolve_forms").get(SYNCED_WITH)
     return recorded == str(warehouse.data_version("_resolved_spans"))
-
-
-def mention_counts(snapshot: Snapshot | None) -> pd.Series:
-    """Rows of `mentions` per article_id (articles without any are left out), counted batch
-    by batch: the article_id column of the whole corpus is not held."""
-    parts = [pc.value_counts(batch["article_id"])
-             for batch in read_batches(snapshot, "mentions", ["article_id"])]
-    counts = pa.chunked_array(parts, pa.struct([("values", pa.string()), ("counts", pa.int64())]))
-    # An article's rows can span two batches of its bucket file.
-    return pd.Series(pc.struct_field(counts, "counts").to_numpy(),
-                     index=pc.struct_field(counts, "values").to_numpy(zero_copy_only=False),
-                     dtype=np.int64).groupby(level=0).sum()
 
 
 def resolve_changed(spans: pd.DataFrame) -> pd.DataFrame:
@@ -171,7 +147,7 @@ def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
     work = plan(read_table(snapshot, "articles", ["article_id", "text_sha256"]),
                 read_table(snapshot, "_ner_runs", ["article_id", "text_sha256",
                                                    "recogniser_version", PARTITION]),
-                read_table(snapshot, "_resolve_runs"), mention_counts(snapshot), version)
+                read_table(snapshot, "_resolve_runs"), version)
     report.new = len(work.todo) - work.changed
     report.changed = work.changed
     report.deleted = work.deleted
@@ -187,9 +163,8 @@ def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
     # how the articles are split into batches.
     history = warehouse.read("entity_aliases")
     totals = _Totals()
-    # The first batch also drops every stale article (a changed article's cached rows
-    # must not outlive its old text: cleaning already dropped its mentions) and restores
-    # unsynced mentions.
+    # The first batch also drops every stale article: a changed or deleted article's cached
+    # rows and mentions must not outlive its old text.
     batches = list(chunks(work.todo, BATCH_ARTICLES)) or [[]]
     for number, batch in enumerate(batches, 1):
         with warehouse.transaction() as tx:
@@ -279,23 +254,17 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
         candidates = _with_months(acronym_candidates(added), work)
         update = update_corpus(CorpusState.empty(history), cached[:0], added, candidates,
                                rows_with_keys=lambda keys: added[:0])
-    unsynced = set(work.unsynced) if first else set()
-    resynced = sorted(unsynced - dropped - set(update.rewritten))
-    mentions = pd.concat([update.mentions, assign_entities(
-        tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=resynced,
-                months=work.months(resynced)), update.keys)],
-        ignore_index=True) if resynced else update.mentions
     global_s = time.perf_counter() - started
 
-    rewritten = set(update.rewritten) | set(resynced)
-    mentions = mentions.reindex(columns=SCHEMAS["mentions"].names)
+    rewritten = set(update.rewritten)
+    mentions = update.mentions.reindex(columns=SCHEMAS["mentions"].names)
     if state is None:
         tx.replace("_acronym_candidates", candidates)
         tx.replace("mentions", mentions)
     else:
         tx.upsert("_acronym_candidates", fresh_candidates, delete_keys=dropped,
                   months=dropped_months)
-        touched = rewritten | dropped | unsynced
+        touched = rewritten | dropped
         tx.upsert("mentions", mentions, delete_keys=touched, months=work.months(touched))
     tx.replace("entities", update.entities.reindex(columns=SCHEMAS["entities"].names))
     tx.replace_batches("cooccurrences", update.cooccurrences.batches())

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -387,9 +388,9 @@ class Warehouse:
         return next((commit for commit in delta.history(_MAINTENANCE_COMMITS + 1)
                      if not str(commit.get("operation", "")).startswith(_MAINTENANCE)), None)
 
-    def _commit(self, table: str, operation: object) -> None:
+    def _commit(self, table: str, operation: Callable[[], object]) -> None:
         try:
-            operation()  # type: ignore[operator]
+            operation()
         except CommitFailedError as error:
             raise WarehouseError(
                 f"another writer committed to table {table!r} at the same time "
@@ -426,6 +427,25 @@ class Warehouse:
                 removed[table] = len(delta.vacuum(retention_hours=retention_hours, dry_run=False,
                                                   enforce_retention_duration=False, full=True))
         return removed
+
+    def storage(self) -> dict[str, tuple[int, int]]:
+        """Table -> (data files, bytes) of its newest version, from the Delta log."""
+        sizes = {}
+        for table in (*SCHEMAS, RUNS_TABLE):
+            delta = _open(self.uri(table))
+            if delta is not None:
+                actions = pa.table(delta.get_add_actions(flatten=True))
+                sizes[table] = (actions.num_rows, int(pc.sum(actions.column("size_bytes")).as_py() or 0))
+        return sizes
+
+    def compact(self) -> dict[str, tuple[int, int]]:
+        """Rewrite the small files of every table into fewer large ones (Delta's optimize;
+        the rows stay as they are); (files, bytes) per table afterwards."""
+        for table in SCHEMAS:
+            delta = _open(self.uri(table))
+            if delta is not None:
+                self._commit(table, partial(delta.optimize.compact, writer_properties=_WRITER))
+        return self.storage()
 
     def validate(self) -> None:
         """Raise WarehouseError now, with a one-line cause and fix, if the location cannot hold

@@ -168,20 +168,6 @@ def test_only_articles_whose_mentions_changed_are_rewritten(warehouse, put):
     assert report.extra["articles_mentions_rewritten"] == 1
 
 
-def test_mentions_dropped_by_cleaning_are_restored_without_local_work(warehouse, put,
-                                                                      locally_resolved):
-    put(ARTICLES)
-    stage.resolve_all(warehouse)
-    expected = _table(warehouse, "mentions", ["article_id", "start"])
-    with warehouse.transaction() as tx:  # what cleaning does when it redoes an article
-        tx.upsert("mentions", _frame("mentions", []), delete_keys=["a"])
-    report = stage.resolve_all(warehouse)
-    assert report.extra["skipped"] is False
-    assert locally_resolved[-1] == set()
-    pd.testing.assert_frame_equal(_table(warehouse, "mentions", ["article_id", "start"]),
-                                  expected)
-
-
 def test_new_recogniser_or_resolver_version_redoes_every_article(warehouse, put,
                                                                  locally_resolved, monkeypatch):
     put(ARTICLES)
@@ -241,13 +227,13 @@ VARIANTS = {
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(st.tuples(st.sampled_from(sorted(VARIANTS) + sorted(ARTICLES)),
-                                st.sampled_from(["put", "change", "delete", "unsync"])),
+                                st.sampled_from(["put", "change", "delete"])),
                       min_size=1, max_size=6),
        batch=st.sampled_from([1, 2, 20_000]))
 def test_incremental_global_step_equals_resolving_everything(tmp_path_factory, spans, steps,
                                                              batch):
-    """After any sequence of new, changed and deleted articles and mentions dropped by
-    cleaning, resolved in batches of any size, the stored tables are what resolving all
+    """After any sequence of new, changed and deleted articles, resolved in batches of any
+    size, the stored tables are what resolving all
     current articles from scratch gives (with the id history from before the run), and the
     stored state matches them."""
     warehouse = Warehouse(tmp_path_factory.mktemp("incremental") / "warehouse")
@@ -260,9 +246,6 @@ def test_incremental_global_step_equals_resolving_everything(tmp_path_factory, s
         if action == "delete":
             if name in current:
                 _delete(warehouse, name)
-        elif action == "unsync":  # what cleaning does when it redoes an article
-            with warehouse.transaction() as tx:
-                tx.upsert("mentions", _frame("mentions", []), delete_keys=[name])
         else:
             write({name: (text + (" Noch ein Satz." if action == "change" else ""), names)})
         previous = warehouse.read("entity_aliases")
@@ -376,11 +359,26 @@ def test_a_state_that_drifted_is_rebuilt(warehouse, put, caplog):
     _same_as(warehouse, _full_resolve(warehouse, previous))
 
 
-def test_mention_counts_sum_an_article_over_batches(warehouse, monkeypatch):
-    rows = [{"article_id": a, "start": i, "end": i + 1} for a, n in (("x", 3), ("y", 1), ("z", 4))
-            for i in range(n)]
-    with warehouse.transaction() as tx:
-        tx.upsert("mentions", _frame("mentions", rows))
-    counts = stage.mention_counts(warehouse.current())
-    assert counts.sort_index().to_dict() == {"x": 3, "y": 1, "z": 4}
-    assert stage.mention_counts(None).empty
+def test_a_run_killed_before_the_state_commit_is_repaired_by_the_next(warehouse, put, monkeypatch):
+    """Mentions and the cache of the new article were committed, the state was not: the
+    next run sees that the state does not name the cache's version and rebuilds it."""
+    put(ARTICLES)
+    stage.resolve_all(warehouse)
+    history = warehouse.read("entity_aliases")
+    put({"e": GROWN})
+    replace = Warehouse.replace
+
+    def killed_at_the_state(self, table, rows, metadata=None):
+        if table == "_resolve_forms":
+            raise RuntimeError("killed")
+        replace(self, table, rows, metadata)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Warehouse, "replace", killed_at_the_state)
+        with pytest.raises(RuntimeError, match="killed"):
+            stage.resolve_all(warehouse)
+    assert not stage.state_in_sync(warehouse)
+    report = stage.resolve_all(warehouse)
+    assert (report.extra["skipped"], report.extra["global_step"]) == (False, "rebuilt")
+    _same_as(warehouse, _full_resolve(warehouse, history))
+    assert stage.state_in_sync(warehouse)
