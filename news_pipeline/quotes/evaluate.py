@@ -78,11 +78,11 @@ def overlaps_enough(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def match_spans(predicted: Sequence[tuple[int, int]],
                 gold: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """(predicted index, gold index) pairs, one-to-one, largest overlap first."""
+    """(predicted index, gold index) pairs, one-to-one, largest overlap first (ties: in text
+    order)."""
     candidates = sorted(
-        ((min(p[1], g[1]) - max(p[0], g[0]), i, j)
-         for i, p in enumerate(predicted) for j, g in enumerate(gold) if overlaps_enough(p, g)),
-        reverse=True)
+        (-(min(p[1], g[1]) - max(p[0], g[0])), i, j)
+        for i, p in enumerate(predicted) for j, g in enumerate(gold) if overlaps_enough(p, g))
     used_p, used_g, matches = set(), set(), []
     for _, i, j in candidates:
         if i not in used_p and j not in used_g:
