@@ -214,6 +214,8 @@ seinen ihr ihre ihrer ihres ihrem ihren dieser diese dieses diesem diesen unser 
 GENITIVE_LINKS = frozenset({"des", "der", "von"})
 RELATIVE_PRONOUNS = _words("der die das dem den denen deren dessen welche welcher welches welchem welchen")
 PRONOUNS = frozenset({"er", "sie"})
+# Subjects that name no one the text could resolve: "Wir fordern ... auf", "Man sagt, ...".
+IMPERSONAL = frozenset({"ich", "wir", "man", "du", "ihr"})
 # An adjective inside a noun phrase ends like this and precedes a noun ...
 ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
 # ... unlike these prepositions, adverbs and conjunctions ("die Regierung unter Machthaber
@@ -224,16 +226,23 @@ wegen entgegen gegen ohne gerne heute morgen gestern zwischen neben innerhalb au
 oberhalb unterhalb seitens beiderseits diesseits jenseits hier
 """)
 
-# A clause starting with one of these has its subject after the finite verb ("Am Mittwoch
-# sagte die Sprecherin ...", "Außerdem hob er hervor ..."), so the speaker follows the cue.
-FRONTED = _words("""
+# A clause starting with a preposition or an adverb has its subject after the finite verb
+# ("Am Mittwoch sagte die Sprecherin ...", "Außerdem hob er hervor ..."), so the speaker
+# follows the cue; adverbs also stand between a cue and its speaker ("sagte etwa X").
+PREPOSITIONS = _words("""
 am im in an auf aus bei beim nach vor seit während zum zur mit über unter gegen statt
 anstatt trotz wegen dank gemäß ohne bis durch für um zwischen neben hinter ab
+""")
+ADVERBS = _words("""
 außerdem zudem dann später zuvor auch dabei darin dazu daraufhin inzwischen jetzt heute
 gestern ebenfalls weiter ferner bereits schon deshalb daher allerdings zugleich
 gleichzeitig anschließend zuletzt erst nun hier dort damals kürzlich jüngst bislang bisher
-zunächst schließlich dennoch trotzdem jedoch immerhin stattdessen vielmehr so
+zunächst schließlich dennoch trotzdem jedoch immerhin stattdessen vielmehr so mittlerweile
+demnach indes indessen ebenso gleichwohl jedenfalls offenbar offensichtlich angeblich
+womöglich vermutlich wohl darüber hierzu danach davor seither seitdem bald oft häufig
+erneut wiederum freilich tatsächlich letztlich endlich natürlich nämlich etwa noch aber
 """)
+FRONTED = PREPOSITIONS | ADVERBS
 # Time nouns that can open a clause like an adverb ("Anfang 2024 berichtete Bloomberg").
 TIME_NOUNS = _words("""
 anfang ende mitte montag dienstag mittwoch donnerstag freitag samstag sonntag januar
@@ -242,6 +251,7 @@ februar märz april mai juni juli august september oktober november dezember
 # Capitalised at the start of a sentence, these are no nouns: no speaker begins with them.
 NOT_NOUNS = FRONTED | AUXILIARIES | _words("""
 und oder aber denn doch sondern wo wie was wer warum ich wir du ihr man es uns mir mich
+wenn weil dass ob als da obwohl nachdem damit sodass falls sobald
 """)
 # Modal verbs: "sollte der Arzt erklären, warum ..." is no report of what was said.
 MODALS = _words("""

@@ -95,6 +95,7 @@ class _Speaker:
     text: str
     entity_id: str | None
     at: int  # character offset, for pronoun resolution
+    named: bool  # holds an entity mention ("Kuleba", "der Kreml"), not only nouns ("Genetiker")
 
 
 @dataclass(frozen=True)
@@ -423,10 +424,15 @@ class _Article:
                 # "sagte:" ending a line: the quotation that opens the next one
                 if k + 1 < len(self.units) and self.units[k + 1].pair[0] >= 0:
                     return [_Found(0, len(self.units[k + 1].tokens), text, speaker, k + 1)]
-            if mark == "," and self._is_content(unit, gap_end + 1):
-                return [_Found(gap_end + 1, self._content_end(unit, gap_end + 1), text, speaker, k)]
+            if mark == ",":
+                inverted = speaker is not None and \
+                    unit.tokens[after].start <= speaker.at < unit.tokens[gap_end].start
+                content = self._content_after(unit, gap_end, inverted)
+                if content is not None:
+                    return [_Found(content, self._content_end(unit, content), text, speaker, k)]
         if unit.lower[0] in cues.ANAPHORS and k and (
-                cue.first == 1 or unit.lower[1] in cues.AUXILIARIES):
+                cue.first == 1 or unit.lower[1] in cues.AUXILIARIES) and \
+                self._clause_end(unit, cue.last + 1) >= self._last_word(unit):
             previous = self.units[k - 1]
             # "„...“ Das sagte X.": the cue claims a sentence only context had attributed
             if all(f.cue is None for f in previous.found) and \
@@ -443,14 +449,24 @@ class _Article:
         np_end = max(np_end, cue.last + 1)
         if speaker is None or comma <= start:
             return []
+        if np_end < self._last_word(unit) and unit.tokens[np_end].text == ":":
+            # "..., kritisierte X: ...": the content follows the colon, and precedes the cue
+            # only where it reads as reported speech (not "Auf die Frage, ob ..., erklärte X:")
+            right = _Found(np_end + 1, self._last_word(unit), text, speaker, k)
+            if unit.lower[start] in cues.PREPOSITIONS or not self._is_content(unit, start):
+                return [right]
+            return [_Found(start, comma, text, speaker, k), right]
         if cue.lemma not in cues.STRONG and not self._is_content(unit, start):
             return []
-        found = [_Found(start, comma, text, speaker, k)]
-        # "„...“, sagte X, „...“": the quotation goes on after the speaker
-        if np_end + 1 < len(unit.tokens) and unit.tokens[np_end].text == "," \
-                and unit.pair[np_end + 1] >= 0:
-            found.append(_Found(np_end + 1, self._last_word(unit), text, speaker, k))
-        return found
+        if np_end + 1 < len(unit.tokens) and unit.tokens[np_end].text == ",":
+            # "„...“, sagte X, „...“": the quotation goes on after the speaker
+            if unit.pair[np_end + 1] >= 0:
+                return [_Found(start, comma, text, speaker, k),
+                        _Found(np_end + 1, self._last_word(unit), text, speaker, k)]
+            # "Die Lage, sagte er, sei ernst": the cue stands inside its content
+            if unit.pair[start] < 0:
+                return [_Found(start, self._content_end(unit, np_end + 1), text, speaker, k)]
+        return [_Found(start, comma, text, speaker, k)]
 
     def _wie(self, k: int, unit: _Unit, cue: _Cue, start: int, text: str) -> list[_Found]:
         """"Wie die Polizei mitteilte, ..." and "..., wie der Konzern mitteilte." (a short
@@ -462,7 +478,10 @@ class _Article:
         if start == 0 and end < len(unit.tokens) and unit.tokens[end].text == ",":
             return [_Found(end + 1, self._content_end(unit, end + 1), text, speaker, k)]
         if start > 0 and unit.tokens[start - 1].text == ",":
-            return [_Found(self._segment_start(unit, start), start - 1, text, speaker, k)]
+            first = self._segment_start(unit, start)
+            if end < self._last_word(unit) and unit.tokens[end].text == ",":  # "X werde, wie sie
+                return [_Found(first, self._content_end(unit, end + 1), text, speaker, k)]  # sagte, ..."
+            return [_Found(first, start - 1, text, speaker, k)]
         return []
 
     def _subject(self, unit: _Unit, cue: _Cue, start: int) -> _Speaker | None:
@@ -477,6 +496,10 @@ class _Article:
         end = self._clause_end(unit, cue.last + 1)
         if passive:
             return self._agent(unit, start, end)
+        if unit.lower[start] in cues.IMPERSONAL:  # "Wir fordern die Migranten auf, ...": the
+            return None  # quoted voice itself, or no one
+        if unit.lower[start] in cues.ADVERBIAL_OPENERS and start + 1 < cue.first:
+            start += 1  # "Als Florian Gschwandtner auf Facebook schrieb, dass ..."
         np = self._np(unit, start, cue.first)
         first = unit.lower[start]
         fronted = first in cues.FRONTED or (np is not None and unit.lower[np[0]] in cues.TIME_NOUNS)
@@ -523,8 +546,11 @@ class _Article:
         end = self._clause_end(unit, first)
         if end > first and unit.lower[end - 1] in _FOREIGN_PARTICLES | {"zurück", "an", "aus"}:
             end -= 1
-        if self._has_speech_pair(unit, first, end) or (
-                cue.lemma in cues.ALS_PREDICATE and "als" in unit.lower[first:end]):
+        # "bezeichnete sie als Kampf für Souveränität" is speech where someone named says it;
+        # "diesen Effekt bezeichnen Genetiker als Drift" is terminology
+        judged = cue.lemma in cues.ALS_PREDICATE and "als" in unit.lower[first:end] and \
+            speaker is not None and speaker.named
+        if self._has_speech_pair(unit, first, end) or judged:
             return [_Found(first, end, self._cue_text(unit, cue), speaker, k)]
         # verb last: "Dabei wurde von einer „...“ gesprochen"
         finite = self._finite(unit, start, cue.first)
@@ -552,6 +578,8 @@ class _Article:
             np = self._np(unit, start + 1, cue.first)
             speaker = self._speaker(unit, *np) if np else None
         if cue.first - 1 > start and unit.tokens[cue.first - 1].text == ",":
+            if after < self._last_word(unit) and unit.tokens[after].text == "," and unit.pair[start] < 0:
+                return [_Found(start, self._content_end(unit, after + 1), text, speaker, k)]
             return [_Found(start, cue.first - 1, text, speaker, k)]
         if after < len(unit.tokens) and unit.tokens[after].text in (",", ":"):
             return [_Found(after + 1, self._content_end(unit, after + 1), text, speaker, k)]
@@ -578,7 +606,9 @@ class _Article:
         j = cue.first
         while j > start and self._np_token(unit, j - 1):
             j -= 1
-        np = next((np for np in (self._np(unit, s, cue.first) for s in range(j, cue.first))
+        starts = (s for s in range(j, cue.first)
+                  if unit.tokens[s].text[:1].isupper() or unit.lower[s] in cues.DETERMINERS)
+        np = next((np for np in (self._np(unit, s, cue.first) for s in starts)
                    if np and np[1] == cue.first), None)
         if np is None:
             return []
@@ -598,7 +628,8 @@ class _Article:
             head = token.text[:len(token.text) - len(cues.ANGABEN_SUFFIX)].rstrip("-")
             m = self._mentions(unit)[noun]
             mention = self.mentions[m] if m >= 0 else None
-            speaker = _Speaker(head, _entity_id(mention) if mention else None, token.start)
+            speaker = _Speaker(head, _entity_id(mention) if mention else None, token.start,
+                               mention is not None)
             return self._found_for_source(k, unit, cue, speaker, cue.first, after)
         if cue.lemma == "eigenen":  # "nach eigenen Angaben": the subject's own words
             np = self._np(unit, self._segment_start(unit, cue.first), cue.first)
@@ -678,6 +709,18 @@ class _Article:
                 return i
             i += 1
 
+    def _content_after(self, unit: _Unit, comma: int, inverted: bool) -> int | None:
+        """Start of the content after "sagte X," or, where X came after the cue, after an
+        apposition of X ("sagte etwa Dorothy Bishop, Professorin in Oxford, die Kommentare
+        seien ..."); None if what follows is no content."""
+        following = self._clause_end(unit, comma + 1)
+        verbs = cues.KONJUNKTIV_I | cues.KONJUNKTIV_II | cues.AUXILIARIES
+        apposition = inverted and self._np(unit, comma + 1, following) is not None and not any(
+            t.text in verbs for t in unit.tokens[comma + 1:following])
+        if apposition and following < self._last_word(unit) and unit.tokens[following].text == ",":
+            return following + 1 if self._is_content(unit, following + 1) else None
+        return comma + 1 if self._is_content(unit, comma + 1) else None
+
     def _is_content(self, unit: _Unit, i: int) -> bool:
         """Is what follows "sagte," reported content (not "sagte nichts, als ...")?"""
         if i >= len(unit.tokens):
@@ -747,8 +790,10 @@ class _Article:
                     tokens[j + 1].text[:1].isupper() or lower[j + 1] in cues.DETERMINERS):
                 pass
             elif not (self._adjective(low) and j + 1 < limit
-                      and (tokens[j + 1].text[:1].isupper() or self._adjective(lower[j + 1]))):
-                break
+                      and (tokens[j + 1].text[:1].isupper() or self._adjective(lower[j + 1]))
+                      and (noun_end < 0 or lower[j - 1] in cues.DETERMINERS
+                           or self._adjective(lower[j - 1]))):
+                break  # an adjective comes before its noun: "Berichten dürfte Apple" is two
             j += 1
         if noun_end < 0:
             return None
@@ -758,7 +803,8 @@ class _Article:
     def _adjective(lower: str) -> bool:
         return (lower.endswith(cues.ADJECTIVE_ENDINGS) and lower not in cues.NOT_ADJECTIVES
                 and lower not in cues.AUXILIARIES and lower not in cues.PRONOUNS
-                and lower not in cues.DETERMINERS)
+                and lower not in cues.DETERMINERS and lower not in cues.KONJUNKTIV_II
+                and lower not in cues.MODALS and lower not in cues.TRIGGERS)
 
     def _head(self, unit: _Unit, first: int, end: int) -> str:
         """The first noun of a noun phrase: "Bericht" in "Einem Bericht der Zeitung"."""
@@ -769,12 +815,14 @@ class _Article:
     def _speaker_after(self, unit: _Unit, i: int, allow_pp: bool = True) -> tuple[_Speaker | None, int]:
         """Speaker right after a cue ("sagte der Sprecher", "sagte er", "sagte am Montag die
         Sprecherin"); (speaker, end of its noun phrase)."""
+        while i < len(unit.tokens) - 1 and unit.lower[i] in cues.ADVERBS:
+            i += 1
         if i >= len(unit.tokens):
             return None, i
         if unit.lower[i] in cues.PRONOUNS:
             return self._resolve_pronoun(unit.tokens[i].start), i + 1
         np = self._np(unit, i, len(unit.tokens))
-        if np is None and allow_pp and unit.lower[i] in cues.FRONTED:
+        if np is None and allow_pp and unit.lower[i] in cues.PREPOSITIONS:
             # "erklärt auf Nachfrage Martin Rölen": skip a preposition and its noun
             j = i + 1
             while j < len(unit.tokens) and (unit.lower[j] in cues.DETERMINERS
@@ -823,12 +871,12 @@ class _Article:
         person = next((m for m in mentions if self.mentions[m].label == "PER"), None)
         if person is not None:
             mention = self.mentions[person]
-            return _Speaker(mention.text, _entity_id(mention), mention.start)
+            return _Speaker(mention.text, _entity_id(mention), mention.start, True)
         while first < end - 1 and unit.lower[first] in cues.DETERMINERS:
             first += 1
         start = unit.tokens[first].start
         entity = _entity_id(self.mentions[mentions[0]]) if mentions else None
-        return _Speaker(self.text[start:unit.tokens[end - 1].end], entity, start)
+        return _Speaker(self.text[start:unit.tokens[end - 1].end], entity, start, bool(mentions))
 
     def _resolve_pronoun(self, at: int) -> _Speaker | None:
         """"er"/"sie": the later of the last speaker and the last person (else organisation)
@@ -837,7 +885,7 @@ class _Article:
         before = [self.mentions[m] for m in self.antecedents[:k] if m not in self.reported]
         mention = next((m for m in reversed(before) if m.label == "PER"), None) or \
             next((m for m in reversed(before) if m.label == "ORG"), None)
-        candidate = _Speaker(mention.text, _entity_id(mention), mention.start) if mention else None
+        candidate = _Speaker(mention.text, _entity_id(mention), mention.start, True) if mention else None
         last = self.last_speaker
         if last is not None and last.at < at and (candidate is None or last.at > candidate.at):
             return last

@@ -168,6 +168,38 @@ def test_source_phrases(text: str, content: str, speaker: str, cue: str) -> None
     assert quotes(text) == [("indirect", content, speaker, cue)]
 
 
+def test_cue_inside_its_content_takes_the_whole_sentence() -> None:
+    text = "Bedeutende Lieferanten, heißt es im Antrag, hätten die Lieferungen eingestellt."
+    assert quotes(text) == [("indirect", "Bedeutende Lieferanten, heißt es im Antrag, hätten die "
+                                         "Lieferungen eingestellt", "Antrag", "heißt es im")]
+    text = "Die Sängerin Jordi werde, wie sie bei der Pressekonferenz sagte, durch die Halle gehen."
+    assert quotes(text, Jordi="PER") == [("indirect", text[:-1], "Jordi", "sagte")]
+
+
+def test_content_after_the_speakers_apposition() -> None:
+    text = "So sagte etwa Dorothy Bishop, Professorin in Oxford, die Kommentare seien falsch."
+    assert quotes(text, Dorothy_Bishop="PER") == [
+        ("indirect", "die Kommentare seien falsch", "Dorothy Bishop", "sagte")]
+
+
+def test_content_after_a_colon_not_the_question_before_the_cue() -> None:
+    text = "Auf die Frage, ob er komme, erklärte Beckenbauer: Das entscheide ich allein."
+    assert quotes(text, Beckenbauer="PER") == [
+        ("indirect", "Das entscheide ich allein", "Beckenbauer", "erklärte")]
+
+
+def test_inverted_cue_before_a_colon_has_content_on_both_sides() -> None:
+    text = "Die Quote sei falsch berechnet, kritisierte Hans Niessl: Das Burgenland leiste mehr."
+    assert quotes(text, Hans_Niessl="PER") == [
+        ("indirect", "Die Quote sei falsch berechnet", "Hans Niessl", "kritisierte"),
+        ("indirect", "Das Burgenland leiste mehr", "Hans Niessl", "kritisierte")]
+
+
+def test_first_person_subject_names_no_speaker() -> None:
+    text = "Wir fordern die Migranten auf, den Behörden zu vertrauen."
+    assert quotes(text) == [("indirect", "den Behörden zu vertrauen", None, "fordern … auf")]
+
+
 def test_passive_agent_is_the_speaker() -> None:
     text = "Nordkorea wird vom Westen beschuldigt, Russland Munition zu liefern."
     assert quotes(text) == [("indirect", "Russland Munition zu liefern", "Westen", "beschuldigt")]
@@ -218,6 +250,8 @@ def test_so_with_quoted_fragments_is_mixed() -> None:
     "Die Musik war so laut, dass die Nachbarn kamen.",
     "Den neuesten Daten zufolge wächst die Wirtschaft.",
     "Beide haben die Vorwürfe zurückgewiesen, die einen Verstoß darstellen würden.",
+    "Diesen Effekt bezeichnen Genetiker als Drift.",
+    "Die Frage wird auf allen Geräten hervorgehoben, um die Aufmerksamkeit zu lenken.",
 ])
 def test_not_a_quotation(text: str) -> None:
     assert quotes(text, Putin="PER") == []
