@@ -154,11 +154,13 @@ LAUT = "laut"
 ZUFOLGE = "zufolge"
 ANGABEN_NOUNS = frozenset({"angaben", "informationen", "darstellung", "aussagen", "worten"})
 ANGABEN_SUFFIX = "angaben"  # "Kreml-Angaben", "Polizeiangaben"
-# Sources that are not speakers: "den neuesten Daten zufolge" reports a measurement.
+# Sources that are not speakers: "den neuesten Daten zufolge" reports a measurement, "so
+# die Hoffnung" an expectation.
 NON_SPEAKERS = frozenset({
     "daten", "zahlen", "statistik", "statistiken", "umfrage", "umfragen", "schätzung",
     "schätzungen", "prognose", "prognosen", "berechnungen", "messungen", "plan", "fahrplan",
-    "gesetz", "modell", "wetterbericht",
+    "gesetz", "modell", "wetterbericht", "hoffnung", "idee", "ziel", "devise", "logik",
+    "kalkül", "theorie", "rechnung", "überlegung", "vorstellung", "annahme",
 })
 # "laut" is also the adjective "loud": not a cue after these.
 LAUT_ADJECTIVE_BEFORE = frozenset({"so", "zu", "sehr", "ganz", "recht", "ziemlich", "besonders",

@@ -401,6 +401,8 @@ class _Article:
     def _verb(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
         if cue.first and unit.lower[cue.first - 1] == "zu":  # "Nein zu sagen, ...": no speech act
             return []
+        if "nicht" in unit.lower[max(cue.first - 1, 0):cue.first + 2]:
+            return []  # "sagte nicht, ob ...", "Das ist nicht gesagt": nothing was said
         start = self._segment_start(unit, cue.first)
         if unit.lower[cue.first] == cue.lemma and any(
                 w in cues.MODALS for w in unit.lower[self._clause_start(unit, start, cue.first):cue.first]):
@@ -498,6 +500,11 @@ class _Article:
             return self._agent(unit, start, end)
         if unit.lower[start] in cues.IMPERSONAL:  # "Wir fordern die Migranten auf, ...": the
             return None  # quoted voice itself, or no one
+        clause = self._clause_start(unit, start, cue.first)
+        if clause >= 2 and unit.lower[clause] in cues.RELATIVE_PRONOUNS and \
+                self._mentions(unit)[clause - 2] >= 0:  # "..., Cliff Roberts, der 1933 sagte, dass"
+            mention = self.mentions[self._mentions(unit)[clause - 2]]
+            return _Speaker(mention.text, _entity_id(mention), mention.start, True)
         if unit.lower[start] in cues.ADVERBIAL_OPENERS and start + 1 < cue.first:
             start += 1  # "Als Florian Gschwandtner auf Facebook schrieb, dass ..."
         np = self._np(unit, start, cue.first)
@@ -508,11 +515,16 @@ class _Article:
         if finite == cue.first and cue.last > cue.first:  # separable: subject after the stem
             after = cue.first + 1
         if np and not fronted:
-            # "Freilich sagt er", "Stolz vermeldet das Management": a lone capitalised word
-            # before the verb is an adverb when a subject follows it
-            bare = np[1] - np[0] == 1 and self._mentions(unit)[np[0]] < 0
-            later, _ = self._speaker_after(unit, after, allow_pp=False) if bare else (None, 0)
-            return later or self._speaker(unit, *np)
+            # "Freilich sagt er", "Stolz vermeldet das Management", "Vereinfachend sagen wir":
+            # a lone capitalised word before the verb is an adverb when a subject follows it
+            if np[1] - np[0] == 1 and self._mentions(unit)[np[0]] < 0 and after < cue.first + 3:
+                if unit.lower[after] in cues.IMPERSONAL:
+                    return None
+                later, _ = self._speaker_after(unit, after, allow_pp=False)
+                if later:
+                    return later
+            appos = self._apposition(unit, np)  # "Der Trainer, Vincent Kompany, räumte ein"
+            return appos[0] if appos and appos[1] < cue.first else self._speaker(unit, *np)
         speaker, _ = self._speaker_after(unit, after)
         return speaker
 
@@ -589,7 +601,8 @@ class _Article:
         """"Die Reise werde ... beitragen, so Putin." """
         speaker, np_end = self._speaker_after(unit, cue.first + 1, allow_pp=False)
         start = self._segment_start(unit, cue.first)
-        if speaker is None or cue.first - 1 <= start:
+        if speaker is None or cue.first - 1 <= start or \
+                self._head(unit, cue.first + 1, np_end) in cues.NON_SPEAKERS:  # "so die Hoffnung"
             return []
         rest = unit.tokens[np_end].text if np_end < len(unit.tokens) else "."
         if rest not in _FINAL and rest != "," and unit.lower[np_end] not in {"weiter", "in", "im",

@@ -195,6 +195,12 @@ def test_inverted_cue_before_a_colon_has_content_on_both_sides() -> None:
         ("indirect", "Das Burgenland leiste mehr", "Hans Niessl", "kritisierte")]
 
 
+def test_relative_clause_speaker_is_the_name_before_it() -> None:
+    text = "Berühmt ist Cliff Roberts, der 1933 sagte, dass alle Caddies schwarz sein werden."
+    assert quotes(text, Cliff_Roberts="PER") == [
+        ("indirect", "alle Caddies schwarz sein werden", "Cliff Roberts", "sagte")]
+
+
 def test_first_person_subject_names_no_speaker() -> None:
     text = "Wir fordern die Migranten auf, den Behörden zu vertrauen."
     assert quotes(text) == [("indirect", "den Behörden zu vertrauen", None, "fordern … auf")]
@@ -251,6 +257,8 @@ def test_so_with_quoted_fragments_is_mixed() -> None:
     "Den neuesten Daten zufolge wächst die Wirtschaft.",
     "Beide haben die Vorwürfe zurückgewiesen, die einen Verstoß darstellen würden.",
     "Diesen Effekt bezeichnen Genetiker als Drift.",
+    "Er sagte nicht, ob er kandidiert.",
+    "Das soll, so die Hoffnung, mehr Betriebe anlocken.",
     "Die Frage wird auf allen Geräten hervorgehoben, um die Aufmerksamkeit zu lenken.",
 ])
 def test_not_a_quotation(text: str) -> None:
