@@ -60,6 +60,8 @@ SPEECH_VERBS = _forms({
     "klagen": "klagt klagte klagten",
     "beklagen": "beklagt beklagte beklagten beklagen",
     "argumentieren": "argumentiert argumentierte argumentierten argumentieren",
+    "raten": "rät riet rieten",
+    "empfehlen": "empfiehlt empfahl empfahlen empfohlen",
 })
 
 # Verbs that mostly take an object, and so count as a cue only when the object holds a
@@ -154,6 +156,9 @@ LAUT = "laut"
 ZUFOLGE = "zufolge"
 ANGABEN_NOUNS = frozenset({"angaben", "informationen", "darstellung", "aussagen", "worten"})
 ANGABEN_SUFFIX = "angaben"  # "Kreml-Angaben", "Polizeiangaben"
+# Relative source words: "ein Reuters-Bericht, demzufolge Apple ... entwickle", "Berichte,
+# wonach ...": the noun before the comma is the source, the clause after is the content.
+RELATIVE_SOURCES = frozenset({"demzufolge", "denenzufolge", "wonach"})
 # Sources that are not speakers: "den neuesten Daten zufolge" reports a measurement, "so
 # die Hoffnung" an expectation.
 NON_SPEAKERS = frozenset({
@@ -181,6 +186,12 @@ schütze sende sinke strebe teile treffe verbessere verhandle verstehe wünsche 
 behalte verdiene verspreche gewähre gelinge geschehe herrsche kehre kläre lohne melde
 öffne prüfe rede sage schreibe sitze spüre stimme trete vertrete verweise warte weise
 zwinge ändere erkläre kämpfe leiste bemühe bringe dränge erlaube fürchte hänge
+teste prüfe plane investiere produziere reagiere profitiere akzeptiere kontrolliere
+existiere funktioniere garantiere informiere konzentriere operiere reduziere verhindere
+unterstütze baue kaufe verkaufe zeige lege stelle wähle zähle hole schicke spare sichere
+erhöhe senke kürze streiche öffne schließe beginne beende starte stoppe blockiere stärke
+schwäche verlasse betreffe beziehe gehe entstehe gelange übernehme unternehme vermeide
+verfolge ermögliche erfülle erwäge bedrohe belaste benötige nenne kenne wisse wolle
 """)
 KONJUNKTIV_II = _words("""
 würde würden wäre wären hätte hätten könnte könnten müsste müssten dürfte dürften gäbe käme
@@ -214,6 +225,9 @@ der die das des dem den ein eine einer eines einem einen sein seine seiner seine
 seinen ihr ihre ihrer ihres ihrem ihren dieser diese dieses diesem diesen unser unsere
 """)
 GENITIVE_LINKS = frozenset({"des", "der", "von"})
+# "einer von ET-News' Insidern", "einige der Teilnehmer": pronouns that head a noun phrase
+PARTITIVES = frozenset({"einer", "eine", "eines", "einige", "mehrere", "viele", "manche"})
+PARTITIVE_LINKS = frozenset({"von", "der", "des", "aus"})
 RELATIVE_PRONOUNS = _words("der die das dem den denen deren dessen welche welcher welches welchem welchen")
 PRONOUNS = frozenset({"er", "sie"})
 # Subjects that name no one the text could resolve: "Wir fordern ... auf", "Man sagt, ...".
@@ -277,4 +291,4 @@ SCARE_MARKERS = frozenset({"sogenannte", "sogenannten", "sogenannter", "sogenann
 
 # Every word a cue starts with: the extractor looks closer only at these.
 TRIGGERS = frozenset({*SPEECH_VERBS, *OBJECT_VERBS, *SEPARABLE_STEMS, *SEPARABLE_WHOLE,
-                      *SICH_ZEIGEN, *HEISSEN, "so", LAUT, ZUFOLGE, "nach"})
+                      *SICH_ZEIGEN, *HEISSEN, *RELATIVE_SOURCES, "so", LAUT, ZUFOLGE, "nach"})

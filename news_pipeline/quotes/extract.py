@@ -34,6 +34,7 @@ KINDS = ("direct", "indirect", "mixed")
 _PUNCT = frozenset(",.;:!?–—-()[]/")
 _CLAUSE_BREAKS = frozenset({",", ";", ":"})
 _SENTENCE_END = frozenset({".", "!", "?", "…"})
+_APOSTROPHES = frozenset({"’", "‘", "'"})
 _FINAL = frozenset({".", "!", "?", "…", ";", ":"})
 _OPENING_MARKS = frozenset("„»«‚›‹“\"")
 # A zu-infinitive written as one word: "weiterzuentwickeln", "bereitzustellen".
@@ -122,7 +123,6 @@ class _Unit:
 
     tokens: list[Token]
     sentence: int  # index of its first sentence
-    new_paragraph: bool
     lower: list[str] = field(default_factory=list)
     pair: list[int] = field(default_factory=list)  # per token: its quotation pair or -1
     mention: list[int] = field(default_factory=list)  # per token: its mention or -1
@@ -202,7 +202,7 @@ class _Article:
             if runs_on or (pair >= 0 and self.pairs[pair].open < tokens[0].start):
                 units[-1].tokens = units[-1].tokens + tokens
             else:
-                units.append(_Unit(list(tokens), index, "\n" in gap))
+                units.append(_Unit(list(tokens), index))
         for unit in units:
             unit.lower = [t.text.lower() for t in unit.tokens]
             first, last = unit.tokens[0].start, unit.tokens[-1].end
@@ -276,7 +276,7 @@ class _Article:
         „Kein Abonnement erforderlich.“"), attributed to the speaker of this sentence's or
         else the previous sentence's cue."""
         previous = self.units[k - 1].said if k else None
-        if previous and not unit.found and not unit.said and not unit.new_paragraph and any(
+        if previous and not unit.found and not unit.said and any(
                 t.text in cues.KONJUNKTIV_I and p < 0 for t, p in zip(unit.tokens, unit.pair)):
             unit.said = _Found(0, len(unit.tokens), previous.cue, previous.speaker, k)
             self._add(unit.said)
@@ -374,6 +374,8 @@ class _Article:
             return _Cue("laut", "laut", i, i)
         if lower == cues.ZUFOLGE:
             return _Cue("zufolge", "zufolge", i, i)
+        if lower in cues.RELATIVE_SOURCES and i >= 2 and unit.tokens[i - 1].text == ",":
+            return _Cue("relative", lower, i, i)
         if lower == "nach" and i + 2 < len(unit.tokens) and unit.lower[i + 1] == "eigenen" \
                 and unit.lower[i + 2] in cues.ANGABEN_NOUNS:
             return _Cue("angaben", "eigenen", i, i + 2)
@@ -387,7 +389,7 @@ class _Article:
     def _attribute(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
         handler = {"verb": self._verb, "object": self._object, "heissen": self._heissen,
                    "so": self._so, "laut": self._laut, "zufolge": self._zufolge,
-                   "angaben": self._angaben}[cue.kind]
+                   "angaben": self._angaben, "relative": self._relative}[cue.kind]
         return handler(k, unit, cue)
 
     def _cue_text(self, unit: _Unit, cue: _Cue) -> str:
@@ -517,7 +519,8 @@ class _Article:
         if np and not fronted:
             # "Freilich sagt er", "Stolz vermeldet das Management", "Vereinfachend sagen wir":
             # a lone capitalised word before the verb is an adverb when a subject follows it
-            if np[1] - np[0] == 1 and self._mentions(unit)[np[0]] < 0 and after < cue.first + 3:
+            if np[1] - np[0] == 1 and self._mentions(unit)[np[0]] < 0 and after < cue.first + 3 \
+                    and after < len(unit.tokens):
                 if unit.lower[after] in cues.IMPERSONAL:
                     return None
                 later, _ = self._speaker_after(unit, after, allow_pp=False)
@@ -655,6 +658,23 @@ class _Article:
             return self._found_for_source(k, unit, cue, None, cue.first, after)
         return self._source(k, unit, cue, np, cue.first, np[1])
 
+    def _relative(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
+        """"ein Reuters-Bericht, demzufolge Apple ... entwickle": the source is the noun
+        phrase before the comma."""
+        start = self._segment_start(unit, cue.first)
+        j = cue.first - 1
+        while j > start and self._np_token(unit, j - 1):
+            j -= 1
+        starts = (s for s in range(j, cue.first - 1) if unit.tokens[s].text[:1].isupper()
+                  or unit.lower[s] in cues.DETERMINERS)
+        np = next((np for np in (self._np(unit, s, cue.first - 1) for s in starts)
+                   if np and np[1] == cue.first - 1), None)
+        if np is None or self._head(unit, *np) in cues.NON_SPEAKERS:
+            return []
+        content = cue.first + 1
+        return [_Found(content, self._content_end(unit, content), unit.tokens[cue.first].text,
+                       self._speaker(unit, *np), k)]
+
     def _source(self, k: int, unit: _Unit, cue: _Cue, np: tuple[int, int] | None,
                 phrase_start: int, phrase_end: int) -> list[_Found]:
         if np is None or self._head(unit, *np) in cues.NON_SPEAKERS:
@@ -781,10 +801,9 @@ class _Article:
         j, noun_end = i, -1
         while j < limit:
             text, low = tokens[j].text, lower[j]
-            pair = unit.pair[j]
-            if pair >= 0:
+            if unit.pair[j] >= 0:
                 close = j
-                while close + 1 < limit and unit.pair[close + 1] == pair:
+                while close + 1 < limit and unit.pair[close + 1] == unit.pair[j]:
                     close += 1
                 # a short quoted name after an article: "der „Süddeutschen Zeitung“"
                 if close - j > 6 or j == i or lower[j - 1] not in cues.DETERMINERS or not all(
@@ -792,25 +811,32 @@ class _Article:
                     break
                 j = noun_end = close + 1
                 continue
-            if low in cues.DETERMINERS:
+            if low in cues.PARTITIVES and j + 1 < limit and lower[j + 1] in cues.PARTITIVE_LINKS:
+                noun_end = j + 1  # "einer" in "einer von ET-News' Insidern"
+            elif low in cues.DETERMINERS:
                 if noun_end >= 0 and low not in cues.GENITIVE_LINKS:
                     break
-            elif low == "von" and noun_end >= 0:
-                pass
             elif (text[:1].isupper() and low not in cues.NOT_NOUNS) or self._mentions(unit)[j] >= 0:
                 noun_end = j + 1
-            elif low == "und" and noun_end >= 0 and j + 1 < limit and (
-                    tokens[j + 1].text[:1].isupper() or lower[j + 1] in cues.DETERMINERS):
-                pass
-            elif not (self._adjective(low) and j + 1 < limit
-                      and (tokens[j + 1].text[:1].isupper() or self._adjective(lower[j + 1]))
-                      and (noun_end < 0 or lower[j - 1] in cues.DETERMINERS
-                           or self._adjective(lower[j - 1]))):
-                break  # an adjective comes before its noun: "Berichten dürfte Apple" is two
+            elif not self._joins_np(unit, j, limit, noun_end):
+                break
             j += 1
         if noun_end < 0:
             return None
         return i, noun_end
+
+    def _joins_np(self, unit: _Unit, j: int, limit: int, noun_end: int) -> bool:
+        """Does token j, no noun and no article, continue the noun phrase: "von" or "und"
+        after a noun, a genitive apostrophe ("ET-News‘ Insidern"), an adjective before its
+        noun ("die staatliche Agentur", not "Berichten dürfte Apple")?"""
+        text, low, lower = unit.tokens[j].text, unit.lower[j], unit.lower
+        after = unit.tokens[j + 1].text if j + 1 < limit else ""
+        if noun_end >= 0 and (low == "von" or (text in _APOSTROPHES and noun_end == j)):
+            return True
+        if low == "und":
+            return noun_end >= 0 and (after[:1].isupper() or lower[j + 1] in cues.DETERMINERS)
+        return self._adjective(low) and (after[:1].isupper() or self._adjective(after.lower())) and (
+            noun_end < 0 or lower[j - 1] in cues.DETERMINERS or self._adjective(lower[j - 1]))
 
     @staticmethod
     def _adjective(lower: str) -> bool:
@@ -885,7 +911,8 @@ class _Article:
         if person is not None:
             mention = self.mentions[person]
             return _Speaker(mention.text, _entity_id(mention), mention.start, True)
-        while first < end - 1 and unit.lower[first] in cues.DETERMINERS:
+        while first < end - 1 and unit.lower[first] in cues.DETERMINERS and not (
+                unit.lower[first] in cues.PARTITIVES and unit.lower[first + 1] in cues.PARTITIVE_LINKS):
             first += 1
         start = unit.tokens[first].start
         entity = _entity_id(self.mentions[mentions[0]]) if mentions else None

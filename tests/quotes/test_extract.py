@@ -74,6 +74,14 @@ def test_quote_first_then_das_sagte() -> None:
         ("direct", "Ohne Zuwanderung geht es nicht.", "Karl Lauterbach", "sagte")]
 
 
+def test_partitive_speaker_and_advice() -> None:
+    text = "„Die Nachfrage ist gestiegen“, so einer von ET-News‘ Insidern. „Katzen lässt man " \
+           "besser drinnen“, rät Eva Rönspieß."
+    assert quotes(text, Eva_Rönspieß="PER") == [
+        ("direct", "Die Nachfrage ist gestiegen", "einer von ET-News‘ Insidern", "so"),
+        ("direct", "Katzen lässt man besser drinnen", "Eva Rönspieß", "rät")]
+
+
 def test_apposition_names_the_speaker() -> None:
     text = "„Wir wissen das“, sagte der Sprecher des Sicherheitsrates, John Kirby."
     assert quotes(text, John_Kirby="PER") == [("direct", "Wir wissen das", "John Kirby", "sagte")]
@@ -142,10 +150,17 @@ def test_anaphoric_das_teilte_mit() -> None:
 
 
 def test_konjunktiv_continuation_keeps_the_speaker() -> None:
-    text = "Nancy Faeser sagte, die Kontrollen würden verlängert. Sie seien wirksam."
+    text = "Nancy Faeser sagte, die Kontrollen würden verlängert. Sie seien wirksam.\n\n" \
+           "Man teste zudem Drohnen an der Grenze."
     assert quotes(text, Nancy_Faeser="PER") == [
         ("indirect", "die Kontrollen würden verlängert", "Nancy Faeser", "sagte"),
-        ("indirect", "Sie seien wirksam", "Nancy Faeser", "sagte")]
+        ("indirect", "Sie seien wirksam", "Nancy Faeser", "sagte"),
+        ("indirect", "Man teste zudem Drohnen an der Grenze", "Nancy Faeser", "sagte")]
+
+
+def test_relative_source_word() -> None:
+    text = "2020 kursierte ein Reuters-Bericht, demzufolge Apple ein Auto entwickle."
+    assert quotes(text) == [("indirect", "Apple ein Auto entwickle", "Reuters-Bericht", "demzufolge")]
 
 
 @pytest.mark.parametrize(("text", "content", "speaker", "cue"), [
@@ -325,11 +340,14 @@ def test_offsets_hold_on_the_gold_texts(name: str) -> None:
 PIECES = ["„", "“", "”", "»", "«", "‚", "‘", "’", '"', "'", ",", ".", ":", "!", "?", " ", " ",
           "\n", "\n\n", "sagte", "Putin", "er", "so", "laut", "zufolge", "nach", "Angaben",
           "heißt", "es", "teilte", "mit", "dass", "sei", "Das", "der", "Kreml", "bezeichnete",
-          "als", "zu", "wird", "von", "wie", "-", "Kreml-Angaben", "eigenen", "sich", "zeigte"]
-TEXTS = st.lists(st.sampled_from(PIECES) | st.text(max_size=4), max_size=120).map(" ".join)
+          "als", "zu", "wird", "von", "wie", "-", "Kreml-Angaben", "eigenen", "sich", "zeigte",
+          "Stolz", "lobte", "wir", "Am", "Mittwoch", "erklärt", "hin", "wies", "Sie", "seien"]
+# short texts end on a cue or a name often; long ones pair and nest quotation marks
+TEXTS = st.lists(st.sampled_from(PIECES) | st.text(max_size=4), max_size=8).map(" ".join) | \
+    st.lists(st.sampled_from(PIECES) | st.text(max_size=4), max_size=120).map(" ".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(TEXTS, st.lists(st.tuples(st.integers(0, 500), st.integers(1, 20),
                                  st.sampled_from(["PER", "LOC", "ORG", "MISC"])), max_size=12))
 def test_never_crashes_and_offsets_hold(text: str, spans: list[tuple[int, int, str]]) -> None:
