@@ -61,6 +61,7 @@ SPEECH_VERBS = _forms({
     "beklagen": "beklagt beklagte beklagten beklagen",
     "argumentieren": "argumentiert argumentierte argumentierten argumentieren",
     "raten": "rät riet rieten",
+    "verraten": "verrät verriet verrieten",
     "empfehlen": "empfiehlt empfahl empfahlen empfohlen",
 })
 

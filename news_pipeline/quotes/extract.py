@@ -35,6 +35,7 @@ _PUNCT = frozenset(",.;:!?–—-()[]/")
 _CLAUSE_BREAKS = frozenset({",", ";", ":"})
 _SENTENCE_END = frozenset({".", "!", "?", "…"})
 _APOSTROPHES = frozenset({"’", "‘", "'"})
+_NUMBER_NOUN = re.compile(r"\d+-[A-ZÄÖÜ]")  # "der 46-Jährige"
 _FINAL = frozenset({".", "!", "?", "…", ";", ":"})
 _OPENING_MARKS = frozenset("„»«‚›‹“\"")
 # A zu-infinitive written as one word: "weiterzuentwickeln", "bereitzustellen".
@@ -275,7 +276,7 @@ class _Article:
         the sentence before, and sentences that are one quotation ("„...“, schrieb die NASA.
         „Kein Abonnement erforderlich.“"), attributed to the speaker of this sentence's or
         else the previous sentence's cue."""
-        previous = self.units[k - 1].said if k else None
+        previous = self._previous_said(k)
         if previous and not unit.found and not unit.said and any(
                 t.text in cues.KONJUNKTIV_I and p < 0 for t, p in zip(unit.tokens, unit.pair)):
             unit.said = _Found(0, len(unit.tokens), previous.cue, previous.speaker, k)
@@ -287,6 +288,14 @@ class _Article:
             found = _Found(first, end, None, speaker, k)
             self._add(found)
             unit.said = unit.said or found
+
+    def _previous_said(self, k: int) -> _Found | None:
+        """What the sentence before unit k said, looking past a heading between them."""
+        for before in range(k - 1, max(k - 3, -1), -1):
+            unit = self.units[before]
+            if unit.said or unit.tokens[-1].text in _SENTENCE_END or unit.pair[-1] >= 0:
+                return unit.said
+        return None
 
     def _lone_quotes(self, unit: _Unit) -> list[tuple[int, int]]:
         """Token ranges of quotations that stand as sentences of their own and no cue claimed."""
@@ -348,6 +357,8 @@ class _Article:
             particles = cues.SEPARABLE_STEMS[lower]
             if end - 1 > i and unit.lower[end - 1] in particles:
                 return _Cue("verb", particles[unit.lower[end - 1]], i, end - 1)
+            if i and unit.lower[i - 1] in particles:  # written apart at a clause end: "bekannt gaben"
+                return _Cue("verb", particles[unit.lower[i - 1]], i - 1, i)
         if lower in cues.SPEECH_VERBS:
             end = self._clause_end(unit, i + 1)
             if end - 1 > i and unit.lower[end - 1] in _FOREIGN_PARTICLES:
@@ -468,7 +479,7 @@ class _Article:
                 return [_Found(start, comma, text, speaker, k),
                         _Found(np_end + 1, self._last_word(unit), text, speaker, k)]
             # "Die Lage, sagte er, sei ernst": the cue stands inside its content
-            if unit.pair[start] < 0:
+            if unit.pair[start] < 0 and unit.lower[np_end + 1] not in cues.ADVERBIAL_OPENERS:
                 return [_Found(start, self._content_end(unit, np_end + 1), text, speaker, k)]
         return [_Found(start, comma, text, speaker, k)]
 
@@ -816,7 +827,8 @@ class _Article:
             elif low in cues.DETERMINERS:
                 if noun_end >= 0 and low not in cues.GENITIVE_LINKS:
                     break
-            elif (text[:1].isupper() and low not in cues.NOT_NOUNS) or self._mentions(unit)[j] >= 0:
+            elif (text[:1].isupper() and low not in cues.NOT_NOUNS) or self._mentions(unit)[j] >= 0 \
+                    or _NUMBER_NOUN.match(text):
                 noun_end = j + 1
             elif not self._joins_np(unit, j, limit, noun_end):
                 break

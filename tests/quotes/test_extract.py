@@ -158,6 +158,20 @@ def test_konjunktiv_continuation_keeps_the_speaker() -> None:
         ("indirect", "Man teste zudem Drohnen an der Grenze", "Nancy Faeser", "sagte")]
 
 
+def test_continuation_looks_past_a_heading() -> None:
+    text = "Sie versicherte, es gehe ihr gut.\n\nTrennung nach einem halben Jahr\n\nSie wolle keine " \
+           "Nachrichten bekommen."
+    [_, continued] = quotes(text)
+    assert continued == ("indirect", "Sie wolle keine Nachrichten bekommen", None, "versicherte")
+
+
+def test_particle_written_apart_and_age_as_speaker() -> None:
+    text = "Wie die Macher bekannt gaben, wird Ana die neue Hauptrolle spielen. „Es ist vorbei“, " \
+           "schrieb der 46-Jährige."
+    assert quotes(text) == [("indirect", "wird Ana die neue Hauptrolle spielen", "Macher", "bekannt gaben"),
+                            ("direct", "Es ist vorbei", "46-Jährige", "schrieb")]
+
+
 def test_relative_source_word() -> None:
     text = "2020 kursierte ein Reuters-Bericht, demzufolge Apple ein Auto entwickle."
     assert quotes(text) == [("indirect", "Apple ein Auto entwickle", "Reuters-Bericht", "demzufolge")]
