@@ -1,6 +1,6 @@
 """Quotations in a German article, attributed to the entity mentions of their speakers.
 
-Rules over the NER segmenter's sentences and tokens, in two linear passes:
+Rules over the NER segmenter's sentences and tokens, in one pass; in each sentence:
 
 1. Cues: each speech verb, source phrase or "heißt es" outside quotation marks claims the
    reported content it governs (the clause after "sagte,", the clause before "..., sagte X",
@@ -8,7 +8,8 @@ Rules over the NER segmenter's sentences and tokens, in two linear passes:
    sentence before "Das teilte X mit.") and finds its speaker (subject, apposition, passive
    agent, source noun phrase, pronoun antecedent).
 2. Context: a sentence in Konjunktiv I right after reported speech continues it, and a
-   sentence that is one quotation continues the speaker of the sentence before.
+   quotation that stands as a sentence of its own continues the speaker of its sentence or
+   the sentence before (or of "Name: „...“").
 
 Content that is one quotation is `direct`, content holding quoted fragments is `mixed`, and
 content without any is `indirect`. Quotation marks that no cue claims (scare quotes, names,
@@ -102,7 +103,7 @@ class _Speaker:
 
 @dataclass(frozen=True)
 class _Cue:
-    kind: str  # verb, object, heissen, so, laut, zufolge, angaben
+    kind: str  # verb, object, heissen, so, laut, zufolge, angaben, relative
     lemma: str
     first: int  # token indexes in the unit, inclusive
     last: int
@@ -123,7 +124,6 @@ class _Unit:
     across a sentence end."""
 
     tokens: list[Token]
-    sentence: int  # index of its first sentence
     lower: list[str] = field(default_factory=list)
     pair: list[int] = field(default_factory=list)  # per token: its quotation pair or -1
     mention: list[int] = field(default_factory=list)  # per token: its mention or -1
@@ -193,7 +193,7 @@ class _Article:
 
     def _units(self, sentences: Sequence[TextSentence]) -> list[_Unit]:
         units: list[_Unit] = []
-        for index, sentence in enumerate(sentences):
+        for sentence in sentences:
             tokens = sentence.tokens
             gap = self.text[units[-1].tokens[-1].end:tokens[0].start] if units else "\n"
             runs_on = "\n" not in gap and units and (
@@ -203,7 +203,7 @@ class _Article:
             if runs_on or (pair >= 0 and self.pairs[pair].open < tokens[0].start):
                 units[-1].tokens = units[-1].tokens + tokens
             else:
-                units.append(_Unit(list(tokens), index))
+                units.append(_Unit(list(tokens)))
         for unit in units:
             unit.lower = [t.text.lower() for t in unit.tokens]
             first, last = unit.tokens[0].start, unit.tokens[-1].end
@@ -227,7 +227,7 @@ class _Article:
         return unit.mention
 
     def _title_pairs(self) -> set[int]:
-        """Quotation pairs that are titles or names ("der Film „...“", "die sogenannte „...“")."""
+        """Quotation pairs that are titles or scare quotes ("der Film „...“", "die sogenannte „...“")."""
         titles = set()
         for index, pair in enumerate(self.pairs):
             before = _LAST_WORD.search(self.text, max(0, pair.open - 40), pair.open)
