@@ -181,18 +181,17 @@ zeige brauche bleibe handle halte lasse sehe trage arbeite plane bestehe fehle f
 gelte stelle mache nehme finde spiele rechne unterstütze verfüge erwarte hoffe lehne biete
 bedeute betrage drohe entspreche erfolge falle folge gehöre heiße laufe leide lege nutze
 passe reiche richte schaffe scheine setze sorge spreche steige suche tue verlange verliere
-versuche wachse wirke ziele schätze beabsichtige befinde beginne benötige bereite
-denke ende entwickle erhalte erreiche fordere gewinne glaube kenne koste lebe lerne liefere
-schütze sende sinke strebe teile treffe verbessere verhandle verstehe wünsche zahle
-behalte verdiene verspreche gewähre gelinge geschehe herrsche kehre kläre lohne melde
-öffne prüfe rede sage schreibe sitze spüre stimme trete vertrete verweise warte weise
-zwinge ändere erkläre kämpfe leiste bemühe bringe dränge erlaube fürchte hänge
-teste prüfe plane investiere produziere reagiere profitiere akzeptiere kontrolliere
-existiere funktioniere garantiere informiere konzentriere operiere reduziere verhindere
-unterstütze baue kaufe verkaufe zeige lege stelle wähle zähle hole schicke spare sichere
-erhöhe senke kürze streiche öffne schließe beginne beende starte stoppe blockiere stärke
-schwäche verlasse betreffe beziehe gehe entstehe gelange übernehme unternehme vermeide
-verfolge ermögliche erfülle erwäge bedrohe belaste benötige nenne kenne wisse wolle
+versuche wachse wirke ziele schätze beabsichtige befinde beginne benötige bereite denke ende
+entwickle erhalte erreiche fordere gewinne glaube kenne koste lebe lerne liefere schütze
+sende sinke strebe teile treffe verbessere verhandle verstehe wünsche zahle behalte verdiene
+verspreche gewähre gelinge geschehe herrsche kehre kläre lohne melde öffne prüfe rede sage
+schreibe sitze spüre stimme trete vertrete verweise warte weise zwinge ändere erkläre kämpfe
+leiste bemühe bringe dränge erlaube fürchte hänge teste investiere produziere reagiere
+profitiere akzeptiere kontrolliere existiere funktioniere garantiere informiere konzentriere
+operiere reduziere verhindere baue kaufe verkaufe wähle zähle hole schicke spare sichere
+erhöhe senke kürze streiche schließe beende starte stoppe blockiere stärke schwäche verlasse
+betreffe beziehe entstehe gelange übernehme unternehme vermeide verfolge ermögliche erfülle
+erwäge bedrohe belaste nenne
 """)
 KONJUNKTIV_II = _words("""
 würde würden wäre wären hätte hätten könnte könnten müsste müssten dürfte dürften gäbe käme
