@@ -99,6 +99,14 @@ def command_eval_ner(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_eval_quotes(args: argparse.Namespace) -> int:
+    from news_pipeline.ner import load_recogniser
+    from news_pipeline.quotes.evaluate import evaluate_file
+
+    _print_json(evaluate_file(args.file, load_recogniser(args.model), details=args.details))
+    return 0
+
+
 def command_train_ner(args: argparse.Namespace) -> int:
     from news_pipeline.ner.train import train_model
 
@@ -195,6 +203,14 @@ def build_parser() -> argparse.ArgumentParser:
     eval_ner.add_argument("file", type=Path)
     eval_ner.add_argument("--model", default=settings.ner_model())
     eval_ner.set_defaults(handler=command_eval_ner)
+
+    eval_quotes = sub.add_parser("eval-quotes", help="score the quotation extractor on a gold "
+                                                     "file (docs/quotes.md)")
+    eval_quotes.add_argument("file", type=Path)
+    eval_quotes.add_argument("--model", default=settings.ner_model())
+    eval_quotes.add_argument("--details", action="store_true",
+                             help="also list missed, spurious and misattributed quotations")
+    eval_quotes.set_defaults(handler=command_eval_quotes)
 
     train = sub.add_parser("train-ner", help="train the shipped NER model from the corpora")
     train.add_argument("--data", type=Path, default=settings.project_root() / "../shared/data/ner")

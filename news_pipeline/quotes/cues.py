@@ -1,0 +1,294 @@
+"""The German words that attribute speech, and the closed word lists the extractor leans on.
+
+All entries are lower-case token forms as the NER segmenter produces them (spaCy's German
+tokenizer keeps hyphenated compounds such as "Kreml-Angaben" whole). docs/quotes.md explains
+how each group is used.
+"""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+def _forms(table: dict[str, str]) -> dict[str, str]:
+    """{"lemma": "form form ..."} -> {form: lemma}."""
+    return {form: lemma for lemma, forms in table.items() for form in forms.split()}
+
+
+# Verbs of saying whose content is a clause ("sagte, dass ...", "sagte, er sei ...") or, in
+# inverted order, precedes them ("..., sagte sie."). Present, past (singular and plural),
+# participle; the plural present doubles as the infinitive.
+SPEECH_VERBS = _forms({
+    "sagen": "sagt sagte sagten sagen gesagt",
+    "erklären": "erklärt erklärte erklärten erklären",
+    "betonen": "betont betonte betonten betonen",
+    "schreiben": "schreibt schrieb schrieben schreiben geschrieben",
+    "berichten": "berichtet berichtete berichteten berichten",
+    "melden": "meldet meldete meldeten melden gemeldet",
+    "vermelden": "vermeldet vermeldete vermeldeten",
+    "erzählen": "erzählt erzählte erzählten erzählen",
+    "schildern": "schildert schilderte schilderten schildern geschildert",
+    "warnen": "warnt warnte warnten warnen gewarnt",
+    "meinen": "meint meinte meinten gemeint",
+    "fordern": "fordert forderte forderten fordern gefordert",
+    "kritisieren": "kritisiert kritisierte kritisierten kritisieren",
+    "bekräftigen": "bekräftigt bekräftigte bekräftigten bekräftigen",
+    "versichern": "versichert versicherte versicherten versichern",
+    "beteuern": "beteuert beteuerte beteuerten beteuern",
+    "behaupten": "behauptet behauptete behaupteten behaupten",
+    "bestätigen": "bestätigt bestätigte bestätigten bestätigen",
+    "bestreiten": "bestreitet bestritt bestritten bestreiten",
+    "dementieren": "dementiert dementierte dementierten dementieren",
+    "unterstreichen": "unterstreicht unterstrich unterstrichen",
+    "ergänzen": "ergänzt ergänzte ergänzten ergänzen",
+    "erläutern": "erläutert erläuterte erläuterten erläutern",
+    "verkünden": "verkündet verkündete verkündeten verkünden",
+    "antworten": "antwortet antwortete antworteten antworten geantwortet",
+    "entgegnen": "entgegnet entgegnete entgegneten entgegnen",
+    "mahnen": "mahnt mahnte mahnten mahnen gemahnt",
+    "versprechen": "verspricht versprach versprachen versprechen versprochen",
+    "beschuldigen": "beschuldigt beschuldigte beschuldigten beschuldigen",
+    "zitieren": "zitiert",
+    "twittern": "twittert twitterte twitterten getwittert",
+    "verweisen": "verweist verwies verwiesen verweisen",
+    "erinnern": "erinnert erinnerte erinnerten",
+    "fragen": "fragt fragte fragten gefragt",
+    "rufen": "ruft rief riefen rufen gerufen",
+    "skandieren": "skandiert skandierte skandierten skandieren",
+    "klagen": "klagt klagte klagten",
+    "beklagen": "beklagt beklagte beklagten beklagen",
+    "argumentieren": "argumentiert argumentierte argumentierten argumentieren",
+    "raten": "rät riet rieten",
+    "verraten": "verrät verriet verrieten",
+    "empfehlen": "empfiehlt empfahl empfahlen empfohlen",
+})
+
+# Verbs that mostly take an object, and so count as a cue only when the object holds a
+# quotation ("lobte die Einigung als „Durchbruch“", "sprach von einem „schwarzen Tag“"), or,
+# for bezeichnen, an "als" predicate ("bezeichnete sie als Kampf für Souveränität").
+OBJECT_VERBS = _forms({
+    "bezeichnen": "bezeichnet bezeichnete bezeichneten bezeichnen",
+    "nennen": "nennt nannte nannten nennen genannt",
+    "loben": "lobt lobte lobten loben gelobt",
+    "sprechen": "spricht sprach sprachen sprechen gesprochen",
+    "erwähnen": "erwähnt erwähnte erwähnten",
+    "beschreiben": "beschreibt beschrieb beschrieben",
+    "verurteilen": "verurteilt verurteilte verurteilten",
+})
+ALS_PREDICATE = frozenset({"bezeichnen", "beschreiben"})
+
+# "zeigte sich „besorgt“": an attitude said in public; a cue only with a quoted word.
+SICH_ZEIGEN = frozenset({"zeigt", "zeigte", "zeigten", "zeigen"})
+
+# Separable verbs: the finite stem in a main clause, whose particle closes the clause
+# ("teilte ... mit", "wies darauf hin"). A stem can belong to several verbs ("gab ... an",
+# "gab ... bekannt"), so each maps to its particles.
+SEPARABLE_STEMS: dict[str, dict[str, str]] = {}
+for _lemma, _particle, _stems in (
+    ("mitteilen", "mit", "teilt teilte teilten teilen"),
+    ("hinzufügen", "hinzu", "fügt fügte fügten"),
+    ("ankündigen", "an", "kündigt kündigte kündigten kündigen"),
+    ("einräumen", "ein", "räumt räumte räumten räumen"),
+    ("hinweisen", "hin", "weist wies wiesen"),
+    ("anmerken", "an", "merkt merkte merkten"),
+    ("hervorheben", "hervor", "hebt hob hoben"),
+    ("vorwerfen", "vor", "wirft warf warfen werfen"),
+    ("angeben", "an", "gibt gab gaben"),
+    ("bekanntgeben", "bekannt", "gibt gab gaben"),
+    ("zugeben", "zu", "gibt gab gaben"),
+    ("ausführen", "aus", "führt führte führten"),
+    ("festhalten", "fest", "hält hielt hielten"),
+    ("klarstellen", "klar", "stellt stellte stellten"),
+    ("zusichern", "zu", "sichert sicherte sicherten"),
+    ("aufrufen", "auf", "ruft rief riefen"),
+    ("auffordern", "auf", "fordert forderte forderten fordern"),
+    ("vorschlagen", "vor", "schlägt schlug schlugen"),
+    ("feststellen", "fest", "stellt stellte stellten"),
+    ("hervorgehen", "hervor", "geht ging"),
+    ("zurückweisen", "zurück", "weist wies wiesen weisen"),
+    ("einwenden", "ein", "wendet wandte wandten"),
+):
+    for _stem in _stems.split():
+        SEPARABLE_STEMS.setdefault(_stem, {})[_particle] = _lemma
+
+# The same verbs written as one word: participles, and finite forms at the end of a
+# subordinate clause ("wie die Polizei mitteilte").
+SEPARABLE_WHOLE = _forms({
+    "mitteilen": "mitgeteilt mitteilte mitteilten",
+    "hinzufügen": "hinzugefügt hinzufügte",
+    "ankündigen": "angekündigt ankündigte ankündigten",
+    "einräumen": "eingeräumt einräumte einräumten",
+    "hinweisen": "hingewiesen hinwies hinwiesen",
+    "anmerken": "angemerkt anmerkte",
+    "hervorheben": "hervorgehoben hervorhob",
+    "vorwerfen": "vorgeworfen vorwarf vorwarfen",
+    "angeben": "angegeben angab angaben",
+    "bekanntgeben": "bekanntgegeben bekanntgab",
+    "zugeben": "zugegeben zugab",
+    "ausführen": "ausgeführt ausführte",
+    "festhalten": "festgehalten festhielt",
+    "klarstellen": "klargestellt klarstellte",
+    "zusichern": "zugesichert zusicherte",
+    "aufrufen": "aufgerufen aufrief",
+    "auffordern": "aufgefordert aufforderte",
+    "vorschlagen": "vorgeschlagen vorschlug",
+    "feststellen": "festgestellt feststellte",
+    "zurückweisen": "zurückgewiesen zurückwies zurückwiesen",
+    "einwenden": "eingewandt einwandte",
+})
+
+# Cues whose bare use in inverted order ("..., sagte X") is reported speech whatever the
+# mood; the others ("..., warnte X") need a Konjunktiv, a quotation or a dass-clause in the
+# content, because they also take plain objects.
+STRONG = frozenset({
+    "sagen", "erklären", "betonen", "schreiben", "berichten", "melden", "meinen", "bekräftigen",
+    "versichern", "behaupten", "unterstreichen", "ergänzen", "erläutern", "antworten",
+    "entgegnen", "mitteilen", "hinzufügen", "hinweisen", "anmerken", "einräumen", "zitieren",
+    "twittern", "heißen", "so",
+})
+
+# "heißt es", "hieß es": reported speech without a named subject.
+HEISSEN = frozenset({"heißt", "hieß"})
+
+# Source phrases: "laut X", "X zufolge", "nach Angaben (des|von|aus) X", "nach X-Angaben".
+LAUT = "laut"
+ZUFOLGE = "zufolge"
+ANGABEN_NOUNS = frozenset({"angaben", "informationen", "darstellung", "aussagen", "worten"})
+ANGABEN_SUFFIX = "angaben"  # "Kreml-Angaben", "Polizeiangaben"
+# Relative source words: "ein Reuters-Bericht, demzufolge Apple ... entwickle", "Berichte,
+# wonach ...": the noun before the comma is the source, the clause after is the content.
+RELATIVE_SOURCES = frozenset({"demzufolge", "denenzufolge", "wonach"})
+# Sources that are not speakers: "den neuesten Daten zufolge" reports a measurement, "so
+# die Hoffnung" an expectation.
+NON_SPEAKERS = frozenset({
+    "daten", "zahlen", "statistik", "statistiken", "umfrage", "umfragen", "schätzung",
+    "schätzungen", "prognose", "prognosen", "berechnungen", "messungen", "plan", "fahrplan",
+    "gesetz", "modell", "wetterbericht", "hoffnung", "idee", "ziel", "devise", "logik",
+    "kalkül", "theorie", "rechnung", "überlegung", "vorstellung", "annahme",
+})
+# "laut" is also the adjective "loud": not a cue after these.
+LAUT_ADJECTIVE_BEFORE = frozenset({"so", "zu", "sehr", "ganz", "recht", "ziemlich", "besonders",
+                                   "war", "ist", "wurde", "wird", "und", "nicht", "immer"})
+
+# Konjunktiv I (and the Konjunktiv II forms of reported speech) in the third person. Only
+# Konjunktiv I marks a sentence without a cue as continuing reported speech; both accept a
+# clause after "sagte," as reported content.
+KONJUNKTIV_I = _words("""
+sei seien habe werde könne müsse solle wolle dürfe möge wisse gebe gehe komme stehe liege
+zeige brauche bleibe handle halte lasse sehe trage arbeite plane bestehe fehle führe diene
+gelte stelle mache nehme finde spiele rechne unterstütze verfüge erwarte hoffe lehne biete
+bedeute betrage drohe entspreche erfolge falle folge gehöre heiße laufe leide lege nutze
+passe reiche richte schaffe scheine setze sorge spreche steige suche tue verlange verliere
+versuche wachse wirke ziele schätze beabsichtige befinde beginne benötige bereite denke ende
+entwickle erhalte erreiche fordere gewinne glaube kenne koste lebe lerne liefere schütze
+sende sinke strebe teile treffe verbessere verhandle verstehe wünsche zahle behalte verdiene
+verspreche gewähre gelinge geschehe herrsche kehre kläre lohne melde öffne prüfe rede sage
+schreibe sitze spüre stimme trete vertrete verweise warte weise zwinge ändere erkläre kämpfe
+leiste bemühe bringe dränge erlaube fürchte hänge teste investiere produziere reagiere
+profitiere akzeptiere kontrolliere existiere funktioniere garantiere informiere konzentriere
+operiere reduziere verhindere baue kaufe verkaufe wähle zähle hole schicke spare sichere
+erhöhe senke kürze streiche schließe beende starte stoppe blockiere stärke schwäche verlasse
+betreffe beziehe entstehe gelange übernehme unternehme vermeide verfolge ermögliche erfülle
+erwäge bedrohe belaste nenne
+""")
+KONJUNKTIV_II = _words("""
+würde würden wäre wären hätte hätten könnte könnten müsste müssten dürfte dürften gäbe käme
+""")
+
+# Words that open a content clause ("sagte, dass ...", "fragte, ob ..."); only dass and ob
+# do it with certainty, the w-words also open comparisons ("wie auch") and relative clauses.
+CONTENT_OPENERS = frozenset({"dass", "ob", "wie", "warum", "weshalb", "wann", "wo", "wer",
+                             "was", "welche", "welcher", "welches"})
+COMPLEMENTISERS = frozenset({"dass", "ob"})
+# After "sagte," these open an adverbial clause, not the content ("sagte nichts, als ...").
+ADVERBIAL_OPENERS = frozenset({"als", "nachdem", "bevor", "während", "weil", "da", "obwohl",
+                               "wenn", "sobald", "bis", "damit", "sodass", "und", "aber", "um",
+                               "ohne", "statt", "anstatt"})
+
+# Finite verbs that start a new main clause after a comma ("..., im Vorfeld hat sich Putin
+# ... bedankt"): reported content stops there.
+MAIN_CLAUSE_VERBS = _words("""
+ist sind war waren hat haben hatte hatten wird werden wurde wurden kann können konnte
+konnten muss müssen musste soll sollen will wollen gibt gab geht ging
+""")
+# Auxiliaries between a participle cue and its subject or agent.
+AUXILIARIES = MAIN_CLAUSE_VERBS | frozenset({"habe", "hätte", "sei", "wäre", "worden", "würde"})
+PASSIVE = frozenset({"wird", "werden", "wurde", "wurden", "worden", "würde"})
+# Passive agent: "wird vom Westen beschuldigt", "wurde im Kreml berichtet".
+AGENT_PREPOSITIONS = frozenset({"von", "vom", "seitens", "durch"})
+PLACE_AGENT_PREPOSITIONS = frozenset({"im", "in", "aus", "beim"})
+
+DETERMINERS = _words("""
+der die das des dem den ein eine einer eines einem einen sein seine seiner seines seinem
+seinen ihr ihre ihrer ihres ihrem ihren dieser diese dieses diesem diesen unser unsere
+""")
+GENITIVE_LINKS = frozenset({"des", "der", "von"})
+# "einer von ET-News' Insidern", "einige der Teilnehmer": pronouns that head a noun phrase
+PARTITIVES = frozenset({"einer", "eine", "eines", "einige", "mehrere", "viele", "manche"})
+PARTITIVE_LINKS = frozenset({"von", "der", "des", "aus"})
+RELATIVE_PRONOUNS = _words("der die das dem den denen deren dessen welche welcher welches welchem welchen")
+PRONOUNS = frozenset({"er", "sie"})
+# Subjects that name no one the text could resolve: "Wir fordern ... auf", "Man sagt, ...".
+IMPERSONAL = frozenset({"ich", "wir", "man", "du", "ihr"})
+# An adjective inside a noun phrase ends like this and precedes a noun ...
+ADJECTIVE_ENDINGS = ("e", "en", "er", "es", "em")
+# ... unlike these prepositions, adverbs and conjunctions ("die Regierung unter Machthaber
+# Kim" ends before "unter").
+NOT_ADJECTIVES = _words("""
+unter über hinter wider außer aber oder wieder immer weiter später früher ferner eben
+wegen entgegen gegen ohne gerne heute morgen gestern zwischen neben innerhalb außerhalb
+oberhalb unterhalb seitens beiderseits diesseits jenseits hier
+""")
+
+# A clause starting with a preposition or an adverb has its subject after the finite verb
+# ("Am Mittwoch sagte die Sprecherin ...", "Außerdem hob er hervor ..."), so the speaker
+# follows the cue; adverbs also stand between a cue and its speaker ("sagte etwa X").
+PREPOSITIONS = _words("""
+am im in an auf aus bei beim nach vor seit während zum zur mit über unter gegen statt
+anstatt trotz wegen dank gemäß ohne bis durch für um zwischen neben hinter ab
+""")
+ADVERBS = _words("""
+außerdem zudem dann später zuvor auch dabei darin dazu daraufhin inzwischen jetzt heute
+gestern ebenfalls weiter ferner bereits schon deshalb daher allerdings zugleich
+gleichzeitig anschließend zuletzt erst nun hier dort damals kürzlich jüngst bislang bisher
+zunächst schließlich dennoch trotzdem jedoch immerhin stattdessen vielmehr so mittlerweile
+demnach indes indessen ebenso gleichwohl jedenfalls offenbar offensichtlich angeblich
+womöglich vermutlich wohl darüber hierzu danach davor seither seitdem bald oft häufig
+erneut wiederum freilich tatsächlich letztlich endlich natürlich nämlich etwa noch aber
+""")
+FRONTED = PREPOSITIONS | ADVERBS
+# Time nouns that can open a clause like an adverb ("Anfang 2024 berichtete Bloomberg").
+TIME_NOUNS = _words("""
+anfang ende mitte montag dienstag mittwoch donnerstag freitag samstag sonntag januar
+februar märz april mai juni juli august september oktober november dezember
+""")
+# Capitalised at the start of a sentence, these are no nouns: no speaker begins with them.
+NOT_NOUNS = FRONTED | AUXILIARIES | _words("""
+und oder aber denn doch sondern wo wie was wer warum ich wir du ihr man es uns mir mich
+wenn weil dass ob als da obwohl nachdem damit sodass falls sobald
+""")
+# Modal verbs: "sollte der Arzt erklären, warum ..." is no report of what was said.
+MODALS = _words("""
+soll sollte sollten sollen muss müsste müssten müssen kann könnte könnten können will
+wollen wollte möchte möchten darf dürfen
+""")
+# Clause openers that refer back to the previous sentence: "Das teilte die Reederei mit."
+ANAPHORS = frozenset({"das", "dies", "dieses", "so"})
+
+# Nouns that make a following quotation a title or a name, not speech ("der Film „...“",
+# "die Operation „...“"); compounds are matched by their ending ("Fernsehserie").
+TITLE_NOUNS = (
+    "buch", "roman", "film", "titel", "serie", "sendung", "song", "lied", "album", "stück",
+    "oper", "gedicht", "ausstellung", "zeitung", "zeitschrift", "magazin", "blatt", "kolumne",
+    "kampagne", "operation", "programm", "projekt", "initiative", "motto", "slogan", "show",
+    "podcast", "dokumentation", "bestseller", "werk", "single", "festival", "aktion", "namen",
+)
+# ... and words that mark scare quotes: "die sogenannte „Zeitenwende“".
+SCARE_MARKERS = frozenset({"sogenannte", "sogenannten", "sogenannter", "sogenanntes",
+                           "genannte", "genannten", "namens"})
+
+# Every word a cue starts with: the extractor looks closer only at these.
+TRIGGERS = frozenset({*SPEECH_VERBS, *OBJECT_VERBS, *SEPARABLE_STEMS, *SEPARABLE_WHOLE,
+                      *SICH_ZEIGEN, *HEISSEN, *RELATIVE_SOURCES, "so", LAUT, ZUFOLGE, "nach"})

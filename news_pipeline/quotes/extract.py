@@ -1,0 +1,980 @@
+"""Quotations in a German article, attributed to the entity mentions of their speakers.
+
+Rules over the NER segmenter's sentences and tokens, in one pass; in each sentence:
+
+1. Cues: each speech verb, source phrase or "heißt es" outside quotation marks claims the
+   reported content it governs (the clause after "sagte,", the clause before "..., sagte X",
+   the object holding a quoted fragment, the sentence a source phrase qualifies, the
+   sentence before "Das teilte X mit.") and finds its speaker (subject, apposition, passive
+   agent, source noun phrase, pronoun antecedent).
+2. Context: a sentence in Konjunktiv I right after reported speech continues it, and a
+   quotation that stands as a sentence of its own continues the speaker of its sentence or
+   the sentence before (or of "Name: „...“").
+
+Content that is one quotation is `direct`, content holding quoted fragments is `mixed`, and
+content without any is `indirect`. Quotation marks that no cue claims (scare quotes, names,
+titles) are not quotations. docs/quotes.md has the details.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from itertools import pairwise
+from typing import Protocol
+
+from news_pipeline.ner.text import Segmenter, TextSentence, Token
+from news_pipeline.quotes import cues
+from news_pipeline.quotes.marks import pair_quotes
+
+KINDS = ("direct", "indirect", "mixed")
+_PUNCT = frozenset(",.;:!?–—-()[]/")
+_CLAUSE_BREAKS = frozenset({",", ";", ":"})
+_SENTENCE_END = frozenset({".", "!", "?", "…"})
+_APOSTROPHES = frozenset({"’", "‘", "'"})
+_NUMBER_NOUN = re.compile(r"\d+-[A-ZÄÖÜ]")  # "der 46-Jährige"
+_FINAL = frozenset({".", "!", "?", "…", ";", ":"})
+_OPENING_MARKS = frozenset("„»«‚›‹“\"")
+# A zu-infinitive written as one word: "weiterzuentwickeln", "bereitzustellen".
+_ZU_INFINITIVE = re.compile(r"(?:an|auf|aus|bei|ein|fest|her|hin|mit|nach|vor|weiter|zurück|"
+                            r"zusammen|ab|um|dar|bereit|durch|frei|statt|teil|los|wieder|fort|"
+                            r"hoch|heraus|voran)zu\w{3,}")
+# Particles that turn a speech verb into another verb: "sagte das Spiel ab", "sagte zu".
+_FOREIGN_PARTICLES = frozenset({"ab", "zu", "um", "vorher", "nach", "auf", "vor", "fest",
+                                "los", "weg"})
+_MAX_GAP = 12  # tokens between a cue and the comma or colon that opens its content
+_LAST_WORD = re.compile(r"(\w+)\W{0,3}$")
+# "..., sagte X" and "„...!“ sagte X": what precedes a cue whose content comes before it
+_LEFT_OF_INVERTED_CUE = frozenset({",", "“", "”", "«", "»", "\""})
+
+
+class MentionLike(Protocol):
+    """An entity mention: the NER's Mention, a row of the `mentions` table, or anything with
+    these attributes. An `entity_id` attribute, where present, links speakers to entities."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One row of the future `quotes` table; `text == article_text[start:end]`.
+
+    quote_id: 16 hex digits of SHA-1 over kind, start, end and text: stable for the same
+    article text, independent of the article's id (combine the two for a global key).
+    speaker: the speaker as written (for a pronoun, its antecedent), or None.
+    cue: the words that attribute the quotation ("sagte", "teilte … mit", "laut", "so",
+    "heißt es in"); for a continuing sentence the cue it continues; None for a sentence
+    that is a quotation attributed by the sentence before it, or to no one.
+    sentence_index: the NER segmenter's index of the sentence the quotation starts in.
+    """
+
+    quote_id: str
+    kind: str
+    text: str
+    start: int
+    end: int
+    speaker: str | None
+    speaker_entity_id: str | None
+    cue: str | None
+    sentence_index: int
+
+
+@dataclass(frozen=True)
+class _Speaker:
+    text: str
+    entity_id: str | None
+    at: int  # character offset, for pronoun resolution
+    named: bool  # holds an entity mention ("Kuleba", "der Kreml"), not only nouns ("Genetiker")
+
+
+@dataclass(frozen=True)
+class _Cue:
+    kind: str  # verb, object, heissen, so, laut, zufolge, angaben, relative
+    lemma: str
+    first: int  # token indexes in the unit, inclusive
+    last: int
+
+
+@dataclass
+class _Found:
+    first: int  # content tokens [first, end) of its unit
+    end: int
+    cue: str | None
+    speaker: _Speaker | None
+    unit: int
+
+
+@dataclass
+class _Unit:
+    """Consecutive segmenter sentences, joined where a quotation or a ", sagte er" runs on
+    across a sentence end."""
+
+    tokens: list[Token]
+    lower: list[str] = field(default_factory=list)
+    pair: list[int] = field(default_factory=list)  # per token: its quotation pair or -1
+    mention: list[int] = field(default_factory=list)  # per token: its mention or -1
+    found: list[_Found] = field(default_factory=list)  # content in this unit
+    said: _Found | None = None  # the last content a cue in this unit attributes
+
+
+def _entity_id(mention: MentionLike) -> str | None:
+    value = getattr(mention, "entity_id", None)
+    # a pandas row's missing id is NaN, which is not equal to itself
+    return None if value is None or value != value else str(value)
+
+
+class QuoteExtractor:
+    """Holds the segmenter (its tokenizer takes ~0.3 s to build): build one per process."""
+
+    def __init__(self) -> None:
+        self.segmenter = Segmenter()
+
+    def extract(self, text: str, mentions: Sequence[MentionLike],
+                sentences: Sequence[TextSentence] | None = None) -> list[Quote]:
+        """`sentences`: the NER segmenter's sentences of `text`, where the caller has them;
+        segmenting again is most of the cost of extraction (docs/quotes.md, Speed)."""
+        if not text.strip():
+            return []
+        if sentences is None:
+            sentences = list(self.segmenter.sentences(text))
+        return _Article(text, sentences, mentions).quotes()
+
+
+@cache
+def _default_extractor() -> QuoteExtractor:
+    return QuoteExtractor()
+
+
+def extract_quotes(text: str, mentions: Sequence[MentionLike],
+                   sentences: Sequence[TextSentence] | None = None) -> list[Quote]:
+    """The quotations of `text` (an article's cleaned text) in text order; `mentions` are
+    its entity mentions, in any order."""
+    return _default_extractor().extract(text, mentions, sentences)
+
+
+class _Article:
+    def __init__(self, text: str, sentences: Sequence[TextSentence],
+                 mentions: Sequence[MentionLike]) -> None:
+        self.text = text
+        self.sentence_starts = [s.tokens[0].start for s in sentences]
+        self.pairs = pair_quotes(text)
+        self.pair_opens = [p.open for p in self.pairs]
+        self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
+        self.mention_ends = [m.end for m in self.mentions]
+        self.units = self._units(sentences)
+        self.title_pairs = self._title_pairs()
+        self.name_pairs = self._name_pairs()
+        # PER and ORG mentions outside quotations, for pronoun antecedents
+        self.antecedents = [i for i, m in enumerate(self.mentions)
+                            if m.label in ("PER", "ORG") and self._pair_at(m.start) < 0]
+        self.antecedent_starts = [self.mentions[m].start for m in self.antecedents]
+        self.reported: set[int] = set()  # mentions inside reported content
+        self.last_speaker: _Speaker | None = None
+
+    def _pair_at(self, offset: int) -> int:
+        p = bisect_right(self.pair_opens, offset) - 1
+        return p if p >= 0 and offset <= self.pairs[p].close else -1
+
+    # -- units ------------------------------------------------------------------------------
+
+    def _units(self, sentences: Sequence[TextSentence]) -> list[_Unit]:
+        units: list[_Unit] = []
+        for sentence in sentences:
+            tokens = sentence.tokens
+            gap = self.text[units[-1].tokens[-1].end:tokens[0].start] if units else "\n"
+            runs_on = "\n" not in gap and units and (
+                tokens[0].text == "," or (tokens[0].text[:1].islower()
+                                          and units[-1].tokens[-1].text in "“”«»‘’\""))
+            pair = self._pair_at(tokens[0].start)
+            if runs_on or (pair >= 0 and self.pairs[pair].open < tokens[0].start):
+                units[-1].tokens = units[-1].tokens + tokens
+            else:
+                units.append(_Unit(list(tokens)))
+        for unit in units:
+            unit.lower = [t.text.lower() for t in unit.tokens]
+            first, last = unit.tokens[0].start, unit.tokens[-1].end
+            p = bisect_right(self.pair_opens, last) - 1
+            if (p >= 0 and self.pairs[p].close >= first) or self._pair_at(first) >= 0:
+                unit.pair = [self._pair_at(t.start) for t in unit.tokens]
+            else:
+                unit.pair = [-1] * len(unit.tokens)
+        return units
+
+    def _mentions(self, unit: _Unit) -> list[int]:
+        """Per token of the unit: the index of the mention it is part of, or -1 (built on
+        first use: most sentences never need it)."""
+        if not unit.mention:
+            m = bisect_right(self.mention_ends, unit.tokens[0].start)
+            for token in unit.tokens:
+                while m < len(self.mentions) and self.mentions[m].end <= token.start:
+                    m += 1
+                unit.mention.append(m if m < len(self.mentions)
+                                    and self.mentions[m].start < token.end else -1)
+        return unit.mention
+
+    def _title_pairs(self) -> set[int]:
+        """Quotation pairs that are titles or scare quotes ("der Film „...“", "die sogenannte „...“")."""
+        titles = set()
+        for index, pair in enumerate(self.pairs):
+            before = _LAST_WORD.search(self.text, max(0, pair.open - 40), pair.open)
+            word = before.group(1).lower() if before else ""
+            if word in cues.SCARE_MARKERS or word.endswith(cues.TITLE_NOUNS):
+                titles.add(index)
+        return titles
+
+    def _name_pairs(self) -> set[int]:
+        """Quoted names: two or more words, all capitalised („Islamischer Staat“)."""
+        names = set()
+        for index, pair in enumerate(self.pairs):
+            words = self.text[pair.open + 1:pair.close].split()
+            if len(words) >= 2 and all(w[:1].isupper() for w in words):
+                names.add(index)
+        return names
+
+    # -- passes -----------------------------------------------------------------------------
+
+    def quotes(self) -> list[Quote]:
+        for k, unit in enumerate(self.units):
+            self._cues(k, unit)
+            self._context(k, unit)
+        quotes = [self._quote(f) for unit in self.units for f in unit.found]
+        return sorted((q for q in quotes if q is not None), key=lambda q: q.start)
+
+    def _cues(self, k: int, unit: _Unit) -> None:
+        after = 0  # cues inside content already found are part of it
+        for i in [i for i, w in enumerate(unit.lower) if w in cues.TRIGGERS]:
+            if i < after or unit.pair[i] >= 0:
+                continue
+            cue = self._cue_at(unit, i)
+            found = self._attribute(k, unit, cue) if cue else []
+            for f in found:
+                self._add(f)
+                unit.said = f
+                if f.speaker:
+                    self.last_speaker = f.speaker
+            if cue and found:
+                # the cue's own clause ("..., betonte X seinem Redetext zufolge") is done too
+                after = max([self._clause_end(unit, cue.last + 1)]
+                            + [f.end for f in found if f.unit == k])
+
+    def _context(self, k: int, unit: _Unit) -> None:
+        """What the cues left: a sentence in Konjunktiv I continuing the reported speech of
+        the sentence before, and sentences that are one quotation ("„...“, schrieb die NASA.
+        „Kein Abonnement erforderlich.“"), attributed to the speaker of this sentence's or
+        else the previous sentence's cue."""
+        previous = self._previous_said(k)
+        if previous and not unit.found and not unit.said and any(
+                t.text in cues.KONJUNKTIV_I and p < 0 for t, p in zip(unit.tokens, unit.pair)):
+            unit.said = _Found(0, len(unit.tokens), previous.cue, previous.speaker, k)
+            self._add(unit.said)
+            return
+        source = unit.said or previous
+        for first, end in self._lone_quotes(unit):
+            speaker = self._introducer(unit, first) or (source.speaker if source else None)
+            found = _Found(first, end, None, speaker, k)
+            self._add(found)
+            unit.said = unit.said or found
+
+    def _previous_said(self, k: int) -> _Found | None:
+        """What the sentence before unit k said, looking past a heading between them."""
+        for before in range(k - 1, max(k - 3, -1), -1):
+            unit = self.units[before]
+            if unit.said or unit.tokens[-1].text in _SENTENCE_END or unit.pair[-1] >= 0:
+                return unit.said
+        return None
+
+    def _lone_quotes(self, unit: _Unit) -> list[tuple[int, int]]:
+        """Token ranges of quotations that stand as sentences of their own and no cue claimed."""
+        if unit.pair[-1] < 0 and max(unit.pair) < 0:
+            return []
+        claimed = [(f.first, f.end) for f in unit.found]
+        lone, n, i = [], len(unit.tokens), 0
+        while i < n:
+            pair = unit.pair[i]
+            if pair < 0:
+                i += 1
+                continue
+            end = i
+            while end < n and unit.pair[end] == pair:
+                end += 1
+            alone = (i == 0 or unit.tokens[i - 1].text in _FINAL) and (
+                end == n or unit.tokens[end].text in _FINAL)
+            if alone and pair not in self.title_pairs and self._sentence_like(pair) and not any(
+                    a < end and i < b for a, b in claimed):
+                lone.append((i, end))
+            i = end
+        return lone
+
+    def _introducer(self, unit: _Unit, first: int) -> _Speaker | None:
+        """"Ministerin Schulze: „...“", "Homrighausen beglückwünschte die Geehrten: „...“":
+        the subject of the clause a colon ends introduces the quotation after it."""
+        if first == 0 or unit.tokens[first - 1].text != ":":
+            return None
+        start = self._segment_start(unit, first - 1)
+        np = self._np(unit, start, first - 1)
+        if np is None or unit.lower[start] in cues.FRONTED:
+            return None
+        named = any(self._mention_label(unit, j) in ("PER", "ORG") for j in range(*np))
+        if np[1] == first - 1 or named:
+            speaker, _ = self._speaker_after(unit, start, allow_pp=False)
+            return speaker
+        return None
+
+    def _sentence_like(self, pair: int) -> bool:
+        """Long enough or ending like a sentence, unlike a quoted name standing alone."""
+        quoted = self.pairs[pair]
+        words = self.text[quoted.open + 1:quoted.close].split()
+        return len(words) >= 4 or (bool(words) and words[-1][-1] in ".!?…")
+
+    def _add(self, found: _Found) -> None:
+        unit = self.units[found.unit]
+        unit.found.append(found)
+        # people named inside reported speech are not antecedents of a later "sagte er"
+        self.reported.update(m for m in self._mentions(unit)[found.first:found.end] if m >= 0)
+
+    # -- cues -------------------------------------------------------------------------------
+
+    def _cue_at(self, unit: _Unit, i: int) -> _Cue | None:
+        lower = unit.lower[i]
+        if i and unit.tokens[i].text[:1].isupper() and unit.tokens[i - 1].text not in _OPENING_MARKS:
+            return self._source_cue(unit, i, lower)  # a noun ("Fragen"), not a verb
+        if lower in cues.SEPARABLE_STEMS:
+            end = self._clause_end(unit, i + 1)
+            particles = cues.SEPARABLE_STEMS[lower]
+            if end - 1 > i and unit.lower[end - 1] in particles:
+                return _Cue("verb", particles[unit.lower[end - 1]], i, end - 1)
+            if i and unit.lower[i - 1] in particles:  # written apart at a clause end: "bekannt gaben"
+                return _Cue("verb", particles[unit.lower[i - 1]], i - 1, i)
+        if lower in cues.SPEECH_VERBS:
+            end = self._clause_end(unit, i + 1)
+            if end - 1 > i and unit.lower[end - 1] in _FOREIGN_PARTICLES:
+                return None
+            return _Cue("verb", cues.SPEECH_VERBS[lower], i, i)
+        if lower in cues.SEPARABLE_WHOLE:
+            return _Cue("verb", cues.SEPARABLE_WHOLE[lower], i, i)
+        if lower in cues.OBJECT_VERBS:
+            return _Cue("object", cues.OBJECT_VERBS[lower], i, i)
+        if lower in cues.SICH_ZEIGEN and i + 1 < len(unit.tokens) and unit.lower[i + 1] == "sich":
+            return _Cue("object", "zeigen", i, i + 1)
+        return self._source_cue(unit, i, lower)
+
+    def _source_cue(self, unit: _Unit, i: int, lower: str) -> _Cue | None:
+        if lower in cues.HEISSEN:
+            if i + 1 < len(unit.tokens) and unit.lower[i + 1] == "es":
+                return _Cue("heissen", "heißen", i, i + 1)
+            if i and unit.lower[i - 1] == "es":
+                return _Cue("heissen", "heißen", i - 1, i)
+            return None
+        if lower == "so" and i and unit.tokens[i - 1].text == ",":
+            return _Cue("so", "so", i, i)
+        if lower == cues.LAUT and (i == 0 or unit.lower[i - 1] not in cues.LAUT_ADJECTIVE_BEFORE):
+            return _Cue("laut", "laut", i, i)
+        if lower == cues.ZUFOLGE:
+            return _Cue("zufolge", "zufolge", i, i)
+        if lower in cues.RELATIVE_SOURCES and i >= 2 and unit.tokens[i - 1].text == ",":
+            return _Cue("relative", lower, i, i)
+        if lower == "nach" and i + 2 < len(unit.tokens) and unit.lower[i + 1] == "eigenen" \
+                and unit.lower[i + 2] in cues.ANGABEN_NOUNS:
+            return _Cue("angaben", "eigenen", i, i + 2)
+        if lower == "nach" and i + 1 < len(unit.tokens):
+            after = unit.lower[i + 1]
+            if after in cues.ANGABEN_NOUNS or (after.endswith(cues.ANGABEN_SUFFIX) and after != "angaben"
+                                               and unit.tokens[i + 1].text[:1].isupper()):
+                return _Cue("angaben", "angaben", i, i + 1)
+        return None
+
+    def _attribute(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
+        handler = {"verb": self._verb, "object": self._object, "heissen": self._heissen,
+                   "so": self._so, "laut": self._laut, "zufolge": self._zufolge,
+                   "angaben": self._angaben, "relative": self._relative}[cue.kind]
+        return handler(k, unit, cue)
+
+    def _cue_text(self, unit: _Unit, cue: _Cue) -> str:
+        first, last = unit.tokens[cue.first], unit.tokens[cue.last]
+        if cue.kind != "verb" or cue.last - cue.first <= 1:  # only separable verbs have a gap
+            return self.text[first.start:last.end]
+        return f"{first.text} … {last.text}"
+
+    # -- speech verbs -----------------------------------------------------------------------
+
+    def _verb(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
+        if cue.first and unit.lower[cue.first - 1] == "zu":  # "Nein zu sagen, ...": no speech act
+            return []
+        if "nicht" in unit.lower[max(cue.first - 1, 0):cue.first + 2]:
+            return []  # "sagte nicht, ob ...", "Das ist nicht gesagt": nothing was said
+        start = self._segment_start(unit, cue.first)
+        if unit.lower[cue.first] == cue.lemma and any(
+                w in cues.MODALS for w in unit.lower[self._clause_start(unit, start, cue.first):cue.first]):
+            return []  # "sollte der Arzt erklären, warum ...": an infinitive after a modal
+        text = self._cue_text(unit, cue)
+        clause = self._clause_start(unit, start, cue.first)
+        if unit.lower[clause] == "wie" and clause < cue.first:
+            return self._wie(k, unit, cue, clause, text)
+        after = cue.last + 1
+        if cue.first - 1 > start and unit.tokens[cue.first - 1].text in _LEFT_OF_INVERTED_CUE:
+            left = self._left(k, unit, cue, start, text)
+            if left:
+                return left
+        speaker = self._subject(unit, cue, start)
+        gap_end = self._clause_end(unit, after)
+        if gap_end - after <= _MAX_GAP and gap_end < len(unit.tokens):
+            mark = unit.tokens[gap_end].text
+            if mark == ":":
+                if gap_end + 1 < self._last_word(unit):
+                    return [_Found(gap_end + 1, self._last_word(unit), text, speaker, k)]
+                # "sagte:" ending a line: the quotation that opens the next one
+                if k + 1 < len(self.units) and self.units[k + 1].pair[0] >= 0:
+                    return [_Found(0, len(self.units[k + 1].tokens), text, speaker, k + 1)]
+            if mark == ",":
+                inverted = speaker is not None and \
+                    unit.tokens[after].start <= speaker.at < unit.tokens[gap_end].start
+                content = self._content_after(unit, gap_end, inverted)
+                if content is not None:
+                    return [_Found(content, self._content_end(unit, content), text, speaker, k)]
+        if unit.lower[0] in cues.ANAPHORS and k and (
+                cue.first == 1 or unit.lower[1] in cues.AUXILIARIES) and \
+                self._clause_end(unit, cue.last + 1) >= self._last_word(unit):
+            previous = self.units[k - 1]
+            # "„...“ Das sagte X.": the cue claims a sentence only context had attributed
+            if all(f.cue is None for f in previous.found) and \
+                    sum(t.text not in _PUNCT for t in previous.tokens) >= 3:
+                previous.found.clear()
+                previous.said = None
+                return [_Found(0, len(previous.tokens), text, speaker, k - 1)]
+        return self._object(k, unit, cue, speaker)
+
+    def _left(self, k: int, unit: _Unit, cue: _Cue, start: int, text: str) -> list[_Found]:
+        """"...“, sagte X" and "Die Lage sei ernst, sagte X": content before the cue."""
+        comma = cue.first - 1 if unit.tokens[cue.first - 1].text == "," else cue.first
+        speaker, np_end = self._speaker_after(unit, cue.first + 1)
+        np_end = max(np_end, cue.last + 1)
+        if speaker is None or comma <= start:
+            return []
+        if np_end < self._last_word(unit) and unit.tokens[np_end].text == ":":
+            # "..., kritisierte X: ...": the content follows the colon, and precedes the cue
+            # only where it reads as reported speech (not "Auf die Frage, ob ..., erklärte X:")
+            right = _Found(np_end + 1, self._last_word(unit), text, speaker, k)
+            if unit.lower[start] in cues.PREPOSITIONS or not self._is_content(unit, start):
+                return [right]
+            return [_Found(start, comma, text, speaker, k), right]
+        if cue.lemma not in cues.STRONG and not self._is_content(unit, start):
+            return []
+        if np_end + 1 < len(unit.tokens) and unit.tokens[np_end].text == ",":
+            # "„...“, sagte X, „...“": the quotation goes on after the speaker
+            if unit.pair[np_end + 1] >= 0:
+                return [_Found(start, comma, text, speaker, k),
+                        _Found(np_end + 1, self._last_word(unit), text, speaker, k)]
+            # "Die Lage, sagte er, sei ernst": the cue stands inside its content
+            if unit.pair[start] < 0 and unit.lower[np_end + 1] not in cues.ADVERBIAL_OPENERS:
+                return [_Found(start, self._content_end(unit, np_end + 1), text, speaker, k)]
+        return [_Found(start, comma, text, speaker, k)]
+
+    def _wie(self, k: int, unit: _Unit, cue: _Cue, start: int, text: str) -> list[_Found]:
+        """"Wie die Polizei mitteilte, ..." and "..., wie der Konzern mitteilte." (a short
+        clause that the cue ends, unlike "Wie das Fleisch aussieht und was Tester sagen")."""
+        end = self._clause_end(unit, cue.last + 1)
+        if cue.first - start > 8 or any(w not in cues.AUXILIARIES for w in unit.lower[cue.last + 1:end]):
+            return []
+        speaker, _ = self._speaker_after(unit, start + 1)
+        if start == 0 and end < len(unit.tokens) and unit.tokens[end].text == ",":
+            return [_Found(end + 1, self._content_end(unit, end + 1), text, speaker, k)]
+        if start > 0 and unit.tokens[start - 1].text == ",":
+            first = self._segment_start(unit, start)
+            if end < self._last_word(unit) and unit.tokens[end].text == ",":  # "X werde, wie sie
+                return [_Found(first, self._content_end(unit, end + 1), text, speaker, k)]  # sagte, ..."
+            return [_Found(first, start - 1, text, speaker, k)]
+        return []
+
+    def _subject(self, unit: _Unit, cue: _Cue, start: int) -> _Speaker | None:
+        """The speaker of a cue in normal order: the clause's subject before the verb, after
+        the finite verb when an adverbial comes first, or a passive's agent."""
+        verb = unit.lower[cue.first]
+        participle = verb.endswith("t") or "ge" in verb[:7]  # "gesagt", "erklärt", "vorgeworfen"
+        # "X wird vorgeworfen" is passive, "X wird sagen" is not; "X wird zitiert" is X's words
+        passive = participle and cue.lemma != "zitieren" and any(
+            unit.lower[j] in cues.PASSIVE for j in range(start, min(cue.last + 3, len(unit.tokens)))
+            if unit.pair[j] < 0)
+        end = self._clause_end(unit, cue.last + 1)
+        if passive:
+            return self._agent(unit, start, end)
+        if unit.lower[start] in cues.IMPERSONAL:  # "Wir fordern die Migranten auf, ...": the
+            return None  # quoted voice itself, or no one
+        clause = self._clause_start(unit, start, cue.first)
+        if clause >= 2 and unit.lower[clause] in cues.RELATIVE_PRONOUNS and \
+                self._mentions(unit)[clause - 2] >= 0:  # "..., Cliff Roberts, der 1933 sagte, dass"
+            mention = self.mentions[self._mentions(unit)[clause - 2]]
+            return _Speaker(mention.text, _entity_id(mention), mention.start, True)
+        if unit.lower[start] in cues.ADVERBIAL_OPENERS and start + 1 < cue.first:
+            start += 1  # "Als Florian Gschwandtner auf Facebook schrieb, dass ..."
+        np = self._np(unit, start, cue.first)
+        first = unit.lower[start]
+        fronted = first in cues.FRONTED or (np is not None and unit.lower[np[0]] in cues.TIME_NOUNS)
+        finite = self._finite(unit, start, cue.first)
+        after = finite + 1 if finite < cue.first else cue.last + 1
+        if finite == cue.first and cue.last > cue.first:  # separable: subject after the stem
+            after = cue.first + 1
+        if np and not fronted:
+            # "Freilich sagt er", "Stolz vermeldet das Management", "Vereinfachend sagen wir":
+            # a lone capitalised word before the verb is an adverb when a subject follows it
+            if np[1] - np[0] == 1 and self._mentions(unit)[np[0]] < 0 and after < cue.first + 3 \
+                    and after < len(unit.tokens):
+                if unit.lower[after] in cues.IMPERSONAL:
+                    return None
+                later, _ = self._speaker_after(unit, after, allow_pp=False)
+                if later:
+                    return later
+            appos = self._apposition(unit, np)  # "Der Trainer, Vincent Kompany, räumte ein"
+            return appos[0] if appos and appos[1] < cue.first else self._speaker(unit, *np)
+        speaker, _ = self._speaker_after(unit, after)
+        return speaker
+
+    def _finite(self, unit: _Unit, start: int, end: int) -> int:
+        """The first auxiliary outside quotation marks in [start, end), else end."""
+        return next((j for j in range(start, end)
+                     if unit.lower[j] in cues.AUXILIARIES and unit.pair[j] < 0), end)
+
+    def _agent(self, unit: _Unit, start: int, end: int) -> _Speaker | None:
+        for j in range(start, end - 1):
+            lower = unit.lower[j]
+            place = lower in cues.PLACE_AGENT_PREPOSITIONS and self._mentions(unit)[j + 1] >= 0
+            if unit.pair[j] < 0 and (lower in cues.AGENT_PREPOSITIONS or place):
+                np = self._np(unit, j + 1, end)
+                if np:
+                    return self._speaker(unit, *np)
+        return None
+
+    # -- other cues -------------------------------------------------------------------------
+
+    def _object(self, k: int, unit: _Unit, cue: _Cue,
+                speaker: _Speaker | None = None) -> list[_Found]:
+        """"bezeichnete die Reise als „einsame Bromance“": the object holds the words."""
+        start = self._clause_start(unit, self._segment_start(unit, cue.first), cue.first)
+        if speaker is None:
+            speaker = self._subject(unit, cue, start)
+        first = cue.last + 1
+        if speaker and first < len(unit.tokens) and unit.tokens[first].start <= speaker.at:
+            np = self._np(unit, first, len(unit.tokens))
+            first = np[1] if np else first
+        end = self._clause_end(unit, first)
+        if end > first and unit.lower[end - 1] in _FOREIGN_PARTICLES | {"zurück", "an", "aus"}:
+            end -= 1
+        # "bezeichnete sie als Kampf für Souveränität" is speech where someone named says it;
+        # "diesen Effekt bezeichnen Genetiker als Drift" is terminology
+        judged = cue.lemma in cues.ALS_PREDICATE and "als" in unit.lower[first:end] and \
+            speaker is not None and speaker.named
+        if self._has_speech_pair(unit, first, end) or judged:
+            return [_Found(first, end, self._cue_text(unit, cue), speaker, k)]
+        # verb last: "Dabei wurde von einer „...“ gesprochen"
+        finite = self._finite(unit, start, cue.first)
+        if finite < cue.first and self._has_speech_pair(unit, finite + 1, cue.first):
+            first = finite + 1
+            np = self._np(unit, first, cue.first)
+            if np and speaker and unit.tokens[np[0]].start == speaker.at:
+                first = np[1]
+            return [_Found(first, cue.first, self._cue_text(unit, cue), speaker, k)]
+        return []
+
+    def _heissen(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
+        """"„...“, heißt es in der Mitteilung", "In der Erklärung heißt es: „...“"."""
+        start = self._segment_start(unit, cue.first)
+        speaker, text = None, self._cue_text(unit, cue)
+        after = cue.last + 1
+        if after < len(unit.tokens) and unit.lower[after] in cues.PLACE_AGENT_PREPOSITIONS | \
+                cues.AGENT_PREPOSITIONS | {"bei"}:
+            np = self._np(unit, after + 1, len(unit.tokens))
+            if np:
+                speaker = self._speaker(unit, *np)
+                text = f"{text} {unit.tokens[after].text}"
+                after = np[1]
+        elif unit.lower[start] in cues.PLACE_AGENT_PREPOSITIONS:
+            np = self._np(unit, start + 1, cue.first)
+            speaker = self._speaker(unit, *np) if np else None
+        if cue.first - 1 > start and unit.tokens[cue.first - 1].text == ",":
+            if after < self._last_word(unit) and unit.tokens[after].text == "," and unit.pair[start] < 0:
+                return [_Found(start, self._content_end(unit, after + 1), text, speaker, k)]
+            return [_Found(start, cue.first - 1, text, speaker, k)]
+        if after < len(unit.tokens) and unit.tokens[after].text in (",", ":"):
+            return [_Found(after + 1, self._content_end(unit, after + 1), text, speaker, k)]
+        return []
+
+    def _so(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
+        """"Die Reise werde ... beitragen, so Putin." """
+        speaker, np_end = self._speaker_after(unit, cue.first + 1, allow_pp=False)
+        start = self._segment_start(unit, cue.first)
+        if speaker is None or cue.first - 1 <= start or \
+                self._head(unit, cue.first + 1, np_end) in cues.NON_SPEAKERS:  # "so die Hoffnung"
+            return []
+        rest = unit.tokens[np_end].text if np_end < len(unit.tokens) else "."
+        if rest not in _FINAL and rest != "," and unit.lower[np_end] not in {"weiter", "in", "im",
+                                                                             "am", "gegenüber"}:
+            return []
+        return [_Found(start, cue.first - 1, "so", speaker, k)]
+
+    def _laut(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
+        np = self._np(unit, cue.first + 1, len(unit.tokens))
+        return self._source(k, unit, cue, np, cue.first, np[1] if np else cue.first)
+
+    def _zufolge(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
+        start = self._segment_start(unit, cue.first)
+        j = cue.first
+        while j > start and self._np_token(unit, j - 1):
+            j -= 1
+        starts = (s for s in range(j, cue.first)
+                  if unit.tokens[s].text[:1].isupper() or unit.lower[s] in cues.DETERMINERS)
+        np = next((np for np in (self._np(unit, s, cue.first) for s in starts)
+                   if np and np[1] == cue.first), None)
+        if np is None:
+            return []
+        if unit.lower[np[0]] == "eigenen":  # "eigenen Angaben zufolge": the subject's words
+            own = self._np(unit, start, np[0])
+            speaker = self._speaker(unit, *own) if own else None
+            return self._found_for_source(k, unit, cue, speaker, np[0], cue.first + 1)
+        return self._source(k, unit, cue, np, np[0], cue.first + 1)
+
+    def _angaben(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
+        """"nach Angaben des Kreml", "nach Angaben aus dem Kreml", "nach Kreml-Angaben",
+        "nach eigenen Angaben"."""
+        noun = cue.last
+        after = noun + 1
+        if unit.lower[noun] not in cues.ANGABEN_NOUNS:  # a compound: "Kreml-Angaben"
+            token = unit.tokens[noun]
+            head = token.text[:len(token.text) - len(cues.ANGABEN_SUFFIX)].rstrip("-")
+            m = self._mentions(unit)[noun]
+            mention = self.mentions[m] if m >= 0 else None
+            speaker = _Speaker(head, _entity_id(mention) if mention else None, token.start,
+                               mention is not None)
+            return self._found_for_source(k, unit, cue, speaker, cue.first, after)
+        if cue.lemma == "eigenen":  # "nach eigenen Angaben": the subject's own words
+            np = self._np(unit, self._segment_start(unit, cue.first), cue.first)
+            speaker = self._speaker(unit, *np) if np else None
+            return self._found_for_source(k, unit, cue, speaker, cue.first, after)
+        if after < len(unit.tokens) and unit.lower[after] in ("von", "aus", "vom"):
+            after += 1
+        np = self._np(unit, after, len(unit.tokens))
+        if np is None:
+            return self._found_for_source(k, unit, cue, None, cue.first, after)
+        return self._source(k, unit, cue, np, cue.first, np[1])
+
+    def _relative(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
+        """"ein Reuters-Bericht, demzufolge Apple ... entwickle": the source is the noun
+        phrase before the comma."""
+        start = self._segment_start(unit, cue.first)
+        j = cue.first - 1
+        while j > start and self._np_token(unit, j - 1):
+            j -= 1
+        starts = (s for s in range(j, cue.first - 1) if unit.tokens[s].text[:1].isupper()
+                  or unit.lower[s] in cues.DETERMINERS)
+        np = next((np for np in (self._np(unit, s, cue.first - 1) for s in starts)
+                   if np and np[1] == cue.first - 1), None)
+        if np is None or self._head(unit, *np) in cues.NON_SPEAKERS:
+            return []
+        content = cue.first + 1
+        return [_Found(content, self._content_end(unit, content), unit.tokens[cue.first].text,
+                       self._speaker(unit, *np), k)]
+
+    def _source(self, k: int, unit: _Unit, cue: _Cue, np: tuple[int, int] | None,
+                phrase_start: int, phrase_end: int) -> list[_Found]:
+        if np is None or self._head(unit, *np) in cues.NON_SPEAKERS:
+            return []
+        return self._found_for_source(k, unit, cue, self._speaker(unit, *np), phrase_start,
+                                      phrase_end)
+
+    def _found_for_source(self, k: int, unit: _Unit, cue: _Cue, speaker: _Speaker | None,
+                          phrase_start: int, phrase_end: int) -> list[_Found]:
+        """A source phrase qualifies its sentence: the content is the rest of the sentence
+        when the phrase opens or closes it, else the whole sentence."""
+        start, last = self._segment_start(unit, phrase_start), self._last_word(unit)
+        text = self._cue_text(unit, cue)
+        if phrase_start == start:
+            return [_Found(phrase_end, self._content_end(unit, phrase_end), text, speaker, k)]
+        if phrase_end >= last:
+            return [_Found(start, phrase_start, text, speaker, k)]
+        return [_Found(start, last, text, speaker, k)]
+
+    # -- clauses ----------------------------------------------------------------------------
+
+    def _segment_start(self, unit: _Unit, i: int) -> int:
+        """First token of the sentence token i is in (a unit can hold several), and after
+        the content already found before it."""
+        start = max((f.end for f in unit.found if f.end <= i), default=0)
+        while i > start and (unit.pair[i - 1] >= 0 or unit.tokens[i - 1].text not in _SENTENCE_END):
+            i -= 1
+        return i
+
+    def _clause_start(self, unit: _Unit, start: int, i: int) -> int:
+        """First token of the clause that token i is in (no earlier than start)."""
+        while i > start and (unit.pair[i - 1] >= 0 or unit.tokens[i - 1].text not in _CLAUSE_BREAKS):
+            i -= 1
+        return i
+
+    def _last_word(self, unit: _Unit) -> int:
+        """End of the unit without its final punctuation."""
+        end = len(unit.tokens)
+        while end > 1 and unit.tokens[end - 1].text in _FINAL and unit.pair[end - 1] < 0:
+            end -= 1
+        return end
+
+    def _clause_end(self, unit: _Unit, i: int) -> int:
+        """Index of the next comma, semicolon or colon outside quotation marks (or of the
+        final punctuation): where the clause that contains token i ends."""
+        last = self._last_word(unit)
+        while i < last and (unit.pair[i] >= 0 or (unit.tokens[i].text not in _CLAUSE_BREAKS
+                                                  and unit.tokens[i].text not in _SENTENCE_END)):
+            i += 1
+        return min(i, last)
+
+    def _content_end(self, unit: _Unit, i: int) -> int:
+        """Reported content runs to the end of the sentence, except where a comma starts a new
+        main clause ("..., im Vorfeld hat sich Putin bedankt")."""
+        last = self._last_word(unit)
+        while True:
+            i = self._clause_end(unit, i)
+            if i >= last or unit.tokens[i].text != ",":
+                return i
+            nxt = self._clause_end(unit, i + 1)
+            opener = unit.lower[i + 1] if i + 1 < last else ""
+            if opener not in cues.CONTENT_OPENERS and opener not in cues.ADVERBIAL_OPENERS \
+                    and opener not in cues.DETERMINERS and any(
+                        w in cues.MAIN_CLAUSE_VERBS for w in unit.lower[i + 1:min(nxt, i + 6)]):
+                return i
+            i += 1
+
+    def _content_after(self, unit: _Unit, comma: int, inverted: bool) -> int | None:
+        """Start of the content after "sagte X," or, where X came after the cue, after an
+        apposition of X ("sagte etwa Dorothy Bishop, Professorin in Oxford, die Kommentare
+        seien ..."); None if what follows is no content."""
+        following = self._clause_end(unit, comma + 1)
+        verbs = cues.KONJUNKTIV_I | cues.KONJUNKTIV_II | cues.AUXILIARIES
+        apposition = inverted and self._np(unit, comma + 1, following) is not None and not any(
+            t.text in verbs for t in unit.tokens[comma + 1:following])
+        if apposition and following < self._last_word(unit) and unit.tokens[following].text == ",":
+            return following + 1 if self._is_content(unit, following + 1) else None
+        return comma + 1 if self._is_content(unit, comma + 1) else None
+
+    def _is_content(self, unit: _Unit, i: int) -> bool:
+        """Is what follows "sagte," reported content (not "sagte nichts, als ...")?"""
+        if i >= len(unit.tokens):
+            return False
+        first = unit.lower[i]
+        if first in cues.ADVERBIAL_OPENERS or self._relative_clause(unit, i):
+            return False
+        if first in cues.COMPLEMENTISERS or unit.tokens[i].text in _OPENING_MARKS:
+            return True
+        end = self._content_end(unit, i)
+        words = [t.text for t in unit.tokens[i:end]]  # verbs are lower-case: "Gewinne" is a noun
+        return any(w in cues.KONJUNKTIV_I or w in cues.KONJUNKTIV_II or _ZU_INFINITIVE.fullmatch(w)
+                   for w in words) or any(a == "zu" and b[:1].islower() for a, b in pairwise(words))
+
+    def _relative_clause(self, unit: _Unit, i: int) -> bool:
+        """"haben die Vorwürfe zurückgewiesen, die einen Verstoß ... darstellen würden": a
+        relative pronoun, not an article ("sagte, der Besuch zeige") nor a demonstrative
+        subject ("sagte, das sei falsch")."""
+        first = unit.lower[i]
+        if first not in cues.RELATIVE_PRONOUNS:
+            return False
+        after = unit.tokens[i + 1].text if i + 1 < len(unit.tokens) else ""
+        article = first in cues.DETERMINERS and (after[:1].isupper() or self._adjective(after))
+        verb = after in cues.KONJUNKTIV_I or after in cues.KONJUNKTIV_II or after in cues.AUXILIARIES
+        return not article and not verb
+
+    def _has_speech_pair(self, unit: _Unit, first: int, end: int) -> bool:
+        """Does a quoted fragment (not a title or a name) lie in tokens [first, end)?"""
+        return any(p >= 0 and p not in self.title_pairs and p not in self.name_pairs
+                   for p in unit.pair[first:end])
+
+    # -- noun phrases and speakers ----------------------------------------------------------
+
+    def _np_token(self, unit: _Unit, j: int) -> bool:
+        text, lower = unit.tokens[j].text, unit.lower[j]
+        return (text[:1].isupper() or self._mentions(unit)[j] >= 0 or lower in cues.DETERMINERS
+                or self._adjective(lower) or unit.pair[j] >= 0) and text != ","
+
+    def _np(self, unit: _Unit, i: int, limit: int) -> tuple[int, int] | None:
+        """The noun phrase starting at token i: determiners, adjectives, capitalised words
+        and mentions, genitive attributes ("Pressedienst des Kremls"), "und" between nouns
+        and a short quoted name ("der „Süddeutschen Zeitung“"). (first, end) or None."""
+        tokens, lower = unit.tokens, unit.lower
+        limit = min(limit, len(tokens))
+        j, noun_end = i, -1
+        while j < limit:
+            text, low = tokens[j].text, lower[j]
+            if unit.pair[j] >= 0:
+                close = j
+                while close + 1 < limit and unit.pair[close + 1] == unit.pair[j]:
+                    close += 1
+                # a short quoted name after an article: "der „Süddeutschen Zeitung“"
+                if close - j > 6 or j == i or lower[j - 1] not in cues.DETERMINERS or not all(
+                        t.text[:1].isupper() for t in tokens[j + 1:close]):
+                    break
+                j = noun_end = close + 1
+                continue
+            if low in cues.PARTITIVES and j + 1 < limit and lower[j + 1] in cues.PARTITIVE_LINKS:
+                noun_end = j + 1  # "einer" in "einer von ET-News' Insidern"
+            elif low in cues.DETERMINERS:
+                if noun_end >= 0 and low not in cues.GENITIVE_LINKS:
+                    break
+            elif (text[:1].isupper() and low not in cues.NOT_NOUNS) or self._mentions(unit)[j] >= 0 \
+                    or _NUMBER_NOUN.match(text):
+                noun_end = j + 1
+            elif not self._joins_np(unit, j, limit, noun_end):
+                break
+            j += 1
+        if noun_end < 0:
+            return None
+        return i, noun_end
+
+    def _joins_np(self, unit: _Unit, j: int, limit: int, noun_end: int) -> bool:
+        """Does token j, no noun and no article, continue the noun phrase: "von" or "und"
+        after a noun, a genitive apostrophe ("ET-News‘ Insidern"), an adjective before its
+        noun ("die staatliche Agentur", not "Berichten dürfte Apple")?"""
+        text, low, lower = unit.tokens[j].text, unit.lower[j], unit.lower
+        after = unit.tokens[j + 1].text if j + 1 < limit else ""
+        if noun_end >= 0 and (low == "von" or (text in _APOSTROPHES and noun_end == j)):
+            return True
+        if low == "und":
+            return noun_end >= 0 and (after[:1].isupper() or lower[j + 1] in cues.DETERMINERS)
+        return self._adjective(low) and (after[:1].isupper() or self._adjective(after.lower())) and (
+            noun_end < 0 or lower[j - 1] in cues.DETERMINERS or self._adjective(lower[j - 1]))
+
+    @staticmethod
+    def _adjective(lower: str) -> bool:
+        return (lower.endswith(cues.ADJECTIVE_ENDINGS) and lower not in cues.NOT_ADJECTIVES
+                and lower not in cues.AUXILIARIES and lower not in cues.PRONOUNS
+                and lower not in cues.DETERMINERS and lower not in cues.KONJUNKTIV_II
+                and lower not in cues.MODALS and lower not in cues.TRIGGERS)
+
+    def _head(self, unit: _Unit, first: int, end: int) -> str:
+        """The first noun of a noun phrase: "Bericht" in "Einem Bericht der Zeitung"."""
+        return next((unit.lower[j] for j in range(first, end)
+                     if unit.tokens[j].text[:1].isupper() and unit.lower[j] not in cues.DETERMINERS),
+                    "")
+
+    def _speaker_after(self, unit: _Unit, i: int, allow_pp: bool = True) -> tuple[_Speaker | None, int]:
+        """Speaker right after a cue ("sagte der Sprecher", "sagte er", "sagte am Montag die
+        Sprecherin"); (speaker, end of its noun phrase)."""
+        while i < len(unit.tokens) - 1 and unit.lower[i] in cues.ADVERBS:
+            i += 1
+        if i >= len(unit.tokens):
+            return None, i
+        if unit.lower[i] in cues.PRONOUNS:
+            return self._resolve_pronoun(unit.tokens[i].start), i + 1
+        np = self._np(unit, i, len(unit.tokens))
+        if np is None and allow_pp and unit.lower[i] in cues.PREPOSITIONS:
+            # "erklärt auf Nachfrage Martin Rölen": skip a preposition and its noun
+            j = i + 1
+            while j < len(unit.tokens) and (unit.lower[j] in cues.DETERMINERS
+                                            or self._adjective(unit.lower[j])):
+                j += 1
+            if j < len(unit.tokens) and unit.tokens[j].text[:1].isupper():
+                return self._speaker_after(unit, j + 1, allow_pp=False)
+        if np is None:
+            return None, i
+        speaker = self._speaker(unit, *np)
+        end = np[1]
+        appos = self._apposition(unit, np)
+        if appos:
+            speaker, end = appos
+        return speaker, end
+
+    def _apposition(self, unit: _Unit, np: tuple[int, int]) -> tuple[_Speaker, int] | None:
+        """"der Sprecher des Nationalen Sicherheitsrates, John Kirby": the name after a role."""
+        first, end = np
+        if any(self._mention_label(unit, j) == "PER" for j in range(first, end)):
+            return None
+        if end + 1 >= len(unit.tokens) or unit.tokens[end].text != ",":
+            return None
+        name = self._np(unit, end + 1, len(unit.tokens))
+        if name is None:
+            return None
+        a, b = name
+        is_person = any(self._mention_label(unit, j) == "PER" for j in range(a, b))
+        bare_name = b - a <= 4 and all(unit.tokens[j].text[:1].isupper() for j in range(a, b))
+        closes = b >= self._last_word(unit) or unit.tokens[b].text in _CLAUSE_BREAKS
+        if (is_person or bare_name) and closes:
+            return self._speaker(unit, a, b), b
+        return None
+
+    def _mention_label(self, unit: _Unit, j: int) -> str | None:
+        m = self._mentions(unit)[j]
+        return self.mentions[m].label if m >= 0 else None
+
+    def _speaker(self, unit: _Unit, first: int, end: int) -> _Speaker | None:
+        """The speaker a noun phrase names: its person mention if it has one ("NATO-
+        Generalsekretär Jens Stoltenberg" -> "Jens Stoltenberg"), else the phrase without its
+        leading article, linked to the first mention inside."""
+        if unit.lower[first] in cues.PRONOUNS and end - first == 1:
+            return self._resolve_pronoun(unit.tokens[first].start)
+        mentions = [m for m in self._mentions(unit)[first:end] if m >= 0]
+        person = next((m for m in mentions if self.mentions[m].label == "PER"), None)
+        if person is not None:
+            mention = self.mentions[person]
+            return _Speaker(mention.text, _entity_id(mention), mention.start, True)
+        while first < end - 1 and unit.lower[first] in cues.DETERMINERS and not (
+                unit.lower[first] in cues.PARTITIVES and unit.lower[first + 1] in cues.PARTITIVE_LINKS):
+            first += 1
+        start = unit.tokens[first].start
+        entity = _entity_id(self.mentions[mentions[0]]) if mentions else None
+        return _Speaker(self.text[start:unit.tokens[end - 1].end], entity, start, bool(mentions))
+
+    def _resolve_pronoun(self, at: int) -> _Speaker | None:
+        """"er"/"sie": the later of the last speaker and the last person (else organisation)
+        mention outside quotation marks before the pronoun."""
+        k = bisect_right(self.antecedent_starts, at)
+        before = [self.mentions[m] for m in self.antecedents[:k] if m not in self.reported]
+        mention = next((m for m in reversed(before) if m.label == "PER"), None) or \
+            next((m for m in reversed(before) if m.label == "ORG"), None)
+        candidate = _Speaker(mention.text, _entity_id(mention), mention.start, True) if mention else None
+        last = self.last_speaker
+        if last is not None and last.at < at and (candidate is None or last.at > candidate.at):
+            return last
+        return candidate
+
+    # -- output -----------------------------------------------------------------------------
+
+    def _quote(self, found: _Found) -> Quote | None:
+        unit = self.units[found.unit]
+        first, end = found.first, found.end
+        while first < end and (unit.lower[first] in cues.COMPLEMENTISERS
+                               or (unit.tokens[first].text in _PUNCT and unit.pair[first] < 0)):
+            first += 1
+        while end > first and unit.tokens[end - 1].text in _PUNCT and unit.pair[end - 1] < 0:
+            end -= 1
+        if end <= first:
+            return None
+        pairs = {p for p in unit.pair[first:end] if p >= 0 and p not in self.title_pairs}
+        outside = any(unit.pair[j] < 0 and unit.tokens[j].text not in _PUNCT
+                      for j in range(first, end))
+        if outside:  # quoted names in reported content do not make it mixed
+            pairs -= self.name_pairs
+        if len(pairs) == 1 and not outside:
+            pair = self.pairs[pairs.pop()]
+            kind, start, stop = "direct", pair.open + 1, pair.close
+            while start < stop and self.text[start].isspace():
+                start += 1
+            while stop > start and (self.text[stop - 1].isspace() or self.text[stop - 1] == ","):
+                stop -= 1
+            if stop <= start:
+                return None
+        else:
+            kind = "mixed" if pairs else "indirect"
+            start, stop = unit.tokens[first].start, unit.tokens[end - 1].end
+        text = self.text[start:stop]
+        digest = hashlib.sha1(f"{kind}|{start}|{stop}|{text}".encode()).hexdigest()[:16]
+        speaker = found.speaker
+        return Quote(digest, kind, text, start, stop, speaker.text if speaker else None,
+                     speaker.entity_id if speaker else None, found.cue,
+                     bisect_right(self.sentence_starts, start) - 1)

@@ -1,0 +1,40 @@
+"""Quotation-mark pairing: every style, nesting, apostrophes, line breaks."""
+
+from __future__ import annotations
+
+import pytest
+
+from news_pipeline.quotes.marks import pair_quotes
+
+
+def quoted(text: str) -> list[str]:
+    return [text[p.open + 1:p.close] for p in pair_quotes(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "Er sagte: „Wir kommen.“", "Er sagte: „Wir kommen.”", "Er sagte: »Wir kommen.«",
+    "Er sagte: «Wir kommen.»", "Er sagte: ‚Wir kommen.‘", "Er sagte: “Wir kommen.”",
+    'Er sagte: "Wir kommen."', "Er sagte: ›Wir kommen.‹",
+])
+def test_each_style_pairs(text: str) -> None:
+    assert quoted(text) == ["Wir kommen."]
+
+
+def test_only_the_outermost_pair_is_returned() -> None:
+    assert quoted("„Er rief: ‚Halt!‘ und ging“, sagte sie.") == ["Er rief: ‚Halt!‘ und ging"]
+
+
+def test_apostrophes_are_no_quotation_marks() -> None:
+    assert quoted("Wie geht’s? Das war’s. Er sagte: ‚Na, wie geht’s?‘") == ["Na, wie geht’s?"]
+
+
+def test_straight_quotes_open_only_before_a_word() -> None:
+    assert quoted('Ein 5" Display. "Gut", sagte er.') == ["Gut"]
+
+
+def test_a_mark_left_open_at_a_line_break_is_dropped() -> None:
+    assert quoted("„Erster Absatz ohne Ende\n„Zweiter“, sagte er.") == ["Zweiter"]
+
+
+def test_several_pairs_in_text_order() -> None:
+    assert quoted("»Eins«, sagte sie, »zwei«.") == ["Eins", "zwei"]
