@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,9 @@ from news_pipeline.warehouse import Warehouse, is_url
 _INSTANCE_CONFIG = ("telemetry:\n  enabled: false\nnux:\n  enabled: false\n"
                     "concurrency:\n  pools:\n    default_limit: 1\n")
 _COUNTS = ("new", "changed", "unchanged", "deleted", "rejected")
+# Run tags naming the process and machine of a run started by `news-pipeline run`.
+PID_TAG = "news_pipeline/pid"
+HOST_TAG = "news_pipeline/host"
 # Dagster's console logger prints every engine event at DEBUG; a CLI user wants progress.
 _RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
@@ -81,12 +85,45 @@ def run_pipeline(raw_dir: Path | None = None, warehouse_dir: str | os.PathLike |
     if instance is None:
         ensure_dagster_home()
         with dg.DagsterInstance.get() as persistent:
-            result = job.execute_in_process(run_config=_RUN_CONFIG, instance=persistent,
-                                            raise_on_error=False)
+            result = _execute(job, persistent)
     else:
-        result = job.execute_in_process(run_config=_RUN_CONFIG, instance=instance,
-                                        raise_on_error=False)
+        result = _execute(job, instance)
     return _summarise(result, paths.warehouse_dir)
+
+
+def _execute(job: dg.JobDefinition, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+    release_dead_runs(instance)
+    tags = {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+    return job.execute_in_process(run_config=_RUN_CONFIG, instance=instance, tags=tags,
+                                  raise_on_error=False)
+
+
+def release_dead_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Mark failed the runs this command started on this machine whose process is gone
+    (killed, out of memory) and free the concurrency slots they held: without a daemon
+    watching them, their slots would keep every later run waiting. Returns their ids."""
+    released = []
+    runs = instance.get_runs(filters=dg.RunsFilter(
+        statuses=[dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED],
+        tags={HOST_TAG: socket.gethostname()}))
+    for run in runs:
+        pid = run.tags.get(PID_TAG, "")
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        instance.report_run_failed(run, f"its process {pid} ended without finishing the run")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        released.append(run.run_id)
+    return released
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _summarise(result: dg.ExecuteInProcessResult, warehouse: str) -> RunSummary:

@@ -469,15 +469,21 @@ class Warehouse:
                     f"another version of news_pipeline); " + _REBUILD.format(where=self.location))
 
     def _validate_folder(self, root: Path) -> None:
+        if root.is_symlink():  # the snapshot store of news_pipeline before Delta Lake
+            raise WarehouseError(
+                f"{root} was written by an older version of news_pipeline (not Delta Lake); "
+                + _REBUILD.format(where=f"{root} and {root.parent / ('.' + root.name + '.snapshots')}"))
         try:
             root.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise WarehouseError(
                 f"cannot create warehouse folder {root}: {error.strerror or error}; set "
                 "NEWS_PIPELINE_WAREHOUSE to a writable folder") from None
+        # A table folder without a Delta log is what a run killed during the table's first
+        # commit leaves: its next write makes it a table. Anything else is not ours.
         known = {*SCHEMAS, RUNS_TABLE}
         foreign = sorted(p.name for p in root.iterdir() if not p.name.startswith(".")
-                         and (p.name not in known or not (p / "_delta_log").is_dir()))
+                         and p.name not in known)
         if foreign:
             raise WarehouseError(
                 f"{root} is not a news_pipeline warehouse (it holds {', '.join(foreign[:3])}, which "
