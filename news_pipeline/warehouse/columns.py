@@ -5,6 +5,8 @@ line here and, for a user-facing table, in docs/schema.md.
 
 from __future__ import annotations
 
+from news_pipeline.warehouse.schema import ARTICLE_TABLES, PARTITION
+
 COLUMN_DESCRIPTIONS: dict[str, dict[str, str]] = {
     "articles": {
         "article_id": "Stable id of the article: a digest of its path under the raw folder.",
@@ -141,3 +143,8 @@ COLUMN_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "n_mentions": "Spans it found.",
     },
 }
+
+# Every table with rows per article is partitioned by the month its article arrived.
+for _table in ARTICLE_TABLES:
+    COLUMN_DESCRIPTIONS[_table][PARTITION] = (
+        "Month the article's raw file was first seen (YYYY-MM): the Delta table's partition.")
