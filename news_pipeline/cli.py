@@ -84,7 +84,7 @@ def command_run(args: argparse.Namespace) -> int:
     try:
         with listening(bars):
             summary = run_pipeline(raw_dir=args.raw_dir, warehouse_dir=args.warehouse,
-                                   ner_model=args.model)
+                                   ner_model=args.model, report=not args.no_report)
     finally:
         bars.close()
     print(summary.render())
@@ -188,6 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
                           f"(default: ${settings.WAREHOUSE_ENV} or data/warehouse)")
     run.add_argument("--model", default=None, help="recogniser: default, spacy:NAME, hf:DIR")
     run.add_argument("--no-progress", action="store_true", help="no progress bars on stderr")
+    run.add_argument("--no-report", action="store_true",
+                     help="do not redraw the charts afterwards (entity_report_job)")
     run.set_defaults(handler=command_run)
 
     clean = sub.add_parser("clean", help="print the cleaned article FILE as JSON")

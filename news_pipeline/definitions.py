@@ -7,6 +7,7 @@ from news_pipeline.automation import (
     daily_schedule,
     news_pipeline_job,
     raw_folder_sensor,
+    report_job,
     warehouse_maintenance_job,
     weekly_maintenance_schedule,
 )
@@ -19,7 +20,7 @@ def build_definitions(paths: PipelinePaths | None = None, ner: NerModel | None =
     return dg.Definitions(
         assets=ASSETS,  # in pipeline order (news_pipeline/assets/__init__.py)
         asset_checks=CHECKS,
-        jobs=[news_pipeline_job, warehouse_maintenance_job],
+        jobs=[news_pipeline_job, report_job, warehouse_maintenance_job],
         schedules=[daily_schedule, weekly_maintenance_schedule],
         sensors=[raw_folder_sensor],
         # The stages parallelise inside a step (a process pool) and take turns on the

@@ -94,8 +94,9 @@ def test_run_records_in_dagster_home_and_reruns_incrementally(
     assert main(["run", "--model", tiny_model]) == 0
     second = capsys.readouterr().out
     assert "new 0, changed 0, unchanged 5" in second
-    with dg.DagsterInstance.get() as instance:
-        assert len(instance.get_runs()) == 2
+    with dg.DagsterInstance.get() as instance:  # each run: the pipeline's job, then the report's
+        assert sorted(run.job_name for run in instance.get_runs()) == [
+            "entity_report_job", "entity_report_job", "news_pipeline_job", "news_pipeline_job"]
 
 
 def test_missing_raw_folder_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

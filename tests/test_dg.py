@@ -33,8 +33,10 @@ def test_dg_list_defs_lists_the_pipeline(tmp_path: Path) -> None:
     listed = json.loads(done.stdout)
     assert {asset["asset_key"] for asset in listed["assets"]} == {
         key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
-    assert sorted(job["name"] for job in listed["jobs"]) == ["news_pipeline_job",
-                                                             "warehouse_maintenance_job"]
+    assert sorted(job["name"] for job in listed["jobs"]) == [
+        "entity_report_job", "news_pipeline_job", "warehouse_maintenance_job"]
     assert sorted(schedule["name"] for schedule in listed["schedules"]) == [
         "daily_news_pipeline", "weekly_warehouse_maintenance"]
-    assert [sensor["name"] for sensor in listed["sensors"]] == ["raw_folder_sensor"]
+    # Dagster's own sensor evaluates the report's automation condition.
+    assert sorted(sensor["name"] for sensor in listed["sensors"]) == [
+        "default_automation_condition_sensor", "raw_folder_sensor"]

@@ -53,6 +53,7 @@ def drawn_from(path: Path) -> str | None:
 
 
 @dg.asset(deps=["published_dataset"], group_name="report",
+          automation_condition=dg.AutomationCondition.eager(),
           code_version=REPORT_VERSION, kinds={"matplotlib"})
 def entity_report(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
     """Charts of the most mentioned entities per label, of who is mentioned with whom, and of

@@ -11,18 +11,18 @@ state, stored as the small table `source_boilerplate`; cleaning reads it from th
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
-from news_pipeline import settings
 from news_pipeline.clean import CLEAN_VERSION, BoilerplateModel, min_articles
 from news_pipeline.clean.settings import DEFAULT_SETTINGS, CleanSettings
+from news_pipeline.engine import drop_deleted, run_in_chunks
 from news_pipeline.parallel import ordered_map, process_pool, worker_count
 from news_pipeline.progress import InfoLogger, Progress
-from news_pipeline.stages.batches import chunks
 from news_pipeline.stages.per_file import line_row
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import PARTITION, SCHEMAS, Warehouse, records_where, rows
@@ -105,9 +105,8 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
         pool = stack.enter_context(process_pool(workers)) if workers > 1 else None
         # One stream over all commits: the workers go on reading while this process commits.
         line_rows = ordered_map(pool, line_row, ((raw_dir, row) for row in todo))
-        for chunk in chunks(todo, settings.commit_every()):
-            _read_chunk(warehouse, chunk, line_rows, progress)
-    warehouse.delete("_line_stats", deleted, months={month_of[a] for a in deleted})
+        run_in_chunks(todo, line_rows, partial(_commit_lines, warehouse), progress)
+    drop_deleted(warehouse, ("_line_stats",), {a: month_of[a] for a in deleted})
     stats = warehouse.read("_line_stats", ["article_id", "source", "lines"])
     table = boilerplate_table(stats)
     if not _same_rows(warehouse.read("source_boilerplate"), table):
@@ -122,12 +121,8 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
     return report
 
 
-def _read_chunk(warehouse: Warehouse, chunk: Sequence[dict], line_rows: Iterator[dict],
-                progress: Progress) -> None:
-    """Commit the `_line_stats` rows of `chunk`, taken from the stream `line_rows`."""
-    rows = []
-    for file, row in zip(chunk, line_rows):
-        rows.append({**row, "learn_version": LEARN_VERSION, PARTITION: file[PARTITION]})
-        progress.advance()
+def _commit_lines(warehouse: Warehouse, chunk: Sequence[dict], line_rows: list[dict]) -> None:
+    rows = [{**row, "learn_version": LEARN_VERSION, PARTITION: file[PARTITION]}
+            for file, row in zip(chunk, line_rows)]
     warehouse.upsert("_line_stats", pd.DataFrame(rows, columns=SCHEMAS["_line_stats"].names),
                      months={file[PARTITION] for file in chunk})

@@ -8,18 +8,17 @@ change; a model change in one source does not touch the articles of the others.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
-from news_pipeline import settings
 from news_pipeline.clean import CLEAN_VERSION, BoilerplateModel
+from news_pipeline.engine import drop_deleted, run_in_chunks
 from news_pipeline.parallel import ordered_map, process_pool, worker_count
 from news_pipeline.progress import InfoLogger, Progress
-from news_pipeline.stages.batches import chunks
 from news_pipeline.stages.boilerplate import LEARN_VERSION, load_model
 from news_pipeline.stages.limits import ArticleTimeout, time_limit
 from news_pipeline.stages.per_file import (
@@ -97,19 +96,16 @@ def clean_changed_articles(warehouse: Warehouse, raw_dir: Path, logger: InfoLogg
         # One stream of results over all commits: the workers go on cleaning while this
         # process commits a chunk.
         outcomes = ordered_map(pool, clean_one, ((raw_dir, row) for row in todo))
-        for chunk in chunks(todo, settings.commit_every()):
-            _clean_chunk(warehouse, chunk, outcomes, known_ids, report, progress)
-    if deleted:
-        for table in ("articles", "rejected"):
-            warehouse.delete(table, list(deleted), months=set(deleted.values()))
+        run_in_chunks(todo, outcomes, partial(_commit_cleaned, warehouse, known_ids, report),
+                      progress)
+    drop_deleted(warehouse, ("articles", "rejected"), deleted)
     report.extra["clean_version"] = CLEAN_VERSION
     report.extra["boilerplate_model_sha256"] = model.sha256()
     return report
 
 
-def _clean_chunk(warehouse: Warehouse, chunk: Sequence[dict], outcomes: Iterator[CleaningOutcome],
-                 known_ids: set[str], report: StageReport, progress: Progress) -> None:
-    """Commit the outcomes of `chunk`, taken from the stream `outcomes` (in chunk order)."""
+def _commit_cleaned(warehouse: Warehouse, known_ids: set[str], report: StageReport,
+                    chunk: Sequence[dict], outcomes: list[CleaningOutcome]) -> None:
     articles, rejections = [], []
     for row, outcome in zip(chunk, outcomes):
         stamp = {"pipeline_version": CLEAN_VERSION, PARTITION: row[PARTITION]}
@@ -121,7 +117,6 @@ def _clean_chunk(warehouse: Warehouse, chunk: Sequence[dict], outcomes: Iterator
             report.changed += 1
         else:
             report.new += 1
-        progress.advance()
     report.rejected += len(rejections)
     # An article moves between the tables when it becomes (un)usable: both drop its old row.
     touched = [row["article_id"] for row in chunk]

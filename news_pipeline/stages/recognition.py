@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 
 import pandas as pd
 
 from news_pipeline import settings
+from news_pipeline.engine import chunks, drop_deleted, run_in_chunks
 from news_pipeline.ner import known_identity, load_recogniser
 from news_pipeline.ner.mention import MENTION_FIELDS, MentionRow, Recogniser, mention_rows
 from news_pipeline.parallel import (
@@ -19,7 +22,6 @@ from news_pipeline.parallel import (
     worker_count,
 )
 from news_pipeline.progress import InfoLogger, Progress
-from news_pipeline.stages.batches import chunks
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import PARTITION, SCHEMAS, Warehouse, rows
 
@@ -74,8 +76,7 @@ def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser | No
         warm = None
     with _runner(recogniser, spec, name, version, workers, bool(todo), warm) as runner:
         n_mentions, n_chars = _recognise_in_chunks(warehouse, runner, version, todo, progress)
-    for table in ("_spans", "_ner_runs"):
-        warehouse.delete(table, deleted, months={month_of[a] for a in deleted})
+    drop_deleted(warehouse, ("_spans", "_ner_runs"), {a: month_of[a] for a in deleted})
     report.extra.update({"mentions_found": n_mentions, "chars_processed": n_chars,
                          "processes": workers if todo else 0,
                          "warm_worker_used": warm is not None, "recogniser": name,
@@ -124,34 +125,41 @@ def _mention_rows(recogniser: Recogniser, texts: Iterator[str]) -> Iterator[list
         yield from map(mention_rows, recogniser.recognise(batch))
 
 
+@dataclass
+class _Found:
+    mentions: int = 0
+    chars: int = 0
+
+
 def _recognise_in_chunks(warehouse: Warehouse, recogniser: Recogniser | None, version: str,
                          todo: list[Todo], progress: Progress) -> tuple[int, int]:
-    n_mentions = n_chars = 0
+    found = _Found()
     lengths: dict[str, int] = {}
-    found = (_mention_rows(recogniser, _texts(warehouse, todo, lengths))
-             if recogniser is not None and todo else iter(()))
-    for chunk in chunks(todo, settings.commit_every()):
-        spans: dict[str, list] = {name: [] for name in SCHEMAS["_spans"].names}
-        run_rows = []
-        for (month, article_id, text_sha), mentions in zip(chunk, found):
-            # Column lists, not a dict per mention: this process feeds the NER workers and
-            # shares their cores.
-            spans["article_id"].extend([article_id] * len(mentions))
-            spans[PARTITION].extend([month] * len(mentions))
-            for column, values in zip(MENTION_FIELDS, zip(*mentions)):
-                spans[column].extend(values)
-            run_rows.append({"article_id": article_id, "text_sha256": text_sha,
-                             "recogniser_version": version, "n_mentions": len(mentions),
-                             PARTITION: month})
-            n_mentions += len(mentions)
-            n_chars += lengths.pop(article_id)
-            progress.advance()
-        if len(run_rows) != len(chunk):
-            raise RuntimeError(f"the recogniser returned {len(run_rows)} results for "
-                               f"{len(chunk)} texts")
-        ids, months = [a for _, a, _ in chunk], {m for m, _, _ in chunk}
-        # The run record last: a run killed between the two commits redoes the chunk.
-        warehouse.upsert("_spans", pd.DataFrame(spans), delete_keys=ids, months=months)
-        warehouse.upsert("_ner_runs", pd.DataFrame(run_rows, columns=SCHEMAS["_ner_runs"].names),
-                         months=months)
-    return n_mentions, n_chars
+    results = (_mention_rows(recogniser, _texts(warehouse, todo, lengths))
+               if recogniser is not None and todo else iter(()))
+    run_in_chunks(todo, results, partial(_commit_spans, warehouse, version, lengths, found),
+                  progress)
+    return found.mentions, found.chars
+
+
+def _commit_spans(warehouse: Warehouse, version: str, lengths: dict[str, int], found: _Found,
+                  chunk: Sequence[Todo], results: list[list[MentionRow]]) -> None:
+    spans: dict[str, list] = {name: [] for name in SCHEMAS["_spans"].names}
+    run_rows = []
+    for (month, article_id, text_sha), mentions in zip(chunk, results):
+        # Column lists, not a dict per mention: this process feeds the NER workers and
+        # shares their cores.
+        spans["article_id"].extend([article_id] * len(mentions))
+        spans[PARTITION].extend([month] * len(mentions))
+        for column, values in zip(MENTION_FIELDS, zip(*mentions)):
+            spans[column].extend(values)
+        run_rows.append({"article_id": article_id, "text_sha256": text_sha,
+                         "recogniser_version": version, "n_mentions": len(mentions),
+                         PARTITION: month})
+        found.mentions += len(mentions)
+        found.chars += lengths.pop(article_id)
+    ids, months = [a for _, a, _ in chunk], {m for m, _, _ in chunk}
+    # The run record last: a run killed between the two commits redoes the chunk.
+    warehouse.upsert("_spans", pd.DataFrame(spans), delete_keys=ids, months=months)
+    warehouse.upsert("_ner_runs", pd.DataFrame(run_rows, columns=SCHEMAS["_ner_runs"].names),
+                     months=months)

@@ -27,6 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from news_pipeline.engine import chunks
 from news_pipeline.progress import InfoLogger
 from news_pipeline.resolve import (
     RESOLVE_VERSION,
@@ -37,7 +38,6 @@ from news_pipeline.resolve import (
     update_corpus,
 )
 from news_pipeline.resolve.gazetteer import data_version
-from news_pipeline.stages.batches import chunks
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import (
     PARTITION,

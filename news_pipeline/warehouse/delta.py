@@ -19,6 +19,11 @@ from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
 
+# delta-rs logs warnings of its query engine about its own internals (with partitioned tables,
+# "Partition value for column __delta_rs_file_id__ was not dictionary-encoded") on stderr:
+# errors only, unless the user asks for more.
+os.environ.setdefault("RUST_LOG", "error")
+
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -39,6 +44,8 @@ RUNS_SCHEMA = pa.schema([("run_id", pa.string()), ("finished_at", pa.timestamp("
 # narrow range of ids and a read by key skips the others from their statistics.
 ROW_GROUP_ROWS = 8192
 _WRITER = WriterProperties(compression="ZSTD", max_row_group_size=ROW_GROUP_ROWS)
+# Keys up to which a read by key asks the query engine for exactly them.
+_IN_LIST_LIMIT = 256
 # Operations that rewrite or delete files without changing rows, and how many of their commits
 # can follow a table's last data change (vacuum's start and end after a run, compaction).
 _MAINTENANCE = ("VACUUM", "OPTIMIZE")
@@ -157,11 +164,20 @@ def read_arrow(source: Snapshot | Location | None, table: str, columns: Collecti
     Snapshot, a warehouse location (read as of its last completed run, see snapshot_of), or
     None for an empty table."""
     wanted = _columns(table, columns)
-    reader = _query(source, table, wanted, _key_condition(table, keys, months), limit)
+    # Many keys: the query engine plans a long IN list slowly (seconds for 10,000), so read
+    # their months and keep the keys' rows here.
+    many = keys is not None and len(keys) > _IN_LIST_LIMIT
+    selected = [*wanted, ARTICLE_KEY] if many and ARTICLE_KEY not in wanted else wanted
+    condition = _key_condition(table, None if many else keys, months)
+    reader = _query(source, table, selected, condition, limit)
     if reader is None:
         return SCHEMAS[table].empty_table().select(wanted)
     try:
-        return _conform(reader.read_all(), table, wanted)
+        arrow = _conform(reader.read_all(), table, selected)
+        if many:
+            arrow = arrow.filter(pc.is_in(arrow.column(ARTICLE_KEY),
+                                          value_set=pa.array(list(keys), pa.string())))
+        return arrow.select(wanted)
     except (DeltaError, OSError, pa.ArrowException) as error:
         raise _unreadable(table, source, error) from None
 

@@ -48,12 +48,18 @@ def paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> PipelinePaths:
                          warehouse_dir=str(tmp_path / "data" / "warehouse"))
 
 
-def test_report_materialises_with_the_pipeline(paths: PipelinePaths, tiny_model: str) -> None:
-    definitions = build_definitions(paths, NerModel(model=tiny_model))
-    result = definitions.resolve_job_def("news_pipeline_job").execute_in_process(
-        instance=dg.DagsterInstance.ephemeral())
+def pipeline_then_report(definitions: dg.Definitions) -> dg.ExecuteInProcessResult:
+    """The pipeline's job, then the report's own job, in one instance (as `news-pipeline run`)."""
+    instance = dg.DagsterInstance.ephemeral()
+    assert definitions.resolve_job_def("news_pipeline_job").execute_in_process(instance=instance).success
+    result = definitions.resolve_job_def("entity_report_job").execute_in_process(instance=instance)
     assert result.success
-    metadata = report_metadata(result)
+    return result
+
+
+def test_report_is_drawn_after_the_pipeline(paths: PipelinePaths, tiny_model: str) -> None:
+    definitions = build_definitions(paths, NerModel(model=tiny_model))
+    metadata = report_metadata(pipeline_then_report(definitions))
     directory = Path(paths.warehouse_dir).parent / "reports"
     assert paths.reports_path == directory
     assert_report(metadata, directory)
@@ -88,17 +94,16 @@ def test_report_goes_to_the_reports_folder_set(paths: PipelinePaths, tmp_path: P
 
 def test_unchanged_charts_are_not_redrawn(paths: PipelinePaths, tiny_model: str) -> None:
     definitions = build_definitions(paths, NerModel(model=tiny_model))
-    job = definitions.resolve_job_def("news_pipeline_job")
-    first = report_metadata(job.execute_in_process(instance=dg.DagsterInstance.ephemeral()))
+    first = report_metadata(pipeline_then_report(definitions))
     assert first["redrawn"] == "top_entities, cooccurrence_network, timeline"
     drawn = {chart: (paths.reports_path / f"{chart}.png").stat().st_mtime_ns for chart in CHARTS}
-    second = report_metadata(job.execute_in_process(instance=dg.DagsterInstance.ephemeral()))
+    second = report_metadata(pipeline_then_report(definitions))
     assert second["redrawn"] == "none (data unchanged)"
     assert {c: (paths.reports_path / f"{c}.png").stat().st_mtime_ns for c in CHARTS} == drawn
     assert_report(second, paths.reports_path)  # still embedded, from the files
     # A chart file that is not ours (or damaged) is drawn again.
     (paths.reports_path / "top_entities.png").write_bytes(b"not a png")
-    third = report_metadata(job.execute_in_process(instance=dg.DagsterInstance.ephemeral()))
+    third = report_metadata(pipeline_then_report(definitions))
     assert third["redrawn"] == "top_entities"
     assert_report(third, paths.reports_path)
 
