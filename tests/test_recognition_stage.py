@@ -111,3 +111,27 @@ def test_a_warm_worker_of_another_model_or_that_failed_is_not_used(
     finally:
         other.close()
         broken.close()
+
+
+def test_a_run_killed_between_spans_and_run_records_leaves_no_duplicates(
+        tmp_path: Path, tiny_model: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The spans of a chunk were committed, its run records were not: the next run redoes
+    the chunk and, seeing the two tables out of step, searches every key before appending."""
+    expected = _warehouse(tmp_path / "whole", 5)
+    recognise_changed_articles(expected, spec=tiny_model, n_process=1)
+    warehouse = _warehouse(tmp_path / "killed", 5)
+    upsert = Warehouse.upsert
+
+    def killed_at_the_run_records(self, table, *args, **kwargs):
+        if table == "_ner_runs":
+            raise RuntimeError("killed")
+        upsert(self, table, *args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Warehouse, "upsert", killed_at_the_run_records)
+        with pytest.raises(RuntimeError, match="killed"):
+            recognise_changed_articles(warehouse, spec=tiny_model, n_process=1)
+    assert not warehouse.in_step("_ner_runs", "_spans", recognition.SPANS_VERSION)
+    assert recognise_changed_articles(warehouse, spec=tiny_model, n_process=1).new == 5
+    pd.testing.assert_frame_equal(_spans(warehouse), _spans(expected))
+    assert warehouse.in_step("_ner_runs", "_spans", recognition.SPANS_VERSION)

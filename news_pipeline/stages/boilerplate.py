@@ -105,7 +105,7 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
         pool = stack.enter_context(process_pool(workers)) if workers > 1 else None
         # One stream over all commits: the workers go on reading while this process commits.
         line_rows = ordered_map(pool, line_row, ((raw_dir, row) for row in todo))
-        run_in_chunks(todo, line_rows, partial(_commit_lines, warehouse), progress)
+        run_in_chunks(todo, line_rows, partial(_commit_lines, warehouse, set(month_of)), progress)
     drop_deleted(warehouse, ("_line_stats",), {a: month_of[a] for a in deleted})
     stats = warehouse.read("_line_stats", ["article_id", "source", "lines"])
     table = boilerplate_table(stats)
@@ -121,8 +121,10 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
     return report
 
 
-def _commit_lines(warehouse: Warehouse, chunk: Sequence[dict], line_rows: list[dict]) -> None:
+def _commit_lines(warehouse: Warehouse, known: set[str], chunk: Sequence[dict],
+                  line_rows: list[dict]) -> None:
     rows = [{**row, "learn_version": LEARN_VERSION, PARTITION: file[PARTITION]}
             for file, row in zip(chunk, line_rows)]
     warehouse.upsert("_line_stats", pd.DataFrame(rows, columns=SCHEMAS["_line_stats"].names),
-                     months={file[PARTITION] for file in chunk})
+                     months={file[PARTITION] for file in chunk},
+                     known_new=[file["article_id"] for file in chunk if file["article_id"] not in known])

@@ -121,5 +121,8 @@ def _commit_cleaned(warehouse: Warehouse, known_ids: set[str], report: StageRepo
     # An article moves between the tables when it becomes (un)usable: both drop its old row.
     touched = [row["article_id"] for row in chunk]
     months = {row[PARTITION] for row in chunk}
-    warehouse.upsert("articles", _frame("articles", articles), delete_keys=touched, months=months)
-    warehouse.upsert("rejected", _frame("rejected", rejections), delete_keys=touched, months=months)
+    new = [article_id for article_id in touched if article_id not in known_ids]
+    warehouse.upsert("articles", _frame("articles", articles), delete_keys=touched, months=months,
+                     known_new=new)
+    warehouse.upsert("rejected", _frame("rejected", rejections), delete_keys=touched, months=months,
+                     known_new=new)

@@ -159,7 +159,8 @@ def scan_raw_folder(warehouse: Warehouse, raw_dir: Path) -> StageReport:
         months = ({f.ingest_month for f in changed_rows}
                   | {previous[a].ingest_month for a in deleted})
         tx.upsert("_inventory", pd.DataFrame(changed_rows, columns=list(RAW_FILE_FIELDS)),
-                  delete_keys=deleted, months=months)
+                  delete_keys=deleted, months=months,
+                  known_new=[f.article_id for f in changed_rows if f.article_id not in previous])
         report.extra["files"] = len(files)
     log.info("scanned %s: %s", raw_dir, report.as_metadata())
     return report

@@ -25,6 +25,8 @@ from news_pipeline.progress import InfoLogger, Progress
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import PARTITION, SCHEMAS, Warehouse, rows
 
+# Commit metadata of `_ner_runs`: the `_spans` version its run records account for.
+SPANS_VERSION = "news_pipeline.spans_version"
 # Articles per recogniser call: the granularity of progress lines (and of pool tasks).
 PROGRESS_BATCH = 256
 
@@ -75,7 +77,10 @@ def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser | No
     if not (todo and spec is not None and warm is not None and warm.serves(spec, version)):
         warm = None
     with _runner(recogniser, spec, name, version, workers, bool(todo), warm) as runner:
-        n_mentions, n_chars = _recognise_in_chunks(warehouse, runner, version, todo, progress)
+        # Articles with no rows yet are only appended, unless a run was killed between the
+        # two commits of a chunk: then rows may exist for articles without a run record.
+        seen = set(month_of) if warehouse.in_step("_ner_runs", "_spans", SPANS_VERSION) else None
+        n_mentions, n_chars = _recognise_in_chunks(warehouse, runner, version, todo, seen, progress)
     drop_deleted(warehouse, ("_spans", "_ner_runs"), {a: month_of[a] for a in deleted})
     report.extra.update({"mentions_found": n_mentions, "chars_processed": n_chars,
                          "processes": workers if todo else 0,
@@ -132,18 +137,19 @@ class _Found:
 
 
 def _recognise_in_chunks(warehouse: Warehouse, recogniser: Recogniser | None, version: str,
-                         todo: list[Todo], progress: Progress) -> tuple[int, int]:
+                         todo: list[Todo], seen: set[str] | None,
+                         progress: Progress) -> tuple[int, int]:
     found = _Found()
     lengths: dict[str, int] = {}
     results = (_mention_rows(recogniser, _texts(warehouse, todo, lengths))
                if recogniser is not None and todo else iter(()))
-    run_in_chunks(todo, results, partial(_commit_spans, warehouse, version, lengths, found),
+    run_in_chunks(todo, results, partial(_commit_spans, warehouse, version, seen, lengths, found),
                   progress)
     return found.mentions, found.chars
 
 
-def _commit_spans(warehouse: Warehouse, version: str, lengths: dict[str, int], found: _Found,
-                  chunk: Sequence[Todo], results: list[list[MentionRow]]) -> None:
+def _commit_spans(warehouse: Warehouse, version: str, seen: set[str] | None, lengths: dict[str, int],
+                  found: _Found, chunk: Sequence[Todo], results: list[list[MentionRow]]) -> None:
     spans: dict[str, list] = {name: [] for name in SCHEMAS["_spans"].names}
     run_rows = []
     for (month, article_id, text_sha), mentions in zip(chunk, results):
@@ -160,6 +166,8 @@ def _commit_spans(warehouse: Warehouse, version: str, lengths: dict[str, int], f
         found.chars += lengths.pop(article_id)
     ids, months = [a for _, a, _ in chunk], {m for m, _, _ in chunk}
     # The run record last: a run killed between the two commits redoes the chunk.
-    warehouse.upsert("_spans", pd.DataFrame(spans), delete_keys=ids, months=months)
+    new = [article_id for article_id in ids if article_id not in seen] if seen is not None else []
+    warehouse.upsert("_spans", pd.DataFrame(spans), delete_keys=ids, months=months, known_new=new)
     warehouse.upsert("_ner_runs", pd.DataFrame(run_rows, columns=SCHEMAS["_ner_runs"].names),
-                     months=months)
+                     months=months, known_new=new,
+                     metadata={SPANS_VERSION: str(warehouse.data_version("_spans"))})

@@ -83,6 +83,7 @@ class Plan:
     stale: list[str]  # cached articles that are no longer current (changed or deleted)
     deleted: int  # cached articles that are no longer current at all
     changed: int  # todo articles that had an (outdated) cache entry
+    new: set[str]  # todo articles with no rows in any table of this stage yet
     month_of: dict[str, str]  # the partition of every current or cached article
 
     def months(self, articles: Collection[str]) -> set[str]:
@@ -111,6 +112,7 @@ def plan(articles: pd.DataFrame, ner_runs: pd.DataFrame, resolve_runs: pd.DataFr
     todo = sorted(current_ids - valid_ids)
     return Plan(current=current, todo=todo, stale=sorted(cached_ids - valid_ids),
                 deleted=len(cached_ids - current_ids), changed=len(cached_ids & set(todo)),
+                new=set(todo) - cached_ids,
                 month_of=dict(rows(resolve_runs, ["article_id", PARTITION]))
                 | dict(rows(current, ["article_id", PARTITION])))
 
@@ -257,24 +259,29 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
     global_s = time.perf_counter() - started
 
     rewritten = set(update.rewritten)
+    # A state in step with the cache says no table of this stage holds rows of this batch's
+    # new articles: they are only appended (after a killed run, every key is searched for).
+    new = work.new & set(batch) if state is not None else set()
     mentions = update.mentions.reindex(columns=SCHEMAS["mentions"].names)
     if state is None:
         tx.replace("_acronym_candidates", candidates)
         tx.replace("mentions", mentions)
     else:
         tx.upsert("_acronym_candidates", fresh_candidates, delete_keys=dropped,
-                  months=dropped_months)
+                  months=dropped_months, known_new=new)
         touched = rewritten | dropped
-        tx.upsert("mentions", mentions, delete_keys=touched, months=work.months(touched))
+        tx.upsert("mentions", mentions, delete_keys=touched, months=work.months(touched),
+                  known_new=new)
     tx.replace("entities", update.entities.reindex(columns=SCHEMAS["entities"].names))
     tx.replace_batches("cooccurrences", update.cooccurrences.batches())
     tx.replace("entity_aliases", update.aliases.reindex(columns=SCHEMAS["entity_aliases"].names))
     # The per-article cache, then the state naming the cache version it accounts for: a run
     # killed before that last commit leaves a state that does not match the cache, which the
     # next run rebuilds.
-    tx.upsert("_resolved_spans", fresh, delete_keys=dropped, months=dropped_months)
+    tx.upsert("_resolved_spans", fresh, delete_keys=dropped, months=dropped_months,
+              known_new=new)
     tx.upsert("_resolve_runs", _run_rows(work, batch, fresh), delete_keys=dropped,
-              months=dropped_months)
+              months=dropped_months, known_new=new)
     tx.replace("_resolve_forms", update.forms,
                {SYNCED_WITH: str(tx.warehouse.data_version("_resolved_spans"))})
     return _BatchResult(len(rewritten), update.keys_changed,

@@ -350,16 +350,19 @@ class Warehouse:
         self._commit(table, lambda: delta.delete(predicate, writer_properties=_WRITER))
 
     def upsert(self, table: str, rows: pd.DataFrame | pa.Table, delete_keys: Collection[str] = (),
-               months: Collection[str] | None = None) -> None:
-        """Replace the rows of the article ids in `rows` and `delete_keys` by `rows`.
+               months: Collection[str] | None = None, known_new: Collection[str] = (),
+               metadata: Mapping[str, str] | None = None) -> None:
+        """Replace the rows of the article ids in `rows` and `delete_keys` by `rows` (the
+        append's commit carries `metadata`, see commit_metadata).
 
         Without `months` every partition is searched for the old rows; with it, only those
-        months (the caller knows where its articles were)."""
+        months (the caller knows where its articles were). Ids in `known_new` have no rows
+        yet: they are not searched for at all, so that new articles only append files."""
         arrow = to_arrow(table, rows)
         keys = set(arrow.column(ARTICLE_KEY).to_pylist()) | set(delete_keys)
-        self.delete(table, keys, months)
-        if arrow.num_rows:
-            self._write(table, arrow, "append")
+        self.delete(table, keys - set(known_new), months)
+        if arrow.num_rows or metadata:
+            self._write(table, arrow, "append", metadata)
 
     def replace(self, table: str, rows: pd.DataFrame | pa.Table,
                 metadata: Mapping[str, str] | None = None) -> None:
@@ -396,6 +399,14 @@ class Warehouse:
         """The metadata given with the newest commit that changed the rows of `table`."""
         commit = self._last_data_commit(table) or {}
         return {k: v for k, v in commit.items() if isinstance(v, str) and k.startswith("news_pipeline.")}
+
+    def in_step(self, state: str, output: str, key: str) -> bool:
+        """Whether the newest commit of a stage's `state` table names (under metadata `key`)
+        the data version its `output` table has now: false after a run killed between
+        committing the output and the state (or before either table exists)."""
+        if self.data_version(output) is None:
+            return self.data_version(state) is None
+        return self.commit_metadata(state).get(key) == str(self.data_version(output))
 
     def _last_data_commit(self, table: str) -> dict | None:
         delta = _open(self.uri(table))
@@ -519,8 +530,8 @@ class Transaction:
         return read_table(self.base, table, columns, keys, months)
 
     def upsert(self, table: str, rows: pd.DataFrame | pa.Table, delete_keys: Collection[str] = (),
-               months: Collection[str] | None = None) -> None:
-        self.warehouse.upsert(table, rows, delete_keys, months)
+               months: Collection[str] | None = None, known_new: Collection[str] = ()) -> None:
+        self.warehouse.upsert(table, rows, delete_keys, months, known_new)
 
     def replace(self, table: str, rows: pd.DataFrame | pa.Table,
                 metadata: Mapping[str, str] | None = None) -> None:
