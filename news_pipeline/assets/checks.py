@@ -43,6 +43,8 @@ class CheckRun:
 
 Rule = Callable[[CheckRun], dg.AssetCheckResult]
 NewFiles = dict[str, set[str] | None]  # table -> files not verified yet (None: all)
+# The tables the incremental rules read.
+RULE_INPUTS = ("articles", "mentions", "entities")
 
 
 def _result(run: CheckRun, offending: pd.DataFrame, what: str,
@@ -70,7 +72,7 @@ class IncrementalRule:
 def _incremental_check(run: CheckRun, rule: IncrementalRule,
                        offending_in: Callable[[Snapshot, NewFiles], pd.DataFrame],
                        what: str) -> dg.AssetCheckResult:
-    snapshot = run.paths.warehouse().current()
+    snapshot = run.paths.warehouse().current(*RULE_INPUTS)
     before = previously_verified(run.instance, run.key)
     new = {table: new_files(snapshot, table, rule.version, before) for table in rule.tables}
     offending = offending_in(snapshot, new)

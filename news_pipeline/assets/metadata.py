@@ -41,7 +41,7 @@ def stored_table_metadata(warehouse: Warehouse, table: str, columns: list[str],
                           report: StageReport | None = None) -> dict[str, object]:
     """The same metadata without reading the table: the row count comes from the Delta log
     and the preview from the first rows (`columns` only)."""
-    snapshot = warehouse.current()
+    snapshot = warehouse.current(table)
     preview = read_arrow(snapshot, table, columns, limit=PREVIEW_ROWS).to_pandas()
     metadata = _metadata(table, count_rows(snapshot, table), preview, warehouse.uri(table), report)
     metadata["delta_version"] = snapshot.versions.get(table, -1)

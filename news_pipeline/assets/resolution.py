@@ -36,7 +36,7 @@ def resolved_entities(context: dg.AssetExecutionContext,
         # Counts and previews from the Parquet footers: an unchanged rerun reads no table.
         yield dg.MaterializeResult(asset_key=table, metadata=stored_table_metadata(
             warehouse, table, SCHEMAS[table].names, report))
-    snapshot = warehouse.current()
+    snapshot = warehouse.current("entities", "entity_aliases")
     problems = alias_problems(read_table(snapshot, "entities", ["entity_id"]),
                               read_table(snapshot, "entity_aliases", ["entity_id"]))
     yield dg.AssetCheckResult(

@@ -145,7 +145,7 @@ def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
     killed run keeps the batches it finished."""
     report = StageReport()
     version = cache_version()
-    snapshot = warehouse.current()
+    snapshot = warehouse.current("articles", "_ner_runs", "_resolve_runs", "_resolved_spans")
     work = plan(read_table(snapshot, "articles", ["article_id", "text_sha256"]),
                 read_table(snapshot, "_ner_runs", ["article_id", "text_sha256",
                                                    "recogniser_version", PARTITION]),
@@ -176,7 +176,7 @@ def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
                     f"({totals.last.global_step}) rewrote the mentions of "
                     f"{totals.last.rewritten} article(s) in {totals.last.global_s:.2f}s")
     entities = warehouse.read("entities", ["entity_id"])["entity_id"]
-    after = warehouse.current()
+    after = warehouse.current("mentions", "cooccurrences", "entity_aliases")
     counts = {table: count_rows(after, table)
               for table in ("mentions", "cooccurrences", "entity_aliases")}
     kept = is_in(entities, history["entity_id"])
@@ -294,11 +294,11 @@ def _stored_state(tx: Transaction, history: pd.DataFrame) -> CorpusState | None:
     if not state_in_sync(tx.warehouse):
         return None
     forms = tx.read("_resolve_forms")
-    cached_rows = count_rows(tx.base, "_resolved_spans")
+    cached_rows = count_rows(tx.base("_resolved_spans"), "_resolved_spans")
     if int(forms["n_mentions"].sum()) != cached_rows:
         return None
     return CorpusState(forms, tx.read("entities"),
-                       lambda: read_batches(tx.base, "cooccurrences"),
+                       lambda: read_batches(tx.base("cooccurrences"), "cooccurrences"),
                        tx.read("entity_aliases"), history)
 
 
@@ -307,8 +307,8 @@ def _cached_rows(tx: Transaction, leaving: set[str]) -> pd.DataFrame:
     few rows of many)."""
     leaving_keys = pa.array(sorted(leaving), type=pa.large_string())
     parts = [part[~is_in(part["article_id"], leaving_keys)] for part in
-             (batch.to_pandas() for batch in read_batches(tx.base, "_resolved_spans",
-                                                          GLOBAL_INPUT_COLUMNS))]
+             (batch.to_pandas() for batch in read_batches(
+                 tx.base("_resolved_spans"), "_resolved_spans", GLOBAL_INPUT_COLUMNS))]
     return pd.concat(parts, ignore_index=True) if parts else read_table(
         None, "_resolved_spans", GLOBAL_INPUT_COLUMNS)
 
@@ -318,7 +318,8 @@ def _rows_with_keys(tx: Transaction, keys: Collection[str], work: Plan) -> pd.Da
     key column of all cached spans is not held)."""
     wanted = pa.array(sorted(keys), pa.string())
     articles: set[str] = set()
-    for batch in read_batches(tx.base, "_resolved_spans", ["article_id", "local_key"]):
+    cached = tx.base("_resolved_spans")
+    for batch in read_batches(cached, "_resolved_spans", ["article_id", "local_key"]):
         found = batch["article_id"].filter(pc.is_in(batch["local_key"], value_set=wanted))
         articles.update(found.to_pylist())
     return tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=articles,

@@ -237,11 +237,11 @@ def read_files(table: str, files: Collection[str], columns: Collection[str] | No
     return pa.concat_tables(parts) if parts else SCHEMAS[table].empty_table().select(wanted)
 
 
-def current_snapshot(location: Location) -> Snapshot:
-    """The newest version of every table that exists."""
+def current_snapshot(location: Location, tables: Collection[str] | None = None) -> Snapshot:
+    """The newest version of every table that exists (or of these `tables`)."""
     root = root_of(location)
     versions = {}
-    for table in (*SCHEMAS, RUNS_TABLE):
+    for table in tables if tables is not None else (*SCHEMAS, RUNS_TABLE):
         delta = _open(f"{root}/{table}")
         if delta is not None:
             versions[table] = delta.version()
@@ -302,8 +302,10 @@ class Warehouse:
     def uri(self, table: str) -> str:
         return f"{self.root}/{table}"
 
-    def current(self) -> Snapshot:
-        return current_snapshot(self.root)
+    def current(self, *tables: str) -> Snapshot:
+        """The newest versions of these tables (default: all): reads through it are
+        consistent with each other."""
+        return current_snapshot(self.root, tables or None)
 
     def published(self) -> Snapshot | None:
         return published_snapshot(self.root)
@@ -312,18 +314,14 @@ class Warehouse:
              keys: Collection[str] | None = None,
              months: Collection[str] | None = None) -> pd.DataFrame:
         """Rows of the newest version of `table` (see read_arrow)."""
-        return read_table(self._newest(table), table, columns, keys, months)
-
-    def _newest(self, table: str) -> Snapshot:
-        delta = _open(self.uri(table))
-        return Snapshot(self.root, {table: delta.version()} if delta is not None else {})
+        return read_table(self.current(table), table, columns, keys, months)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        """Changes whose reads see the tables as they were when it began (its own writes are
-        not read back). Each write is a Delta commit of its own; `publish` makes a run's
-        commits visible to readers together."""
-        yield Transaction(self, self.current())
+        """Changes whose reads see each table as it was when the transaction first touched
+        it (its own writes are not read back). Each write is a Delta commit of its own;
+        `publish` makes a run's commits visible to readers together."""
+        yield Transaction(self)
 
     # ------------------------------------------------------------------ writes
 
@@ -518,24 +516,37 @@ class Warehouse:
 
 
 class Transaction:
-    """Reads of the tables as they were at `base`; writes go to the warehouse."""
+    """Reads of each table as it was when the transaction first read or wrote it; writes go
+    to the warehouse."""
 
-    def __init__(self, warehouse: Warehouse, base: Snapshot) -> None:
+    def __init__(self, warehouse: Warehouse) -> None:
         self.warehouse = warehouse
-        self.base = base
+        self._versions: dict[str, int] = {}
+        self._pinned: set[str] = set()
+
+    def base(self, *tables: str) -> Snapshot:
+        """The tables as they were when this transaction first touched them."""
+        for table in tables:
+            if table not in self._pinned:
+                self._pinned.add(table)
+                self._versions.update(current_snapshot(self.warehouse.root, [table]).versions)
+        return Snapshot(self.warehouse.root, {t: self._versions[t] for t in tables if t in self._versions})
 
     def read(self, table: str, columns: Collection[str] | None = None,
              keys: Collection[str] | None = None,
              months: Collection[str] | None = None) -> pd.DataFrame:
-        return read_table(self.base, table, columns, keys, months)
+        return read_table(self.base(table), table, columns, keys, months)
 
     def upsert(self, table: str, rows: pd.DataFrame | pa.Table, delete_keys: Collection[str] = (),
                months: Collection[str] | None = None, known_new: Collection[str] = ()) -> None:
+        self.base(table)
         self.warehouse.upsert(table, rows, delete_keys, months, known_new)
 
     def replace(self, table: str, rows: pd.DataFrame | pa.Table,
                 metadata: Mapping[str, str] | None = None) -> None:
+        self.base(table)
         self.warehouse.replace(table, rows, metadata)
 
     def replace_batches(self, table: str, batches: Iterable[pa.RecordBatch]) -> None:
+        self.base(table)
         self.warehouse.replace_batches(table, batches)
