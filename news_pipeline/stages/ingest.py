@@ -90,12 +90,15 @@ def inspect_file(raw_dir: Path, relative: str, path: str, previous: RawFile | No
                  month: str) -> RawFile:
     """Stat the file and hash it unless size and mtime match the previous scan. A file seen
     before keeps its month; a new one gets `month`."""
-    file = _inspect(raw_dir, relative, path, previous)
+    article_id = previous.article_id if previous is not None else article_id_for(relative)
+    file = _inspect(raw_dir, relative, path, previous, article_id)
+    if file is previous:  # unchanged: most files of every run, so no copy
+        return previous
     return replace(file, ingest_month=previous.ingest_month if previous else month)
 
 
-def _inspect(raw_dir: Path, relative: str, path: str, previous: RawFile | None) -> RawFile:
-    article_id = article_id_for(relative)
+def _inspect(raw_dir: Path, relative: str, path: str, previous: RawFile | None,
+             article_id: str) -> RawFile:
     try:
         # One lstat per plain file: the folder can hold millions of them.
         stat = os.lstat(path)
