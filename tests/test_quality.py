@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from news_pipeline import quality
+from news_pipeline.assets import quality
 
 
 @pytest.mark.parametrize("dtype", ["str", object])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import dagster as dg
 import pandas as pd
 
-from news_pipeline import quality
+from news_pipeline.assets import quality
 from news_pipeline.assets.increments import (
     INCREMENTAL_NOTE,
     VERIFIED_KEY,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from news_pipeline import quality
+from news_pipeline.assets import quality
 from news_pipeline.warehouse import published_snapshot, read_table
 
 TABLES = ("articles", "rejected", "mentions", "entities", "cooccurrences")

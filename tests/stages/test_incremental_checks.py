@@ -9,7 +9,7 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from news_pipeline import quality
+from news_pipeline.assets import quality
 from news_pipeline.assets.increments import Record, new_files
 from news_pipeline.definitions import build_definitions
 from news_pipeline.resources import NerModel, PipelinePaths, Processing
