@@ -119,9 +119,9 @@ def plan(articles: pd.DataFrame, ner_runs: pd.DataFrame, resolve_runs: pd.DataFr
 
 def state_in_sync(warehouse: Warehouse) -> bool:
     """Whether the global state (`_resolve_forms` and the tables written before it) was
-    computed from the per-article cache as it is now."""
-    recorded = warehouse.commit_metadata("_resolve_forms").get(SYNCED_WITH)
-    return recorded == str(warehouse.data_version("_resolved_spans"))
+    computed from the per-article cache as it is now (a cache without any state is not)."""
+    return (warehouse.data_version("_resolve_forms") is not None
+            and warehouse.in_step("_resolve_forms", "_resolved_spans", SYNCED_WITH))
 
 
 def resolve_changed(spans: pd.DataFrame) -> pd.DataFrame:

@@ -402,9 +402,10 @@ class Warehouse:
         """Whether the newest commit of a stage's `state` table names (under metadata `key`)
         the data version its `output` table has now: false after a run killed between
         committing the output and the state (or before either table exists)."""
-        if self.data_version(output) is None:
+        output_version = self.data_version(output)
+        if output_version is None:
             return self.data_version(state) is None
-        return self.commit_metadata(state).get(key) == str(self.data_version(output))
+        return self.commit_metadata(state).get(key) == str(output_version)
 
     def _last_data_commit(self, table: str) -> dict | None:
         delta = _open(self.uri(table))
