@@ -11,9 +11,11 @@ from pathlib import Path
 from stat import S_ISLNK, S_ISREG
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from news_pipeline.stages.report import StageReport
-from news_pipeline.warehouse import Warehouse, rows
+from news_pipeline.warehouse import Warehouse
 
 SCAN_VERSION = "scan-1"
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm")
@@ -53,32 +55,66 @@ def check_raw_folder(raw_dir: Path) -> None:
         )
 
 
-def list_raw_files(raw_dir: Path) -> list[tuple[str, str]]:
-    """(relative posix path, absolute path) of every non-hidden file, sorted.
+def stat_raw_files(raw_dir: Path) -> pa.Table:
+    """Every non-hidden file under `raw_dir` as one lstat saw it, in path order: its
+    `source_path` (relative, posix), size, mtime_ns and whether it is a plain file (not a
+    symlink, a device, ...).
 
-    Paths are strings: a Path per file would cost more than the file's lstat."""
+    The folder can hold millions of files: one stat per file, relative to its folder's
+    descriptor, and plain lists until the end (no Path or stat result kept per file)."""
     check_raw_folder(raw_dir)
-    found = []
-    root = os.fspath(raw_dir)
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        # One relative prefix per folder, not a Path.relative_to per file.
-        inside = os.path.relpath(folder, root)
-        prefix = "" if inside == os.curdir else inside.replace(os.sep, "/") + "/"
-        found.extend((prefix + name, os.path.join(folder, name)) for name in files
-                     if not name.startswith("."))
-    return sorted(found)
+    columns: tuple[list[str], list[int], list[int], list[bool]] = ([], [], [], [])
+    _stat_folder(os.fspath(raw_dir), "", columns)
+    table = pa.table(dict(zip(("source_path", "size", "mtime_ns", "plain"), columns)),
+                     schema=_LISTING_SCHEMA)
+    return table.take(pc.sort_indices(table, [("source_path", "ascending")]))
+
+
+_LISTING_SCHEMA = pa.schema([("source_path", pa.string()), ("size", pa.int64()),
+                             ("mtime_ns", pa.int64()), ("plain", pa.bool_())])
+
+
+def _stat_folder(folder: str, prefix: str,
+                 columns: tuple[list[str], list[int], list[int], list[bool]]) -> None:
+    paths, sizes, mtimes, plain = columns
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as error:
+        # Skipping it would take its articles for deleted.
+        raise RawFolderError(f"cannot list raw folder {folder}: {error.strerror}; make it "
+                             "readable, or move it out of the raw folder") from None
+    try:
+        with os.scandir(descriptor) as entries:
+            # The folder entry's own type: no stat for subfolders; symlinks to folders are
+            # files here (not followed), and their stat says they are links.
+            names = [(e.name, e.is_dir(follow_symlinks=False)) for e in entries
+                     if not e.name.startswith(".")]
+        subfolders = []
+        for name, is_folder in names:
+            if is_folder:
+                subfolders.append(name)
+                continue
+            try:
+                stat = os.stat(name, dir_fd=descriptor, follow_symlinks=False)
+                size, mtime, regular = stat.st_size, stat.st_mtime_ns, S_ISREG(stat.st_mode)
+            except OSError:  # gone since the listing, or unreadable: inspected one by one
+                size, mtime, regular = 0, 0, False
+            paths.append(prefix + name)
+            sizes.append(size)
+            mtimes.append(mtime)
+            plain.append(regular)
+    finally:
+        os.close(descriptor)
+    for name in subfolders:
+        _stat_folder(os.path.join(folder, name), f"{prefix}{name}/", columns)
 
 
 def fingerprint_raw_folder(raw_dir: Path) -> str:
     """Cheap digest of paths, sizes and mtimes: changes when any file is added/changed/removed."""
-    digest = hashlib.sha256()
-    for relative, path in list_raw_files(raw_dir):
-        try:
-            stat = os.lstat(path)
-            digest.update(f"{relative}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-        except OSError:
-            digest.update(f"{relative}\0?\n".encode())
+    table = stat_raw_files(raw_dir)
+    digest = hashlib.sha256("\0".join(table.column("source_path").to_pylist()).encode())
+    for column in ("size", "mtime_ns"):
+        digest.update(table.column(column).to_numpy().tobytes())
     return digest.hexdigest()
 
 
@@ -138,32 +174,49 @@ def _sha256(path: str) -> str:
 
 
 def scan_raw_folder(warehouse: Warehouse, raw_dir: Path) -> StageReport:
-    """Record the current inventory of `raw_dir`; count what changed since the last scan."""
+    """Record the current inventory of `raw_dir`; count what changed since the last scan.
+
+    Listing and inventory are compared column-wise: only files whose stat differs from
+    their inventory row (new, touched, rejected before) are looked at one by one."""
     month = this_month()
     with warehouse.transaction() as tx:
-        previous = {file.article_id: file for file in
-                    (RawFile(*row) for row in rows(tx.read("_inventory"), RAW_FILE_FIELDS))}
-        files = [inspect_file(raw_dir, rel, path, previous.get(article_id_for(rel)), month)
-                 for rel, path in list_raw_files(raw_dir)]
-        report = StageReport()
-        for file in files:
-            before = previous.get(file.article_id)
-            if before is None:
+        listing = stat_raw_files(raw_dir)
+        inventory = tx.read_arrow("_inventory")
+        row_of = pc.index_in(listing.column("source_path"), value_set=inventory.column("source_path"))
+        before = inventory.take(row_of.cast(pa.int64()))  # null where new
+        suspects = pc.indices_nonzero(pc.invert(_unchanged(listing, before)))
+        root = os.fspath(raw_dir)
+        previous = [RawFile(**row) if row["article_id"] is not None else None
+                    for row in before.take(suspects).to_pylist()]
+        files = [inspect_file(raw_dir, relative, os.path.join(root, relative), earlier, month)
+                 for relative, earlier in zip(listing.column("source_path").take(suspects).to_pylist(),
+                                              previous)]
+        gone = inventory.filter(pc.invert(pc.is_in(inventory.column("source_path"),
+                                                   value_set=listing.column("source_path"))))
+        deleted = dict(zip(gone.column("article_id").to_pylist(),
+                           gone.column("ingest_month").to_pylist()))
+        report = StageReport(deleted=len(deleted))
+        for file, earlier in zip(files, previous):
+            if earlier is None:
                 report.new += 1
-            elif (before.content_sha256, before.error) != (file.content_sha256, file.error):
+            elif (earlier.content_sha256, earlier.error) != (file.content_sha256, file.error):
                 report.changed += 1
-            else:
-                report.unchanged += 1
             report.rejected += file.error is not None
-        current_ids = {f.article_id for f in files}
-        deleted = [a for a in previous if a not in current_ids]
-        report.deleted = len(deleted)
-        changed_rows = [f for f in files if previous.get(f.article_id) != f]
-        months = ({f.ingest_month for f in changed_rows}
-                  | {previous[a].ingest_month for a in deleted})
+        report.unchanged = listing.num_rows - report.new - report.changed
+        changed_rows = [f for f, earlier in zip(files, previous) if f != earlier]
         tx.upsert("_inventory", pd.DataFrame(changed_rows, columns=list(RAW_FILE_FIELDS)),
-                  delete_keys=deleted, months=months,
-                  known_new=[f.article_id for f in changed_rows if f.article_id not in previous])
-        report.extra["files"] = len(files)
+                  delete_keys=list(deleted),
+                  months={f.ingest_month for f in changed_rows} | set(deleted.values()),
+                  known_new=[f.article_id for f, earlier in zip(files, previous) if earlier is None])
+        report.extra["files"] = listing.num_rows
     log.info("scanned %s: %s", raw_dir, report.as_metadata())
     return report
+
+
+def _unchanged(listing: pa.Table, before: pa.Table) -> pa.ChunkedArray:
+    """Per listed file: a plain file hashed before whose size and mtime are as recorded (then
+    its content is taken as unchanged, as make and rsync do)."""
+    same = pc.and_(pc.and_(listing.column("plain"), pc.is_valid(before.column("content_sha256"))),
+                   pc.and_(pc.equal(listing.column("size"), before.column("size")),
+                           pc.equal(listing.column("mtime_ns"), before.column("mtime_ns"))))
+    return pc.fill_null(same, False)

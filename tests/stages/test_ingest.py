@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from news_pipeline.stages.ingest import _suffix, list_raw_files
+from news_pipeline.stages.ingest import _suffix, stat_raw_files
 
 NAMES = st.text(st.sampled_from("abü ß.-_"), min_size=1, max_size=6).filter(
     lambda name: name not in (".", ".."))
@@ -32,9 +32,10 @@ def test_listing_matches_a_walk_of_the_tree(paths: list[list[str]]) -> None:
                 continue  # already there, or a file where a folder would go
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text("x", encoding="utf-8")
-        listed = list_raw_files(root)
-        assert [relative for relative, _ in listed] == _expected(root)
-        assert all(Path(path) == root / relative for relative, path in listed)
+        listing = stat_raw_files(root)
+        assert listing.column("source_path").to_pylist() == _expected(root)
+        assert listing.column("size").to_pylist() == [1] * listing.num_rows
+        assert all(listing.column("plain").to_pylist())
 
 
 @given(NAMES)
