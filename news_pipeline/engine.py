@@ -1,7 +1,8 @@
 """The incremental stage engine: plan → map over an executor → commit in chunks.
 
-A per-article stage brings what is its own: the tasks its plan found (new or changed articles,
-from content hashes and stage versions, in commit order), the stream of their results from an
+A per-article stage brings what is its own: its inputs and its records, which `plan` compares
+column-wise (new or changed articles from content hashes and stage versions, in commit order;
+deleted ones), the stream of the tasks' results from an
 executor (worker processes, or this process; in task order), and how a chunk of results goes
 into its own tables. The engine pairs tasks with results, commits every
 `settings.commit_every()` of them (memory stays bounded by a chunk, and a killed run keeps
@@ -11,11 +12,16 @@ what it committed), reports progress, and drops the rows of deleted articles.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TypeVar
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from news_pipeline import settings
 from news_pipeline.progress import Progress
-from news_pipeline.warehouse import Warehouse
+from news_pipeline.warehouse import PARTITION, Warehouse
+from news_pipeline.warehouse.schema import ARTICLE_KEY
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
@@ -50,3 +56,52 @@ def drop_deleted(warehouse: Warehouse, tables: Sequence[str], deleted: Mapping[s
     if deleted:
         for table in tables:
             warehouse.delete(table, list(deleted), months=set(deleted.values()))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a per-article stage must do to bring its records in line with its inputs."""
+
+    todo: pa.Table  # the input rows to (re)do, in (ingest_month, article_id) order
+    new: list[str]  # ids in `todo` that the stage holds no record of
+    deleted: dict[str, str]  # recorded article_id -> ingest_month, no longer among the inputs
+    unchanged: int  # input rows whose record is current
+
+    @property
+    def changed(self) -> int:
+        return self.todo.num_rows - len(self.new)
+
+
+def same_values(left: pa.ChunkedArray | pa.Array, right: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
+    """Element-wise equality where null equals null (and nothing else): never null."""
+    return pc.or_(pc.fill_null(pc.equal(left, right), False),
+                  pc.and_(pc.is_null(left), pc.is_null(right)))
+
+
+def plan(inputs: pa.Table, records: pa.Table, match: Sequence[str],
+         version: tuple[str, str] | None = None, redo: pa.Array | None = None) -> Plan:
+    """Compare a stage's `inputs` (article_id, ingest_month, the `match` columns and whatever
+    else its tasks need) with its `records` (article_id, ingest_month, the `match` columns
+    and the `version` column). An input is current when its record has the same `match`
+    values (null matching null) and the stage's version (`version`: column, value), unless
+    its id is in `redo`. Column-wise: a corpus of a million articles costs no Python object
+    per article."""
+    ids = inputs.column(ARTICLE_KEY)
+    at = pc.index_in(ids, value_set=records.column(ARTICLE_KEY)).cast(pa.int64())
+    recorded = records.take(at)  # null rows where there is no record
+    current = pc.is_valid(at)
+    for column in match:
+        current = pc.and_(current, same_values(inputs.column(column), recorded.column(column)))
+    if version is not None:
+        column, value = version
+        current = pc.and_(current, pc.fill_null(pc.equal(recorded.column(column), value), False))
+    if redo is not None and len(redo):
+        current = pc.and_(current, pc.invert(pc.is_in(ids, value_set=redo)))
+    todo_at = pc.invert(current)
+    todo = inputs.filter(todo_at)
+    todo = todo.take(pc.sort_indices(todo, [(PARTITION, "ascending"), (ARTICLE_KEY, "ascending")]))
+    new = pc.filter(ids, pc.and_(todo_at, pc.is_null(at))).to_pylist()
+    gone = records.filter(pc.invert(pc.is_in(records.column(ARTICLE_KEY), value_set=ids)))
+    deleted = dict(zip(gone.column(ARTICLE_KEY).to_pylist(), gone.column(PARTITION).to_pylist()))
+    return Plan(todo=todo, new=sorted(new), deleted=dict(sorted(deleted.items())),
+                unchanged=inputs.num_rows - todo.num_rows)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+import pyarrow as pa
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from news_pipeline.engine import chunks, run_in_chunks
+from news_pipeline.engine import chunks, plan, run_in_chunks
 from news_pipeline.progress import Progress
 
 
@@ -35,3 +38,48 @@ def test_too_few_results_fail_before_the_chunk_is_committed() -> None:
 def test_chunks_cover_the_items_once() -> None:
     assert [list(c) for c in chunks(list(range(5)), 2)] == [[0, 1], [2, 3], [4]]
     assert list(chunks([], 2)) == []
+
+
+_SCHEMA = pa.schema([(name, pa.string()) for name in ("article_id", "sha", "version", "ingest_month")])
+
+
+def _table(rows: list[tuple]) -> pa.Table:
+    return pa.table(list(zip(*rows)) if rows else [[], [], [], []], schema=_SCHEMA)
+
+
+def test_plan_finds_new_changed_deleted_and_current_articles() -> None:
+    inputs = _table([("a", "1", None, "2026-01"), ("b", "2", None, "2026-02"),
+                     ("c", None, None, "2026-01"), ("d", "4", None, "2026-01"),
+                     ("e", "5", None, "2026-03")])
+    records = _table([("a", "1", "v1", "2026-01"), ("b", "X", "v1", "2026-02"),
+                      ("c", None, "v1", "2026-01"), ("d", "4", "v0", "2026-01"),
+                      ("z", "9", "v1", "2025-12")])
+    work = plan(inputs, records, match=["sha"], version=("version", "v1"))
+    # b's content and d's stage version changed; c matches with a null hash; e is new.
+    assert work.todo.column("article_id").to_pylist() == ["d", "b", "e"]
+    assert (work.new, work.changed, work.unchanged) == (["e"], 2, 2)
+    assert work.deleted == {"z": "2025-12"}
+
+
+def test_plan_redoes_what_it_is_told_to() -> None:
+    rows = [("a", "1", "v1", "2026-01"), ("b", "2", "v1", "2026-01")]
+    work = plan(_table(rows), _table(rows), match=["sha"], version=("version", "v1"),
+                redo=pa.array(["b"]))
+    assert work.todo.column("article_id").to_pylist() == ["b"]
+    assert (work.new, work.unchanged, work.deleted) == ([], 1, {})
+
+
+@given(st.lists(st.tuples(st.sampled_from("abcdef"), st.sampled_from(["1", "2", None]),
+                          st.sampled_from(["v0", "v1"])), unique_by=lambda r: r[0]),
+       st.lists(st.tuples(st.sampled_from("abcdefgh"), st.sampled_from(["1", "2", None])),
+                unique_by=lambda r: r[0]))
+def test_plan_agrees_with_comparing_article_by_article(recorded: list[tuple],
+                                                       current: list[tuple]) -> None:
+    records = _table([(a, sha, version, "2026-01") for a, sha, version in recorded])
+    inputs = _table([(a, sha, None, "2026-01") for a, sha in current])
+    work = plan(inputs, records, match=["sha"], version=("version", "v1"))
+    known = {a: (sha, version) for a, sha, version in recorded}
+    expected = sorted(a for a, sha in current if known.get(a) != (sha, "v1"))
+    assert work.todo.column("article_id").to_pylist() == expected
+    assert work.new == sorted(a for a, _ in current if a not in known)
+    assert set(work.deleted) == set(known) - {a for a, _ in current}

@@ -20,12 +20,12 @@ import pandas as pd
 
 from news_pipeline.clean import CLEAN_VERSION, BoilerplateModel, min_articles
 from news_pipeline.clean.settings import DEFAULT_SETTINGS, CleanSettings
-from news_pipeline.engine import drop_deleted, run_in_chunks
+from news_pipeline.engine import drop_deleted, plan, run_in_chunks
 from news_pipeline.parallel import ordered_map, process_pool, worker_count
 from news_pipeline.progress import InfoLogger, Progress
 from news_pipeline.stages.per_file import line_row
 from news_pipeline.stages.report import StageReport
-from news_pipeline.warehouse import PARTITION, SCHEMAS, Warehouse, records_where, rows
+from news_pipeline.warehouse import PARTITION, SCHEMAS, Warehouse
 
 log = logging.getLogger(__name__)
 
@@ -84,29 +84,21 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
     The model table is rewritten only when it changes (a new snapshot otherwise costs a
     commit for nothing).
     """
-    report = StageReport()
-    inventory = warehouse.read("_inventory")
-    state = warehouse.read("_line_stats", ["article_id", "content_sha256", "learn_version",
-                                           PARTITION])
-    done = set(rows(state, ["article_id", "content_sha256", "learn_version"]))
-    month_of = dict(rows(state, ["article_id", PARTITION]))
-    todo = sorted(records_where(
-        inventory, ["article_id", "content_sha256"],
-        lambda article_id, content: (article_id, content, LEARN_VERSION) not in done),
-        key=lambda row: (row[PARTITION], row["article_id"]))
-    deleted = sorted(set(month_of) - set(inventory["article_id"].tolist()))
-    report.unchanged = len(inventory) - len(todo)
-    report.deleted = len(deleted)
-    report.new = sum(row["article_id"] not in month_of for row in todo)
-    report.changed = len(todo) - report.new
+    inventory = warehouse.read_arrow("_inventory")
+    work = plan(inventory, warehouse.read_arrow("_line_stats", ["article_id", "content_sha256",
+                                                               "learn_version", PARTITION]),
+                match=["content_sha256"], version=("learn_version", LEARN_VERSION))
+    todo = work.todo.to_pylist()
+    report = StageReport(new=len(work.new), changed=work.changed, unchanged=work.unchanged,
+                         deleted=len(work.deleted))
     workers = worker_count(n_process, len(todo))
     progress = Progress(logger, f"reading lines ({workers} process(es))", len(todo))
     with ExitStack() as stack:
         pool = stack.enter_context(process_pool(workers)) if workers > 1 else None
         # One stream over all commits: the workers go on reading while this process commits.
         line_rows = ordered_map(pool, line_row, ((raw_dir, row) for row in todo))
-        run_in_chunks(todo, line_rows, partial(_commit_lines, warehouse, set(month_of)), progress)
-    drop_deleted(warehouse, ("_line_stats",), {a: month_of[a] for a in deleted})
+        run_in_chunks(todo, line_rows, partial(_commit_lines, warehouse, set(work.new)), progress)
+    drop_deleted(warehouse, ("_line_stats",), work.deleted)
     stats = warehouse.read("_line_stats", ["article_id", "source", "lines"])
     table = boilerplate_table(stats)
     if not _same_rows(warehouse.read("source_boilerplate"), table):
@@ -121,10 +113,10 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
     return report
 
 
-def _commit_lines(warehouse: Warehouse, known: set[str], chunk: Sequence[dict],
+def _commit_lines(warehouse: Warehouse, new: set[str], chunk: Sequence[dict],
                   line_rows: list[dict]) -> None:
     rows = [{**row, "learn_version": LEARN_VERSION, PARTITION: file[PARTITION]}
             for file, row in zip(chunk, line_rows)]
     warehouse.upsert("_line_stats", pd.DataFrame(rows, columns=SCHEMAS["_line_stats"].names),
                      months={file[PARTITION] for file in chunk},
-                     known_new=[file["article_id"] for file in chunk if file["article_id"] not in known])
+                     known_new=[file["article_id"] for file in chunk if file["article_id"] in new])

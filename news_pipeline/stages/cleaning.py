@@ -14,9 +14,11 @@ from functools import partial
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from news_pipeline.clean import CLEAN_VERSION, BoilerplateModel
-from news_pipeline.engine import drop_deleted, run_in_chunks
+from news_pipeline.engine import drop_deleted, plan, run_in_chunks, same_values
 from news_pipeline.parallel import ordered_map, process_pool, worker_count
 from news_pipeline.progress import InfoLogger, Progress
 from news_pipeline.stages.boilerplate import LEARN_VERSION, load_model
@@ -28,7 +30,7 @@ from news_pipeline.stages.per_file import (
     set_worker_boilerplate,
 )
 from news_pipeline.stages.report import StageReport
-from news_pipeline.warehouse import PARTITION, SCHEMAS, Warehouse, records_where, rows
+from news_pipeline.warehouse import PARTITION, SCHEMAS, Warehouse
 
 log = logging.getLogger(__name__)
 __all__ = ["ArticleTimeout", "clean_changed_articles", "time_limit"]
@@ -38,18 +40,25 @@ def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SCHEMAS[table].names)
 
 
-def expected_boilerplate(warehouse: Warehouse, model: BoilerplateModel,
-                         inventory: pd.DataFrame) -> dict[str, str | None]:
-    """article_id -> digest of its source's learnt lines, for the articles whose source the
-    learning step knows for their current content (others are judged by content alone)."""
-    stats = warehouse.read("_line_stats", ["article_id", "content_sha256", "source",
-                                           "learn_version"])
-    current = stats.merge(inventory[["article_id", "content_sha256"]],
-                          on=["article_id", "content_sha256"])
-    current = current[current["learn_version"] == LEARN_VERSION]
-    digests = {source: model.source_sha256(source) for source in current["source"].dropna().unique()}
-    return {article_id: digests.get(source)
-            for article_id, source in rows(current, ["article_id", "source"])}
+def relearnt_articles(warehouse: Warehouse, model: BoilerplateModel, inventory: pa.Table,
+                      articles: pa.Table) -> pa.Array:
+    """Ids of cleaned `articles` whose source's learnt lines are not those they were cleaned
+    with (the source as the learning step knows it for the article's current content;
+    articles it knows no source for are judged by their content alone)."""
+    stats = warehouse.read_arrow("_line_stats", ["article_id", "content_sha256", "source",
+                                                 "learn_version"])
+    in_inventory = inventory.column("content_sha256").take(
+        pc.index_in(stats.column("article_id"), value_set=inventory.column("article_id")).cast(pa.int64()))
+    stats = stats.filter(pc.fill_null(pc.and_(
+        pc.equal(stats.column("learn_version"), LEARN_VERSION),
+        pc.equal(stats.column("content_sha256"), in_inventory)), False))
+    sources = pc.unique(stats.column("source").drop_null())
+    digests = pa.array([model.source_sha256(source) for source in sources.to_pylist()], pa.string())
+    expected = digests.take(pc.index_in(stats.column("source"), value_set=sources).cast(pa.int64()))
+    at = pc.index_in(articles.column("article_id"), value_set=stats.column("article_id")).cast(pa.int64())
+    wanted, used = expected.take(at), articles.column("boilerplate_sha256")
+    differs = pc.and_(pc.is_valid(at), pc.invert(same_values(wanted, used)))
+    return pc.filter(articles.column("article_id"), differs).combine_chunks()
 
 
 def clean_changed_articles(warehouse: Warehouse, raw_dir: Path, logger: InfoLogger = log,
@@ -58,32 +67,23 @@ def clean_changed_articles(warehouse: Warehouse, raw_dir: Path, logger: InfoLogg
 
     Large batches are cleaned in `n_process` worker processes (0 = one per core).
     """
-    report = StageReport()
-    inventory = warehouse.read("_inventory")
+    inventory = warehouse.read_arrow("_inventory")
     model = load_model(warehouse)
-    columns = ["article_id", "content_sha256", "pipeline_version"]
-    articles = warehouse.read("articles", [*columns, "boilerplate_sha256", PARTITION])
-    rejected = warehouse.read("rejected", [*columns, PARTITION])
-    done = pd.concat([articles[columns], rejected[columns]])
-    done_keys = set(rows(done, columns))
-    known_ids = {article_id for article_id, _, _ in done_keys}
+    columns = ["article_id", "content_sha256", "pipeline_version", PARTITION]
+    articles = warehouse.read_arrow("articles", [*columns, "boilerplate_sha256"])
+    records = pa.concat_tables([articles.select(columns),
+                                warehouse.read_arrow("rejected", columns)])
     # In both tables: a run was killed between the two commits of a chunk; clean it again.
-    torn = set(done["article_id"][done["article_id"].duplicated()].tolist())
-    expected = expected_boilerplate(warehouse, model, inventory)
-    relearnt = {article_id for article_id, digest in
-                rows(articles, ["article_id", "boilerplate_sha256"])
-                if article_id in expected and expected[article_id] != digest}
-    todo = sorted(records_where(
-        inventory, ["article_id", "content_sha256"],
-        lambda article_id, content: article_id in relearnt or article_id in torn
-        or (article_id, content, CLEAN_VERSION) not in done_keys),
-        key=lambda row: (row[PARTITION], row["article_id"]))
-    report.extra["boilerplate_changed"] = sum(row["article_id"] in relearnt for row in todo)
-    month_of = dict(rows(pd.concat([articles, rejected]), ["article_id", PARTITION]))
-    current_ids = set(inventory["article_id"].tolist())
-    deleted = {a: month_of[a] for a in sorted(known_ids - current_ids)}
-    report.unchanged = len(inventory) - len(todo)
-    report.deleted = len(deleted)
+    counts = pc.value_counts(records.column("article_id"))
+    torn = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+    relearnt = relearnt_articles(warehouse, model, inventory, articles)
+    work = plan(inventory, records, match=["content_sha256"],
+                version=("pipeline_version", CLEAN_VERSION),
+                redo=pa.concat_arrays([torn.cast(pa.string()), relearnt.cast(pa.string())]))
+    todo = work.todo.to_pylist()
+    report = StageReport(unchanged=work.unchanged, deleted=len(work.deleted))
+    report.extra["boilerplate_changed"] = int(pc.sum(pc.is_in(work.todo.column("article_id"),
+                                                              value_set=relearnt)).as_py() or 0)
     workers = worker_count(n_process, len(todo))
     progress = Progress(logger, f"cleaning ({workers} process(es))", len(todo))
     with ExitStack() as stack:
@@ -96,15 +96,15 @@ def clean_changed_articles(warehouse: Warehouse, raw_dir: Path, logger: InfoLogg
         # One stream of results over all commits: the workers go on cleaning while this
         # process commits a chunk.
         outcomes = ordered_map(pool, clean_one, ((raw_dir, row) for row in todo))
-        run_in_chunks(todo, outcomes, partial(_commit_cleaned, warehouse, known_ids, report),
+        run_in_chunks(todo, outcomes, partial(_commit_cleaned, warehouse, set(work.new), report),
                       progress)
-    drop_deleted(warehouse, ("articles", "rejected"), deleted)
+    drop_deleted(warehouse, ("articles", "rejected"), work.deleted)
     report.extra["clean_version"] = CLEAN_VERSION
     report.extra["boilerplate_model_sha256"] = model.sha256()
     return report
 
 
-def _commit_cleaned(warehouse: Warehouse, known_ids: set[str], report: StageReport,
+def _commit_cleaned(warehouse: Warehouse, new_ids: set[str], report: StageReport,
                     chunk: Sequence[dict], outcomes: list[CleaningOutcome]) -> None:
     articles, rejections = [], []
     for row, outcome in zip(chunk, outcomes):
@@ -113,15 +113,15 @@ def _commit_cleaned(warehouse: Warehouse, known_ids: set[str], report: StageRepo
             articles.append({**outcome.article, **stamp})
         else:
             rejections.append({**outcome.rejection, **stamp})
-        if row["article_id"] in known_ids:
-            report.changed += 1
-        else:
+        if row["article_id"] in new_ids:
             report.new += 1
+        else:
+            report.changed += 1
     report.rejected += len(rejections)
     # An article moves between the tables when it becomes (un)usable: both drop its old row.
     touched = [row["article_id"] for row in chunk]
     months = {row[PARTITION] for row in chunk}
-    new = [article_id for article_id in touched if article_id not in known_ids]
+    new = [article_id for article_id in touched if article_id in new_ids]
     warehouse.upsert("articles", _frame("articles", articles), delete_keys=touched, months=months,
                      known_new=new)
     warehouse.upsert("rejected", _frame("rejected", rejections), delete_keys=touched, months=months,

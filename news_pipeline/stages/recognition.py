@@ -12,7 +12,7 @@ from itertools import islice
 import pandas as pd
 
 from news_pipeline import settings
-from news_pipeline.engine import chunks, drop_deleted, run_in_chunks
+from news_pipeline.engine import chunks, drop_deleted, plan, run_in_chunks
 from news_pipeline.ner import known_identity, load_recogniser
 from news_pipeline.ner.mention import MENTION_FIELDS, MentionRow, Recogniser, mention_rows
 from news_pipeline.parallel import (
@@ -58,20 +58,14 @@ def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser | No
         recogniser = load_recogniser(spec or "")
         identity = (recogniser.name, recogniser.version)
     name, version = identity
-    report = StageReport()
-    articles = warehouse.read("articles", ["article_id", "text_sha256", PARTITION])
-    runs = warehouse.read("_ner_runs", ["article_id", "text_sha256", "recogniser_version",
-                                        PARTITION])
-    done = set(rows(runs, ["article_id", "text_sha256", "recogniser_version"]))
-    month_of = dict(rows(runs, ["article_id", PARTITION]))
-    # (month, id) order: a chunk's texts come from one month's files, sorted as stored.
-    todo = sorted((m, a, h) for a, h, m in rows(articles, ["article_id", "text_sha256", PARTITION])
-                  if (a, h, version) not in done)
-    deleted = sorted(set(month_of) - set(articles["article_id"].tolist()))
-    report.unchanged = len(articles) - len(todo)
-    report.deleted = len(deleted)
-    report.new = sum(a not in month_of for _, a, _ in todo)
-    report.changed = len(todo) - report.new
+    work = plan(warehouse.read_arrow("articles", ["article_id", "text_sha256", PARTITION]),
+                warehouse.read_arrow("_ner_runs", ["article_id", "text_sha256",
+                                                   "recogniser_version", PARTITION]),
+                match=["text_sha256"], version=("recogniser_version", version))
+    todo: list[Todo] = list(zip(*(work.todo.column(c).to_pylist()
+                                  for c in (PARTITION, "article_id", "text_sha256"))))
+    report = StageReport(new=len(work.new), changed=work.changed, unchanged=work.unchanged,
+                         deleted=len(work.deleted))
     workers = worker_count(n_process, len(todo)) if spec is not None else 1
     progress = Progress(logger, f"NER ({name}, {workers} process(es))", len(todo))
     if not (todo and spec is not None and warm is not None and warm.serves(spec, version)):
@@ -79,9 +73,9 @@ def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser | No
     with _runner(recogniser, spec, name, version, workers, bool(todo), warm) as runner:
         # Articles with no rows yet are only appended, unless a run was killed between the
         # two commits of a chunk: then rows may exist for articles without a run record.
-        seen = set(month_of) if warehouse.in_step("_ner_runs", "_spans", SPANS_VERSION) else None
-        n_mentions, n_chars = _recognise_in_chunks(warehouse, runner, version, todo, seen, progress)
-    drop_deleted(warehouse, ("_spans", "_ner_runs"), {a: month_of[a] for a in deleted})
+        new = set(work.new) if warehouse.in_step("_ner_runs", "_spans", SPANS_VERSION) else set()
+        n_mentions, n_chars = _recognise_in_chunks(warehouse, runner, version, todo, new, progress)
+    drop_deleted(warehouse, ("_spans", "_ner_runs"), work.deleted)
     report.extra.update({"mentions_found": n_mentions, "chars_processed": n_chars,
                          "processes": workers if todo else 0,
                          "warm_worker_used": warm is not None, "recogniser": name,
@@ -137,18 +131,18 @@ class _Found:
 
 
 def _recognise_in_chunks(warehouse: Warehouse, recogniser: Recogniser | None, version: str,
-                         todo: list[Todo], seen: set[str] | None,
+                         todo: list[Todo], new: set[str],
                          progress: Progress) -> tuple[int, int]:
     found = _Found()
     lengths: dict[str, int] = {}
     results = (_mention_rows(recogniser, _texts(warehouse, todo, lengths))
                if recogniser is not None and todo else iter(()))
-    run_in_chunks(todo, results, partial(_commit_spans, warehouse, version, seen, lengths, found),
+    run_in_chunks(todo, results, partial(_commit_spans, warehouse, version, new, lengths, found),
                   progress)
     return found.mentions, found.chars
 
 
-def _commit_spans(warehouse: Warehouse, version: str, seen: set[str] | None, lengths: dict[str, int],
+def _commit_spans(warehouse: Warehouse, version: str, new_ids: set[str], lengths: dict[str, int],
                   found: _Found, chunk: Sequence[Todo], results: list[list[MentionRow]]) -> None:
     spans: dict[str, list] = {name: [] for name in SCHEMAS["_spans"].names}
     run_rows = []
@@ -166,7 +160,7 @@ def _commit_spans(warehouse: Warehouse, version: str, seen: set[str] | None, len
         found.chars += lengths.pop(article_id)
     ids, months = [a for _, a, _ in chunk], {m for m, _, _ in chunk}
     # The run record last: a run killed between the two commits redoes the chunk.
-    new = [article_id for article_id in ids if article_id not in seen] if seen is not None else []
+    new = [article_id for article_id in ids if article_id in new_ids]
     warehouse.upsert("_spans", pd.DataFrame(spans), delete_keys=ids, months=months, known_new=new)
     warehouse.upsert("_ner_runs", pd.DataFrame(run_rows, columns=SCHEMAS["_ner_runs"].names),
                      months=months, known_new=new,

@@ -320,6 +320,12 @@ class Warehouse:
         """Rows of the newest version of `table` (see read_arrow)."""
         return read_table(self.current(table), table, columns, keys, months)
 
+    def read_arrow(self, table: str, columns: Collection[str] | None = None,
+                   keys: Collection[str] | None = None,
+                   months: Collection[str] | None = None) -> pa.Table:
+        """read() as an Arrow table."""
+        return read_arrow(self.current(table), table, columns, keys, months)
+
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         """Changes whose reads see each table as it was when the transaction first touched
