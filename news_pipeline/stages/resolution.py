@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -27,6 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from news_pipeline import engine
 from news_pipeline.engine import chunks
 from news_pipeline.progress import InfoLogger
 from news_pipeline.resolve import (
@@ -46,9 +47,9 @@ from news_pipeline.warehouse import (
     Warehouse,
     count_rows,
     is_in,
+    read_arrow,
     read_batches,
     read_table,
-    rows,
 )
 
 log = logging.getLogger(__name__)
@@ -78,13 +79,13 @@ def cache_version() -> str:
 class Plan:
     """Which articles the per-article step must redo and whether the outputs are current."""
 
-    current: pd.DataFrame  # article_id, text_sha256, recogniser_version, resolve_version
+    current: pa.Table  # article_id, text_sha256, recogniser_version, ingest_month, resolve_version
     todo: list[str]  # current articles without a valid cache entry
     stale: list[str]  # cached articles that are no longer current (changed or deleted)
     deleted: int  # cached articles that are no longer current at all
     changed: int  # todo articles that had an (outdated) cache entry
     new: set[str]  # todo articles with no rows in any table of this stage yet
-    month_of: dict[str, str]  # the partition of every current or cached article
+    month_of: dict[str, str]  # the partition of every todo or stale article
 
     def months(self, articles: Collection[str]) -> set[str]:
         return {self.month_of[a] for a in articles}
@@ -94,27 +95,26 @@ class Plan:
         return not self.todo and not self.stale
 
 
-def plan(articles: pd.DataFrame, ner_runs: pd.DataFrame, resolve_runs: pd.DataFrame,
-         version: str) -> Plan:
-    """Compare the articles' current NER runs with the cache.
+def plan(articles: pa.Table, ner_runs: pa.Table, resolve_runs: pa.Table, version: str) -> Plan:
+    """Compare the articles' current NER runs with the cache (engine.plan).
 
     `articles`: article_id, text_sha256; `ner_runs`: article_id, text_sha256,
     recogniser_version, ingest_month; `resolve_runs`: the `_resolve_runs` table. Spans of a
     NER run for an older text are ignored."""
-    current = ner_runs[["article_id", "text_sha256", "recogniser_version", PARTITION]].merge(
-        articles[["article_id", "text_sha256"]], on=["article_id", "text_sha256"])
-    current = current.assign(resolve_version=version)
-    valid = resolve_runs.drop(columns=[PARTITION]).merge(current, on=RUN_KEY)
-    # Sets built from lists: iterating a pandas string column costs an object per element.
-    valid_ids = set(valid["article_id"].tolist())
-    cached_ids = set(resolve_runs["article_id"].tolist())
-    current_ids = set(current["article_id"].tolist())
-    todo = sorted(current_ids - valid_ids)
-    return Plan(current=current, todo=todo, stale=sorted(cached_ids - valid_ids),
-                deleted=len(cached_ids - current_ids), changed=len(cached_ids & set(todo)),
-                new=set(todo) - cached_ids,
-                month_of=dict(rows(resolve_runs, ["article_id", PARTITION]))
-                | dict(rows(current, ["article_id", PARTITION])))
+    texts = articles.column("text_sha256").take(
+        pc.index_in(ner_runs.column("article_id"), value_set=articles.column("article_id")).cast(pa.int64()))
+    current = ner_runs.select(["article_id", "text_sha256", "recogniser_version", PARTITION]).filter(
+        pc.fill_null(pc.equal(ner_runs.column("text_sha256"), texts), False))
+    current = current.append_column("resolve_version",
+                                    pa.array([version] * current.num_rows, pa.string()))
+    work = engine.plan(current, resolve_runs, match=["text_sha256", "recogniser_version"],
+                       version=("resolve_version", version))
+    todo = work.todo.column("article_id").to_pylist()
+    new = set(work.new)
+    month_of = dict(zip(todo, work.todo.column(PARTITION).to_pylist())) | work.deleted
+    return Plan(current=current, todo=sorted(todo),
+                stale=sorted({a for a in todo if a not in new} | set(work.deleted)),
+                deleted=len(work.deleted), changed=work.changed, new=new, month_of=month_of)
 
 
 def state_in_sync(warehouse: Warehouse) -> bool:
@@ -146,14 +146,14 @@ def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
     report = StageReport()
     version = cache_version()
     snapshot = warehouse.current("articles", "_ner_runs", "_resolve_runs", "_resolved_spans")
-    work = plan(read_table(snapshot, "articles", ["article_id", "text_sha256"]),
-                read_table(snapshot, "_ner_runs", ["article_id", "text_sha256",
+    work = plan(read_arrow(snapshot, "articles", ["article_id", "text_sha256"]),
+                read_arrow(snapshot, "_ner_runs", ["article_id", "text_sha256",
                                                    "recogniser_version", PARTITION]),
-                read_table(snapshot, "_resolve_runs"), version)
+                read_arrow(snapshot, "_resolve_runs", [*RUN_KEY, PARTITION]), version)
     report.new = len(work.todo) - work.changed
     report.changed = work.changed
     report.deleted = work.deleted
-    report.unchanged = len(work.current) - len(work.todo)
+    report.unchanged = work.current.num_rows - len(work.todo)
     skip = work.nothing_to_do and (snapshot.versions.get("_resolved_spans") is None
                                    or state_in_sync(warehouse))
     report.extra.update({"resolve_version": RESOLVE_VERSION, "cache_version": version,
@@ -227,7 +227,7 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
                    first: bool, logger: InfoLogger) -> _BatchResult:
     started = time.perf_counter()
     fresh = resolve_changed(tx.read("_spans", keys=batch, months=work.months(batch)))
-    fresh_candidates = _with_months(acronym_candidates(fresh), work)
+    fresh_candidates = _with_months(acronym_candidates(fresh), work.month_of)
     local_s = time.perf_counter() - started
     dropped = (set(work.stale) if first else set()) | set(batch)
     dropped_months = work.months(dropped)
@@ -236,7 +236,7 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
     # Rebuild when the state is missing, or when most cached articles leave (a new recogniser
     # or resolver version): the few that stay are cheaper to merge anew than the others to
     # subtract.
-    mostly_stale = first and len(work.stale) > len(work.current) - len(work.todo)
+    mostly_stale = first and len(work.stale) > work.current.num_rows - len(work.todo)
     state = None if mostly_stale else _stored_state(tx, history)
     if state is not None:
         removed = tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=dropped,
@@ -246,14 +246,15 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
                                 fresh_candidates], ignore_index=True)
         try:
             update = update_corpus(state, removed, fresh[GLOBAL_INPUT_COLUMNS], candidates,
-                                   rows_with_keys=lambda keys: _rows_with_keys(tx, keys, work))
+                                   rows_with_keys=lambda keys: _rows_with_keys(tx, keys))
         except StateMismatch as error:
             logger.warning(f"resolution: {error}; rebuilding it from the cached spans")
             state = None
     if state is None:  # rebuild: every cached article that stays joins an empty corpus
         cached = _cached_rows(tx, dropped)
         added = pd.concat([cached, fresh[GLOBAL_INPUT_COLUMNS]], ignore_index=True)
-        candidates = _with_months(acronym_candidates(added), work)
+        candidates = _with_months(acronym_candidates(added),
+                                  dict(zip(added["article_id"], added[PARTITION])))
         update = update_corpus(CorpusState.empty(history), cached[:0], added, candidates,
                                rows_with_keys=lambda keys: added[:0])
     global_s = time.perf_counter() - started
@@ -269,8 +270,9 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
     else:
         tx.upsert("_acronym_candidates", fresh_candidates, delete_keys=dropped,
                   months=dropped_months, known_new=new)
-        touched = rewritten | dropped
-        tx.upsert("mentions", mentions, delete_keys=touched, months=work.months(touched),
+        # Rewritten articles are dropped ones or have rows here, which carry their month.
+        months = dropped_months | set(mentions[PARTITION].dropna().unique().tolist())
+        tx.upsert("mentions", mentions, delete_keys=rewritten | dropped, months=months,
                   known_new=new)
     tx.replace("entities", update.entities.reindex(columns=SCHEMAS["entities"].names))
     tx.replace_batches("cooccurrences", update.cooccurrences.batches())
@@ -313,26 +315,27 @@ def _cached_rows(tx: Transaction, leaving: set[str]) -> pd.DataFrame:
         None, "_resolved_spans", GLOBAL_INPUT_COLUMNS)
 
 
-def _rows_with_keys(tx: Transaction, keys: Collection[str], work: Plan) -> pd.DataFrame:
+def _rows_with_keys(tx: Transaction, keys: Collection[str]) -> pd.DataFrame:
     """Cached rows of the articles that mention one of `keys`, found batch by batch (the
     key column of all cached spans is not held)."""
     wanted = pa.array(sorted(keys), pa.string())
-    articles: set[str] = set()
+    month_of: dict[str, str] = {}
     cached = tx.base("_resolved_spans")
-    for batch in read_batches(cached, "_resolved_spans", ["article_id", "local_key"]):
-        found = batch["article_id"].filter(pc.is_in(batch["local_key"], value_set=wanted))
-        articles.update(found.to_pylist())
-    return tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=articles,
-                   months=work.months(articles))
+    for batch in read_batches(cached, "_resolved_spans", ["article_id", "local_key", PARTITION]):
+        found = batch.filter(pc.is_in(batch["local_key"], value_set=wanted))
+        month_of.update(zip(found["article_id"].to_pylist(), found[PARTITION].to_pylist()))
+    return tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=month_of,
+                   months=set(month_of.values()))
 
 
-def _with_months(rows: pd.DataFrame, work: Plan) -> pd.DataFrame:
+def _with_months(rows: pd.DataFrame, month_of: Mapping[str, str]) -> pd.DataFrame:
     """`rows` of articles with the partition each article's rows are stored in."""
-    return rows.assign(**{PARTITION: rows["article_id"].map(work.month_of)})
+    return rows.assign(**{PARTITION: rows["article_id"].map(month_of)})
 
 
 def _run_rows(work: Plan, batch: list[str], fresh: pd.DataFrame) -> pd.DataFrame:
-    runs = work.current[is_in(work.current["article_id"], batch)]
+    runs = work.current.filter(pc.is_in(work.current.column("article_id"),
+                                        value_set=pa.array(batch, pa.string()))).to_pandas()
     counts = fresh["article_id"].value_counts()
     runs = runs.assign(n_mentions=runs["article_id"].map(counts).fillna(0).astype("int64"))
     return runs.reindex(columns=SCHEMAS["_resolve_runs"].names)
