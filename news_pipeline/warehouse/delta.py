@@ -94,10 +94,12 @@ class Snapshot:
                                  f"{_first_line(error)}; " + _REBUILD.format(where=self.root)) from None
 
 
-def _open(uri: str) -> DeltaTable | None:
-    """The newest version of the table at `uri`, or None where there is none."""
+def _open(uri: str, files: bool = True) -> DeltaTable | None:
+    """The newest version of the table at `uri`, or None where there is none. Without
+    `files`, only its version, metadata and history can be asked (the log's list of data
+    files is not built: an open costs ~1.5 instead of ~4 ms)."""
     try:
-        return DeltaTable(uri)
+        return DeltaTable(uri, without_files=not files)
     except TableNotFoundError:
         return None
 
@@ -246,7 +248,7 @@ def current_snapshot(location: Location, tables: Collection[str] | None = None) 
     root = root_of(location)
     versions = {}
     for table in tables if tables is not None else (*SCHEMAS, RUNS_TABLE):
-        delta = _open(f"{root}/{table}")
+        delta = _open(f"{root}/{table}", files=False)
         if delta is not None:
             versions[table] = delta.version()
     return Snapshot(root, versions)
@@ -418,7 +420,7 @@ class Warehouse:
         return self.commit_metadata(state).get(key) == str(output_version)
 
     def _last_data_commit(self, table: str) -> dict | None:
-        delta = _open(self.uri(table))
+        delta = _open(self.uri(table), files=False)
         if delta is None:
             return None
         return next((commit for commit in delta.history(_MAINTENANCE_COMMITS + 1)
