@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from stat import S_ISLNK, S_ISREG
@@ -57,26 +57,36 @@ def check_raw_folder(raw_dir: Path) -> None:
 
 def stat_raw_files(raw_dir: Path) -> pa.Table:
     """Every non-hidden file under `raw_dir` as one lstat saw it, in path order: its
-    `source_path` (relative, posix), size, mtime_ns and whether it is a plain file (not a
-    symlink, a device, ...).
+    `source_path` (relative, posix), size, mtime_ns, whether it is a plain file (not a
+    symlink, a device, ...) and whether its path is valid UTF-8 (if not, `source_path` spells
+    the other bytes as \\xNN).
 
     The folder can hold millions of files: one stat per file, relative to its folder's
     descriptor, and plain lists until the end (no Path or stat result kept per file)."""
     check_raw_folder(raw_dir)
-    columns: tuple[list[str], list[int], list[int], list[bool]] = ([], [], [], [])
-    _stat_folder(os.fspath(raw_dir), "", columns)
-    table = pa.table(dict(zip(("source_path", "size", "mtime_ns", "plain"), columns)),
-                     schema=_LISTING_SCHEMA)
+    columns = _Columns()
+    _stat_folder(os.fspath(raw_dir), "", True, columns)
+    table = pa.table({"source_path": columns.paths, "size": columns.sizes,
+                      "mtime_ns": columns.mtimes, "plain": columns.plain,
+                      "utf8_path": columns.utf8}, schema=_LISTING_SCHEMA)
     return table.take(pc.sort_indices(table, [("source_path", "ascending")]))
 
 
 _LISTING_SCHEMA = pa.schema([("source_path", pa.string()), ("size", pa.int64()),
-                             ("mtime_ns", pa.int64()), ("plain", pa.bool_())])
+                             ("mtime_ns", pa.int64()), ("plain", pa.bool_()),
+                             ("utf8_path", pa.bool_())])
 
 
-def _stat_folder(folder: str, prefix: str,
-                 columns: tuple[list[str], list[int], list[int], list[bool]]) -> None:
-    paths, sizes, mtimes, plain = columns
+@dataclass
+class _Columns:
+    paths: list[str] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    mtimes: list[int] = field(default_factory=list)
+    plain: list[bool] = field(default_factory=list)
+    utf8: list[bool] = field(default_factory=list)
+
+
+def _stat_folder(folder: str, prefix: str, utf8_prefix: bool, columns: _Columns) -> None:
     try:
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as error:
@@ -99,14 +109,31 @@ def _stat_folder(folder: str, prefix: str,
                 size, mtime, regular = stat.st_size, stat.st_mtime_ns, S_ISREG(stat.st_mode)
             except OSError:  # gone since the listing, or unreadable: inspected one by one
                 size, mtime, regular = 0, 0, False
-            paths.append(prefix + name)
-            sizes.append(size)
-            mtimes.append(mtime)
-            plain.append(regular)
+            utf8 = utf8_prefix and _utf8(name)
+            columns.paths.append(prefix + (name if utf8 else _readable(name)))
+            columns.sizes.append(size)
+            columns.mtimes.append(mtime)
+            columns.plain.append(regular and utf8)
+            columns.utf8.append(utf8)
     finally:
         os.close(descriptor)
     for name in subfolders:
-        _stat_folder(os.path.join(folder, name), f"{prefix}{name}/", columns)
+        _stat_folder(os.path.join(folder, name), f"{prefix}{_readable(name)}/",
+                     utf8_prefix and _utf8(name), columns)
+
+
+def _utf8(name: str) -> bool:
+    """Whether a name from the file system is valid UTF-8 (Python keeps other bytes as
+    lone surrogates, which no table can store)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _readable(name: str) -> str:
+    return name if _utf8(name) else os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def fingerprint_raw_folder(raw_dir: Path) -> str:
@@ -122,10 +149,11 @@ def this_month() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m")
 
 
-def inspect_file(raw_dir: Path, relative: str, path: str, previous: RawFile | None,
+def inspect_file(raw_dir: Path, relative: str, path: str | None, previous: RawFile | None,
                  month: str) -> RawFile:
-    """Stat the file and hash it unless size and mtime match the previous scan. A file seen
-    before keeps its month; a new one gets `month`."""
+    """Stat the file and hash it unless size and mtime match the previous scan (`path` None:
+    a path that is not UTF-8, rejected). A file seen before keeps its month; a new one gets
+    `month`."""
     article_id = previous.article_id if previous is not None else article_id_for(relative)
     file = _inspect(raw_dir, relative, path, previous, article_id)
     if file is previous:  # unchanged: most files of every run, so no copy
@@ -133,8 +161,11 @@ def inspect_file(raw_dir: Path, relative: str, path: str, previous: RawFile | No
     return replace(file, ingest_month=previous.ingest_month if previous else month)
 
 
-def _inspect(raw_dir: Path, relative: str, path: str, previous: RawFile | None,
+def _inspect(raw_dir: Path, relative: str, path: str | None, previous: RawFile | None,
              article_id: str) -> RawFile:
+    if path is None:
+        return RawFile(article_id, relative, 0, 0, None,
+                       "file_name_not_utf8 (rename the file or its folder to UTF-8)", "")
     try:
         # One lstat per plain file: the folder can hold millions of them.
         stat = os.lstat(path)
@@ -188,9 +219,12 @@ def scan_raw_folder(warehouse: Warehouse, raw_dir: Path) -> StageReport:
         root = os.fspath(raw_dir)
         previous = [RawFile(**row) if row["article_id"] is not None else None
                     for row in before.take(suspects).to_pylist()]
-        files = [inspect_file(raw_dir, relative, os.path.join(root, relative), earlier, month)
-                 for relative, earlier in zip(listing.column("source_path").take(suspects).to_pylist(),
-                                              previous)]
+        looked_at = listing.take(suspects)
+        files = [inspect_file(raw_dir, relative, os.path.join(root, relative) if utf8 else None,
+                              earlier, month)
+                 for relative, utf8, earlier in zip(looked_at.column("source_path").to_pylist(),
+                                                    looked_at.column("utf8_path").to_pylist(),
+                                                    previous)]
         gone = inventory.filter(pc.invert(pc.is_in(inventory.column("source_path"),
                                                    value_set=listing.column("source_path"))))
         deleted = dict(zip(gone.column("article_id").to_pylist(),

@@ -21,7 +21,7 @@ from news_pipeline.warehouse import Warehouse
 
 KNOWN_REASONS = {"empty", "binary", "oversized", "undecodable", "no_body_text", "timeout",
                  "unreadable", "not_a_regular_file", "symlink_outside_raw_folder",
-                 "unsupported_file_type"}
+                 "unsupported_file_type", "file_name_not_utf8"}
 TAGS = ["<p>", "</p>", "<div class='x'>", "</div>", "<script>", "</script>", "<!--", "-->",
         "<br/>", "strong>", "<a href=\"", "&amp;", "&#x41;", "&nbsp;", "<![CDATA[", "]]>", "<", ">"]
 WORDS = ["Berlin", "Die", "Kanzlerin", "sagte", ".", "\n", "\n\n", " ", "WERBUNG", "Ä", "ß",
@@ -181,6 +181,29 @@ def test_strange_file_names_and_special_files_are_all_accounted_for(tmp_path: Pa
     assert rejected.loc["rohr.txt", "reason"] == "not_a_regular_file"
     assert rejected.loc["ins leere.txt", "reason"] in {"unreadable", "symlink_outside_raw_folder"}
     assert "geheim" not in " ".join(articles["text"])
+
+
+def test_names_that_are_not_utf8_are_rejected_with_their_reason(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    (raw / "gut").mkdir(parents=True)
+    (raw / "gut" / "lesbar.txt").write_text(ARTICLE, encoding="utf-8")
+    latin1 = os.fsencode(raw) + b"/M\xfcnchen.txt"  # "München" in Latin-1
+    with open(latin1, "wb") as handle:
+        handle.write(ARTICLE.encode())
+    os.mkdir(os.fsencode(raw) + b"/Stra\xdfe")
+    with open(os.fsencode(raw) + b"/Stra\xdfe/innen.txt", "wb") as handle:
+        handle.write(ARTICLE.encode())
+
+    warehouse = Warehouse(tmp_path / "warehouse")
+    scan_raw_folder(warehouse, raw)
+    cleaning.clean_changed_articles(warehouse, raw)
+
+    assert list(warehouse.read("articles")["source_path"]) == ["gut/lesbar.txt"]
+    rejected = warehouse.read("rejected").set_index("source_path")
+    assert set(rejected.index) == {"M\\xfcnchen.txt", "Stra\\xdfe/innen.txt"}
+    assert set(rejected["reason"]) == {"file_name_not_utf8"}
+    # Unchanged, they are rejected again without being looked at twice.
+    assert scan_raw_folder(warehouse, raw).as_metadata()["changed"] == 0
 
 
 def test_unreadable_file_is_recorded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
