@@ -212,23 +212,13 @@ def scan_raw_folder(warehouse: Warehouse, raw_dir: Path) -> StageReport:
     month = this_month()
     with warehouse.transaction() as tx:
         listing = stat_raw_files(raw_dir)
-        inventory = tx.read_arrow("_inventory")
-        row_of = pc.index_in(listing.column("source_path"), value_set=inventory.column("source_path"))
-        before = inventory.take(row_of.cast(pa.int64()))  # null where new
-        suspects = pc.indices_nonzero(pc.invert(_unchanged(listing, before)))
+        looked_at, previous, deleted = _compare(listing, tx.read_arrow("_inventory"))
         root = os.fspath(raw_dir)
-        previous = [RawFile(**row) if row["article_id"] is not None else None
-                    for row in before.take(suspects).to_pylist()]
-        looked_at = listing.take(suspects)
         files = [inspect_file(raw_dir, relative, os.path.join(root, relative) if utf8 else None,
                               earlier, month)
                  for relative, utf8, earlier in zip(looked_at.column("source_path").to_pylist(),
                                                     looked_at.column("utf8_path").to_pylist(),
                                                     previous)]
-        gone = inventory.filter(pc.invert(pc.is_in(inventory.column("source_path"),
-                                                   value_set=listing.column("source_path"))))
-        deleted = dict(zip(gone.column("article_id").to_pylist(),
-                           gone.column("ingest_month").to_pylist()))
         report = StageReport(deleted=len(deleted))
         for file, earlier in zip(files, previous):
             if earlier is None:
@@ -245,6 +235,22 @@ def scan_raw_folder(warehouse: Warehouse, raw_dir: Path) -> StageReport:
         report.extra["files"] = listing.num_rows
     log.info("scanned %s: %s", raw_dir, report.as_metadata())
     return report
+
+
+def _compare(listing: pa.Table, inventory: pa.Table
+             ) -> tuple[pa.Table, list[RawFile | None], dict[str, str]]:
+    """The listed files to look at one by one (new, touched, or rejected before) with their
+    inventory rows (None for new ones), and the inventory's articles no longer listed
+    (article_id -> ingest_month)."""
+    row_of = pc.index_in(listing.column("source_path"), value_set=inventory.column("source_path"))
+    before = inventory.take(row_of.cast(pa.int64()))  # null where new
+    suspects = pc.indices_nonzero(pc.invert(_unchanged(listing, before)))
+    previous = [RawFile(**row) if row["article_id"] is not None else None
+                for row in before.take(suspects).to_pylist()]
+    gone = inventory.filter(pc.invert(pc.is_in(inventory.column("source_path"),
+                                               value_set=listing.column("source_path"))))
+    deleted = dict(zip(gone.column("article_id").to_pylist(), gone.column("ingest_month").to_pylist()))
+    return listing.take(suspects), previous, deleted
 
 
 def _unchanged(listing: pa.Table, before: pa.Table) -> pa.ChunkedArray:
