@@ -3,6 +3,7 @@ published runs, vacuum, and clear errors; on a local folder and a file:// URL al
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -50,6 +51,15 @@ def test_upsert_replaces_the_rows_of_its_articles_and_deletes_others(location: s
     warehouse.upsert("_spans", spans(("a", 9)), delete_keys=["c"], months=[MONTHS[0]])
     assert keys(warehouse.read("_spans")) == [("a", 9), ("b", 0)]
     assert count_rows(warehouse.current(), "_spans") == 2
+
+
+def test_a_table_written_anew_where_one_was_deleted_is_read_anew(tmp_path: Path) -> None:
+    warehouse = Warehouse(tmp_path / "warehouse")
+    warehouse.upsert("_spans", spans(("a", 0)))
+    assert keys(warehouse.read("_spans")) == [("a", 0)]  # version 0, opened and kept
+    shutil.rmtree(tmp_path / "warehouse")
+    warehouse.upsert("_spans", spans(("b", 0)))  # version 0 again, another table
+    assert keys(warehouse.read("_spans")) == [("b", 0)]
 
 
 def test_rows_land_in_the_partition_of_their_month(location: str) -> None:
