@@ -532,7 +532,7 @@ class Warehouse:
             self._validate_folder(Path(self.root))
         for table in SCHEMAS:
             try:
-                delta = _open(self.uri(table))
+                delta = _open(self.uri(table), files=False)
             except (DeltaError, OSError) as error:
                 raise WarehouseError(f"warehouse {self.location}: table {table!r} is damaged: "
                                      f"{_first_line(error)}; " + _REBUILD.format(where=self.location)
