@@ -73,7 +73,7 @@ def run_pipeline(raw_dir: Path | None = None, warehouse_dir: str | os.PathLike |
     # Fail before starting a run on problems the user must fix (one-line causes).
     check_raw_folder(paths.raw_path)
     Warehouse(paths.warehouse_dir).validate()
-    if settings.n_process() != 1:
+    if settings.n_process() != 1 and settings.dask_scheduler() is None:
         # About a second passes before the first step: the workers' imports fit in it.
         start_forkserver()
     definitions = build_definitions(paths, NerModel.from_environment(ner_model))
