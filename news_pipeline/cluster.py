@@ -65,14 +65,22 @@ class Cluster:
         self.address = address
 
     def workers(self) -> int:
-        """Tasks the cluster runs at once (its workers' threads); waits for a first worker."""
+        """The cluster's worker processes; waits for a first one."""
         try:
             self.client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
         except TimeoutError:
             raise ClusterUnavailable(
                 f"the Dask scheduler at {self.address} has had no workers for {WORKERS_TIMEOUT_S} s: "
                 f"start some (`dask worker {self.address} --nthreads 1`)") from None
-        return sum(self.client.nthreads().values())
+        threads = self.client.nthreads()
+        # A worker's tasks share its process's recogniser, which is not made for concurrent
+        # calls; and the work holds the GIL, so more threads would not add throughput.
+        crowded = sorted(worker for worker, n in threads.items() if n > 1)
+        if crowded:
+            raise ClusterUnavailable(
+                f"the Dask workers {', '.join(crowded)} run several threads each: start them with "
+                "`--nthreads 1` (and `--nworkers N` for N processes)")
+        return len(threads)
 
     def pool(self, initializer: Callable[..., None] | None = None, initargs: tuple = ()) -> Pool:
         """The cluster's workers, each having run `initializer(*initargs)` once."""
@@ -82,7 +90,7 @@ class Cluster:
                                         name=_plugin_name(initializer))
         # pure=False: batches are not hashed, and no two tasks share a key.
         return Pool(self.client.get_executor(pure=False), workers,
-                    f"Dask cluster at {self.address}, {workers} worker threads")
+                    f"Dask cluster at {self.address}, {workers} workers")
 
     def close(self) -> None:
         """Disconnect; the scheduler forgets the tasks of this client still queued."""
