@@ -2,10 +2,10 @@
 
 A per-article stage brings what is its own: the tasks its plan found (new or changed articles,
 from content hashes and stage versions, in commit order), the stream of their results from an
-executor (worker processes, or this process; in task order), and how a chunk of results goes
-into its own tables. The engine pairs tasks with results, commits every
-`settings.commit_every()` of them (memory stays bounded by a chunk, and a killed run keeps
-what it committed), reports progress, and drops the rows of deleted articles.
+executor (local worker processes, a Dask cluster's workers, or this process; in task order),
+and how a chunk of results goes into its own tables. The engine pairs tasks with results,
+commits every `settings.commit_every()` of them (memory stays bounded by a chunk, and a killed
+run keeps what it committed), reports progress, and drops the rows of deleted articles.
 """
 
 from __future__ import annotations
