@@ -102,8 +102,8 @@ def connect(address: str, timeout_s: float = CONNECT_TIMEOUT_S) -> Cluster:
     `timeout_s`."""
     try:
         client = distributed.Client(address, timeout=timeout_s, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as error:
+    except (OSError, TimeoutError, ValueError):
         raise ClusterUnavailable(
-            f"no Dask scheduler answers at {address} ({type(error).__name__}): start one "
+            f"no Dask scheduler answers at {address} (waited {timeout_s:g} s): start one "
             f"(`dask scheduler`) or unset {DASK_SCHEDULER_ENV}") from None
     return Cluster(client, address)

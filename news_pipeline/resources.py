@@ -111,8 +111,11 @@ class Processing(dg.ConfigurableResource):
     def cluster(self) -> Cluster | None:
         """The connected cluster, or None for local processes."""
         if self.dask_scheduler and self._cluster is None:
-            from news_pipeline.cluster import connect
-
+            try:
+                from news_pipeline.cluster import connect
+            except ModuleNotFoundError as missing:
+                raise RuntimeError(f"a Dask scheduler is configured but {missing.name} is not "
+                                   "installed: pip install 'news_pipeline[cluster]'") from None
             self._cluster = connect(self.dask_scheduler)
         return self._cluster
 
