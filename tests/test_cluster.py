@@ -89,12 +89,14 @@ def stop(process: subprocess.Popen, how: signal.Signals = signal.SIGTERM) -> Non
         process.wait()
 
 
-def scheduler_state(address: str) -> tuple[int, int]:
-    """(tasks the scheduler holds now, tasks it has finished since it started)."""
-    def state(dask_scheduler: distributed.Scheduler) -> tuple[int, int]:
+def scheduler_state(address: str) -> tuple[int, int, int]:
+    """(tasks the scheduler holds now, tasks it has finished since it started, clients
+    connected besides the one asking)."""
+    def state(dask_scheduler: distributed.Scheduler) -> tuple[int, int, int]:
         finished = sum(prefix.state_counts["memory"]
                        for prefix in dask_scheduler.task_prefixes.values())
-        return len(dask_scheduler.tasks), finished
+        clients = [name for name in dask_scheduler.clients if name != "fire-and-forget"]
+        return len(dask_scheduler.tasks), finished, len(clients) - 1
 
     with distributed.Client(address, timeout=10) as client:
         return client.run_on_scheduler(state)
@@ -155,13 +157,14 @@ def test_cluster_run_on_s3_equals_a_local_run_and_reruns_one_article(
         assert len(Warehouse(local).read("articles")) > BENCH_ARTICLES
 
         write_short_corpus(corpus / "bench", BENCH_ARTICLES, BENCH_ARTICLES + 1, SOURCES, seed=0)
-        _, finished_before = scheduler_state(address)
+        _, finished_before, _ = scheduler_state(address)
         again = run(corpus, s3_environment, tiny_model, address, instance)
-        held, finished_after = scheduler_state(address)
-        # One article: one task (of one article) per stage, and nothing left on the scheduler.
+        held, finished_after, clients = scheduler_state(address)
+        # One article: one task (of one article) per stage; the run's client is gone, and
+        # nothing is left on the scheduler.
         assert cluster_articles(again) == dict.fromkeys(CLUSTER_STAGES, 1)
         assert finished_after - finished_before == len(CLUSTER_STAGES)
-        assert held == 0
+        assert (held, clients) == (0, 0)
         run(corpus, local, tiny_model, None, instance)
         assert_same_tables(s3_environment, local)
 
