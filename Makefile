@@ -24,7 +24,7 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/uv
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/uv
-	$(UV_INSTALL) -e '.[dev,postgres]'
+	$(UV_INSTALL) -e '.[dev,postgres,cluster]'
 	touch $@ $(VENV)/.installed-run
 
 $(VENV)/.installed-train: pyproject.toml | $(BIN)/uv

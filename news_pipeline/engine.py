@@ -2,11 +2,11 @@
 
 A per-article stage brings what is its own: its inputs and its records, which `plan` compares
 column-wise (new or changed articles from content hashes and stage versions, in commit order;
-deleted ones), the stream of the tasks' results from an
-executor (worker processes, or this process; in task order), and how a chunk of results goes
-into its own tables. The engine pairs tasks with results, commits every
-`settings.commit_every()` of them (memory stays bounded by a chunk, and a killed run keeps
-what it committed), reports progress, and drops the rows of deleted articles.
+deleted ones), the stream of the tasks' results from an executor (local worker processes, a
+Dask cluster's workers, or this process; in task order), and how a chunk of results goes into
+its own tables. The engine pairs tasks with results, commits every `settings.commit_every()`
+of them (memory stays bounded by a chunk, and a killed run keeps what it committed), reports
+progress, and drops the rows of deleted articles.
 """
 
 from __future__ import annotations

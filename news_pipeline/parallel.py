@@ -15,13 +15,17 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from functools import partial
 from itertools import islice
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from news_pipeline.ner.mention import Mention, MentionRow, Recogniser, mention_rows
+
+if TYPE_CHECKING:  # distributed is an optional extra, imported only with a scheduler configured
+    from news_pipeline.cluster import Cluster
 
 # Below this many items a pool's start-up (loading the model in each worker) costs more
 # than it saves.
@@ -118,22 +122,50 @@ def process_pool(workers: int, initializer: Callable[..., None] | None = None,
         yield pool
 
 
-def ordered_map(pool: ProcessPoolExecutor | None, function: Callable[[In], Out],
+@dataclass(frozen=True)
+class Pool:
+    """Workers a stage's tasks go to: local processes or a Dask cluster (`label` names them in
+    progress lines)."""
+
+    executor: Executor
+    workers: int
+    label: str
+
+
+@contextmanager
+def worker_pool(n_process: int, n_items: int, cluster: Cluster | None = None,
+                initializer: Callable[..., None] | None = None,
+                initargs: tuple = ()) -> Iterator[Pool | None]:
+    """The workers for `n_items` tasks, each first running `initializer(*initargs)` once: the
+    cluster when there is one (for a one-article rerun too: per-article work then never runs
+    in the step's process), else `n_process` local processes for a large batch, else None
+    (this process)."""
+    if cluster is not None and n_items:
+        yield cluster.pool(initializer, initargs)
+    elif (workers := worker_count(n_process, n_items)) > 1:
+        with process_pool(workers, initializer, initargs) as executor:
+            yield Pool(executor, workers, f"{workers} processes")
+    else:
+        yield None
+
+
+def ordered_map(pool: Pool | None, function: Callable[[In], Out],
                 items: Iterable[In]) -> Iterator[Out]:
     """map() in the pool (order kept), or in this process when there is no pool.
 
-    The pool gets up to MAP_AHEAD_TASKS tasks of TASK_SIZE items ahead of the caller, who may
-    take the results over several commits (see _stream)."""
+    The pool gets up to MAP_AHEAD_TASKS tasks of TASK_SIZE items ahead of the caller (more for
+    a pool of more workers), who may take the results over several commits (see _stream)."""
     if pool is None:
         return map(function, items)
-    return _stream([(pool, 1)], partial(_apply, function), iter(items), MAP_AHEAD_TASKS)
+    ahead = max(MAP_AHEAD_TASKS, IN_FLIGHT_PER_WORKER * pool.workers)
+    return _stream([(pool.executor, pool.workers)], partial(_apply, function), iter(items), ahead)
 
 
 def _apply(function: Callable[[In], Out], items: list[In]) -> list[Out]:
     return [function(item) for item in items]
 
 
-def _stream(executors: Sequence[tuple[ProcessPoolExecutor, int]],
+def _stream(executors: Sequence[tuple[Executor, int]],
             task: Callable[[list[In]], list[Out]], items: Iterator[In],
             ahead: int) -> Iterator[Out]:
     """The results of `task` on batches of TASK_SIZE items, in the items' order. Each batch
@@ -190,7 +222,7 @@ class PooledRecogniser:
     batches in flight per worker."""
 
     def __init__(self, name: str, version: str,
-                 executors: Sequence[tuple[ProcessPoolExecutor, int]]) -> None:
+                 executors: Sequence[tuple[Executor, int]]) -> None:
         self.name = name
         self.version = version
         self.executors = list(executors)
@@ -209,10 +241,16 @@ class PooledRecogniser:
 
 @contextmanager
 def recogniser_pool(spec: str, name: str, version: str, workers: int,
-                    warm: WarmRecogniser | None = None) -> Iterator[Recogniser]:
+                    warm: WarmRecogniser | None = None,
+                    cluster: Cluster | None = None) -> Iterator[Recogniser]:
     """A PooledRecogniser of `workers` processes that each load `spec` (this process does
-    not); a `warm` worker (of the same spec, model loaded) counts as one of them."""
-    executors = [(warm.executor, 1)] if warm is not None else []
+    not); a `warm` worker (of the same spec, model loaded) counts as one of them. With a
+    `cluster`, its workers instead, each loading `spec` once."""
+    if cluster is not None:
+        pool = cluster.pool(_load_worker_recogniser, (spec,))
+        yield PooledRecogniser(name, version, [(pool.executor, pool.workers)])
+        return
+    executors: list[tuple[Executor, int]] = [(warm.executor, 1)] if warm is not None else []
     missing = workers - len(executors)
     with ExitStack() as stack:
         if missing > 0:

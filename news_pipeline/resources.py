@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 from pydantic import PrivateAttr
@@ -11,6 +12,9 @@ from news_pipeline import settings
 from news_pipeline.ner import known_identity
 from news_pipeline.parallel import WarmRecogniser, start_warm_recogniser
 from news_pipeline.warehouse import Warehouse
+
+if TYPE_CHECKING:  # distributed is an optional extra, imported only with a scheduler configured
+    from news_pipeline.cluster import Cluster
 
 # The Dagster concurrency pool of every step that writes the warehouse. The instance's
 # dagster.yaml limits pools to one step at a time (`concurrency: pools: default_limit: 1`, as
@@ -55,7 +59,8 @@ class NerModel(dg.ConfigurableResource):
 
     `warm_start`: when a run starts, one worker process begins loading the shipped model on
     another core, so that the NER step finds it ready (a small rerun then loads no model
-    itself). Off where NEWS_PIPELINE_PROCESSES=1 asks for one process.
+    itself). Off where NEWS_PIPELINE_PROCESSES=1 asks for one process, and where a Dask
+    cluster does the work.
     """
 
     model: str = "default"
@@ -64,7 +69,8 @@ class NerModel(dg.ConfigurableResource):
 
     @classmethod
     def from_environment(cls, model: str | None = None) -> NerModel:
-        return cls(model=model or settings.ner_model(), warm_start=settings.n_process() != 1)
+        return cls(model=model or settings.ner_model(),
+                   warm_start=settings.n_process() != 1 and settings.dask_scheduler() is None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         # Only the shipped model: other backends' versions are known after loading them.
@@ -86,10 +92,34 @@ class NerModel(dg.ConfigurableResource):
 
 
 class Processing(dg.ConfigurableResource):
-    """Worker processes for cleaning and NER of large batches (0 = one per core)."""
+    """Where the per-article work (reading lines, cleaning, NER) runs: `n_process` local
+    worker processes for large batches (0 = one per core), or, with `dask_scheduler`
+    (tcp://host:port), every batch on that Dask cluster (docs/scaling.md).
+
+    The client connects when a step first needs it and closes when the run ends, however it
+    ends: its queued tasks go with it.
+    """
 
     n_process: int = 0
+    dask_scheduler: str | None = None
+    _cluster: Cluster | None = PrivateAttr(default=None)
 
     @classmethod
     def from_environment(cls) -> Processing:
-        return cls(n_process=settings.n_process())
+        return cls(n_process=settings.n_process(), dask_scheduler=settings.dask_scheduler())
+
+    def cluster(self) -> Cluster | None:
+        """The connected cluster, or None for local processes."""
+        if self.dask_scheduler and self._cluster is None:
+            try:
+                from news_pipeline.cluster import connect
+            except ModuleNotFoundError as missing:
+                raise RuntimeError(f"a Dask scheduler is configured but {missing.name} is not "
+                                   "installed: pip install 'news_pipeline[cluster]'") from None
+            self._cluster = connect(self.dask_scheduler)
+        return self._cluster
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None

@@ -15,6 +15,7 @@ ARTICLE_TIMEOUT_ENV = "NEWS_PIPELINE_ARTICLE_TIMEOUT_S"
 REPORTS_ENV = "NEWS_PIPELINE_REPORTS_DIR"
 CACHE_ENV = "NEWS_PIPELINE_CACHE_DIR"
 VACUUM_ENV = "NEWS_PIPELINE_VACUUM_RETENTION_HOURS"
+DASK_SCHEDULER_ENV = "NEWS_PIPELINE_DASK_SCHEDULER"
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")  # two letters at least: not "C:\"
 
 
@@ -80,6 +81,12 @@ def _whole_number(variable: str, default: int, minimum: int) -> int:
 def n_process() -> int:
     """Worker processes for large batches; 0 (the default) means one per core."""
     return _whole_number(PROCESSES_ENV, 0, 0)
+
+
+def dask_scheduler() -> str | None:
+    """The Dask scheduler (tcp://host:port) that per-article work goes to; None: local
+    worker processes."""
+    return os.environ.get(DASK_SCHEDULER_ENV) or None
 
 
 def commit_every() -> int:

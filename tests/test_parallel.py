@@ -106,13 +106,13 @@ class _InlineExecutor:
 
 
 def test_ordered_map_streams_with_a_bounded_number_of_tasks_ahead() -> None:
-    from news_pipeline.parallel import MAP_AHEAD_TASKS, TASK_SIZE, ordered_map
+    from news_pipeline.parallel import MAP_AHEAD_TASKS, TASK_SIZE, Pool, ordered_map
 
     total = (MAP_AHEAD_TASKS * 3 + 1) * TASK_SIZE + 5
     taken = []
     items = (taken.append(i) or i for i in range(total))
     executor = _InlineExecutor()
-    results = ordered_map(executor, abs, items)  # type: ignore[arg-type]
+    results = ordered_map(Pool(executor, 1, "inline"), abs, items)  # type: ignore[arg-type]
     assert next(results) == 0
     # Queued ahead, not all at once: items are taken from the input only as far as that.
     assert executor.submitted == MAP_AHEAD_TASKS
@@ -124,7 +124,7 @@ def test_ordered_map_streams_with_a_bounded_number_of_tasks_ahead() -> None:
 
 
 def test_ordered_map_cancels_what_it_queued_when_the_caller_stops() -> None:
-    from news_pipeline.parallel import ordered_map
+    from news_pipeline.parallel import Pool, ordered_map
 
     class Deferred(_InlineExecutor):
         """Runs only the first task: the others stay queued."""
@@ -138,7 +138,7 @@ def test_ordered_map_cancels_what_it_queued_when_the_caller_stops() -> None:
             return future
 
     executor = Deferred()
-    results = ordered_map(executor, abs, range(10_000))  # type: ignore[arg-type]
+    results = ordered_map(Pool(executor, 1, "inline"), abs, range(10_000))  # type: ignore[arg-type]
     next(results)
     results.close()
     assert executor.submitted > 1

@@ -30,7 +30,8 @@ def source_boilerplate(context: dg.AssetExecutionContext, paths: PipelinePaths,
     """Lines that recur in many articles of one source (menus, footers, notices), learnt from
     the raw corpus; cleaning removes them. Only new or changed files are read."""
     warehouse = paths.warehouse()
-    report = learn_source_boilerplate(warehouse, paths.raw_path, context.log, processing.n_process)
+    report = learn_source_boilerplate(warehouse, paths.raw_path, context.log, processing.n_process,
+                                      processing.cluster())
     table = warehouse.read("source_boilerplate")
     lines_per_source = table.groupby("source").size().sort_values(ascending=False)
     return dg.MaterializeResult(metadata={

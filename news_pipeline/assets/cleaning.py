@@ -31,7 +31,8 @@ def cleaned_articles(context: dg.AssetExecutionContext, paths: PipelinePaths,
                      processing: Processing) -> Iterator[dg.MaterializeResult]:
     """Decode and clean new or changed raw files; unusable ones go to `rejected`."""
     warehouse = paths.warehouse()
-    report = clean_changed_articles(warehouse, paths.raw_path, context.log, processing.n_process)
+    report = clean_changed_articles(warehouse, paths.raw_path, context.log, processing.n_process,
+                                    processing.cluster())
     for table, columns in METADATA_COLUMNS.items():
         yield dg.MaterializeResult(
             asset_key=table,

@@ -16,7 +16,8 @@ def ner_spans(context: dg.AssetExecutionContext, paths: PipelinePaths, ner: NerM
     warehouse = paths.warehouse()
     # The stage loads the model only if there is work, and only in the processes doing it.
     report = recognise_changed_articles(warehouse, spec=ner.model, logger=context.log,
-                                        n_process=processing.n_process, warm=ner.warm())
+                                        n_process=processing.n_process, warm=ner.warm(),
+                                        cluster=processing.cluster())
     ner.release_warm()
     labels = warehouse.read("_spans", ["label"])["label"]
     return dg.MaterializeResult(metadata={

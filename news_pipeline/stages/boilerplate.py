@@ -12,20 +12,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from news_pipeline.clean import CLEAN_VERSION, BoilerplateModel, min_articles
 from news_pipeline.clean.settings import DEFAULT_SETTINGS, CleanSettings
 from news_pipeline.engine import drop_deleted, plan, run_in_chunks
-from news_pipeline.parallel import ordered_map, process_pool, worker_count
+from news_pipeline.parallel import ordered_map, worker_pool
 from news_pipeline.progress import InfoLogger, Progress
 from news_pipeline.stages.per_file import line_row
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import PARTITION, SCHEMAS, Warehouse
+
+if TYPE_CHECKING:
+    from news_pipeline.cluster import Cluster
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +81,11 @@ def _same_rows(left: pd.DataFrame, right: pd.DataFrame) -> bool:
 
 
 def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLogger = log,
-                             n_process: int = 1) -> StageReport:
+                             n_process: int = 1, cluster: Cluster | None = None) -> StageReport:
     """Read the lines of new or changed files, then relearn the model from all line stats.
+
+    Files are read as cleaning reads them: in `n_process` worker processes for large
+    batches, on `cluster` when there is one.
 
     The model table is rewritten only when it changes (a new snapshot otherwise costs a
     commit for nothing).
@@ -91,10 +97,9 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
     todo = work.todo.to_pylist()
     report = StageReport(new=len(work.new), changed=work.changed, unchanged=work.unchanged,
                          deleted=len(work.deleted))
-    workers = worker_count(n_process, len(todo))
-    progress = Progress(logger, f"reading lines ({workers} process(es))", len(todo))
-    with ExitStack() as stack:
-        pool = stack.enter_context(process_pool(workers)) if workers > 1 else None
+    with worker_pool(n_process, len(todo), cluster) as pool:
+        progress = Progress(logger, f"reading lines ({pool.label if pool else 'this process'})",
+                            len(todo))
         # One stream over all commits: the workers go on reading while this process commits.
         line_rows = ordered_map(pool, line_row, ((raw_dir, row) for row in todo))
         run_in_chunks(todo, line_rows, partial(_commit_lines, warehouse, set(work.new)), progress)
@@ -104,7 +109,8 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
     if not _same_rows(warehouse.read("source_boilerplate"), table):
         warehouse.replace("source_boilerplate", table)
     report.extra.update({
-        "learn_version": LEARN_VERSION, "processes": workers,
+        "learn_version": LEARN_VERSION, "processes": pool.workers if pool else 1,
+        "cluster_articles": len(todo) if cluster is not None else 0,
         "sources": int(stats["source"].nunique()),
         "sources_with_boilerplate": int(table["source"].nunique()),
         "learnt_lines": len(table),

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from news_pipeline.clean import CLEAN_VERSION, BoilerplateModel
 from news_pipeline.engine import drop_deleted, plan, run_in_chunks, same_values
-from news_pipeline.parallel import ordered_map, process_pool, worker_count
+from news_pipeline.parallel import ordered_map, worker_pool
 from news_pipeline.progress import InfoLogger, Progress
 from news_pipeline.stages.boilerplate import LEARN_VERSION, load_model
 from news_pipeline.stages.limits import ArticleTimeout, time_limit
@@ -31,6 +31,9 @@ from news_pipeline.stages.per_file import (
 )
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import PARTITION, SCHEMAS, Warehouse
+
+if TYPE_CHECKING:
+    from news_pipeline.cluster import Cluster
 
 log = logging.getLogger(__name__)
 __all__ = ["ArticleTimeout", "clean_changed_articles", "time_limit"]
@@ -62,10 +65,11 @@ def relearnt_articles(warehouse: Warehouse, model: BoilerplateModel, inventory: 
 
 
 def clean_changed_articles(warehouse: Warehouse, raw_dir: Path, logger: InfoLogger = log,
-                           n_process: int = 1) -> StageReport:
+                           n_process: int = 1, cluster: Cluster | None = None) -> StageReport:
     """Clean what the inventory lists and the articles/rejected tables do not hold yet.
 
-    Large batches are cleaned in `n_process` worker processes (0 = one per core).
+    Large batches are cleaned in `n_process` worker processes (0 = one per core), every
+    batch on `cluster` when there is one (its workers read `raw_dir`).
     """
     inventory = warehouse.read_arrow("_inventory")
     model = load_model(warehouse)
@@ -84,20 +88,17 @@ def clean_changed_articles(warehouse: Warehouse, raw_dir: Path, logger: InfoLogg
     report = StageReport(unchanged=work.unchanged, deleted=len(work.deleted))
     report.extra["boilerplate_changed"] = int(pc.sum(pc.is_in(work.todo.column("article_id"),
                                                               value_set=relearnt)).as_py() or 0)
-    workers = worker_count(n_process, len(todo))
-    progress = Progress(logger, f"cleaning ({workers} process(es))", len(todo))
-    with ExitStack() as stack:
-        if workers > 1:
-            pool = stack.enter_context(process_pool(workers, set_worker_boilerplate,
-                                                    (model.to_json(),)))
-            clean_one: Callable[[tuple[Path, dict]], CleaningOutcome] = clean_row_in_worker
-        else:
-            pool, clean_one = None, partial(clean_row, boilerplate=model)
+    with worker_pool(n_process, len(todo), cluster, set_worker_boilerplate,
+                     (model.to_json(),)) as pool:
+        clean_one: Callable[[tuple[Path, dict]], CleaningOutcome] = (
+            clean_row_in_worker if pool is not None else partial(clean_row, boilerplate=model))
+        progress = Progress(logger, f"cleaning ({pool.label if pool else 'this process'})", len(todo))
         # One stream of results over all commits: the workers go on cleaning while this
         # process commits a chunk.
         outcomes = ordered_map(pool, clean_one, ((raw_dir, row) for row in todo))
         run_in_chunks(todo, outcomes, partial(_commit_cleaned, warehouse, set(work.new), report),
                       progress)
+    report.extra["cluster_articles"] = len(todo) if cluster is not None else 0
     drop_deleted(warehouse, ("articles", "rejected"), work.deleted)
     report.extra["clean_version"] = CLEAN_VERSION
     report.extra["boilerplate_model_sha256"] = model.sha256()

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -25,6 +26,9 @@ from news_pipeline.progress import InfoLogger, Progress
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import PARTITION, SCHEMAS, Warehouse, rows
 
+if TYPE_CHECKING:
+    from news_pipeline.cluster import Cluster
+
 # Commit metadata of `_ner_runs`: the `_spans` version its run records account for.
 SPANS_VERSION = "news_pipeline.spans_version"
 # Articles per recogniser call: the granularity of progress lines (and of pool tasks).
@@ -38,8 +42,8 @@ preload_in_workers("news_pipeline.ner.hybrid", "spacy")
 
 def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser | None = None,
                                logger: InfoLogger = log, spec: str | None = None,
-                               n_process: int = 1, warm: WarmRecogniser | None = None
-                               ) -> StageReport:
+                               n_process: int = 1, warm: WarmRecogniser | None = None,
+                               cluster: Cluster | None = None) -> StageReport:
     """Run NER where (text hash, recogniser version) differs from the recorded run.
 
     Pass a loaded `recogniser`, or its `spec` (see news_pipeline.ner.load_recogniser): then
@@ -48,7 +52,8 @@ def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser | No
     Work is committed every `settings.commit_every()` articles: memory stays bounded by the
     chunk, and a killed run keeps what it finished. A `warm` worker of the same `spec`
     (started early, model loaded) does the work of small batches and is one of the workers
-    of large ones.
+    of large ones. With a `cluster` (and a `spec`), every batch goes to its workers instead,
+    each loading `spec` once.
     """
     if recogniser is None and spec is None:
         raise ValueError("recognise_changed_articles needs a recogniser or its spec")
@@ -66,18 +71,23 @@ def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser | No
                                   for c in (PARTITION, "article_id", "text_sha256"))))
     report = StageReport(new=len(work.new), changed=work.changed, unchanged=work.unchanged,
                          deleted=len(work.deleted))
+    if spec is None or not todo:
+        cluster = None
     workers = worker_count(n_process, len(todo)) if spec is not None else 1
-    progress = Progress(logger, f"NER ({name}, {workers} process(es))", len(todo))
-    if not (todo and spec is not None and warm is not None and warm.serves(spec, version)):
+    where = f"Dask cluster at {cluster.address}" if cluster else f"{workers} process(es)"
+    progress = Progress(logger, f"NER ({name}, {where})", len(todo))
+    if not (todo and spec is not None and cluster is None and warm is not None
+            and warm.serves(spec, version)):
         warm = None
-    with _runner(recogniser, spec, name, version, workers, bool(todo), warm) as runner:
+    with _runner(recogniser, spec, name, version, workers, bool(todo), warm, cluster) as runner:
         # Articles with no rows yet are only appended, unless a run was killed between the
         # two commits of a chunk: then rows may exist for articles without a run record.
         new = set(work.new) if warehouse.in_step("_ner_runs", "_spans", SPANS_VERSION) else set()
         n_mentions, n_chars = _recognise_in_chunks(warehouse, runner, version, todo, new, progress)
     drop_deleted(warehouse, ("_spans", "_ner_runs"), work.deleted)
     report.extra.update({"mentions_found": n_mentions, "chars_processed": n_chars,
-                         "processes": workers if todo else 0,
+                         "processes": workers if todo and cluster is None else 0,
+                         "cluster_articles": len(todo) if cluster is not None else 0,
                          "warm_worker_used": warm is not None, "recogniser": name,
                          "recogniser_version": version})
     return report
@@ -85,11 +95,12 @@ def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser | No
 
 @contextmanager
 def _runner(recogniser: Recogniser | None, spec: str | None, name: str, version: str,
-            workers: int, has_work: bool, warm: WarmRecogniser | None) -> Iterator[Recogniser | None]:
-    """What recognises the batch: a worker pool (with the warm worker, if any), the given
-    recogniser, one loaded here, or nothing when there is no work."""
-    if has_work and spec is not None and (workers > 1 or warm is not None):
-        with recogniser_pool(spec, name, version, workers, warm) as pooled:
+            workers: int, has_work: bool, warm: WarmRecogniser | None,
+            cluster: Cluster | None) -> Iterator[Recogniser | None]:
+    """What recognises the batch: the cluster, a worker pool (with the warm worker, if any),
+    the given recogniser, one loaded here, or nothing when there is no work."""
+    if has_work and spec is not None and (workers > 1 or warm is not None or cluster is not None):
+        with recogniser_pool(spec, name, version, workers, warm, cluster) as pooled:
             yield pooled
     elif has_work and recogniser is None:
         yield load_recogniser(spec or "")
