@@ -429,12 +429,16 @@ class Warehouse:
 
     # ------------------------------------------------------------------ runs
 
+    def ensure(self, *tables: str) -> None:
+        """Create these tables, empty, where they do not exist yet."""
+        for table in tables:
+            if _open(self.uri(table)) is None:
+                self._write(table, SCHEMAS[table].empty_table(), "append")
+
     def publish(self, run_id: str) -> Snapshot:
         """Record the newest versions as those of the last completed run (creating empty
         tables for any not written yet, so that every table can be read)."""
-        for table in SCHEMAS:
-            if _open(self.uri(table)) is None:
-                self._write(table, SCHEMAS[table].empty_table(), "append")
+        self.ensure(*SCHEMAS)
         snapshot = self.current()
         versions = {t: v for t, v in snapshot.versions.items() if t != RUNS_TABLE}
         row = pa.table({"run_id": [run_id], "finished_at": [datetime.now(timezone.utc)],

@@ -67,7 +67,7 @@ def assert_consistent(tables: dict[str, pd.DataFrame],
     assert quality.duplicate_keys(tables["rejected"], ["article_id"]).empty
     assert quality.duplicate_keys(mentions, ["article_id", "start", "end"]).empty
     assert quality.duplicate_keys(tables["entities"], ["entity_id"]).empty
-    assert quality.bad_mention_offsets(mentions, articles).empty
+    assert quality.bad_offsets(mentions, articles).empty
     assert quality.orphan_mentions(mentions, articles, tables["entities"]).empty
     if reference is not None:
         expected = reference["mentions"].groupby("article_id")["start"].apply(sorted).to_dict()
