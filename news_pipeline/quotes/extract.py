@@ -71,7 +71,7 @@ class MentionLike(Protocol):
 
 @dataclass(frozen=True)
 class Quote:
-    """One row of the future `quotes` table; `text == article_text[start:end]`.
+    """A quotation, as the `quotes` table holds it; `text == article_text[start:end]`.
 
     quote_id: 16 hex digits of SHA-1 over kind, start, end and text: stable for the same
     article text, independent of the article's id (combine the two for a global key).
