@@ -79,12 +79,12 @@ def same_values(left: pa.ChunkedArray | pa.Array, right: pa.ChunkedArray | pa.Ar
 
 
 def plan(inputs: pa.Table, records: pa.Table, match: Sequence[str],
-         version: tuple[str, str] | None = None, redo: pa.Array | None = None) -> Plan:
+         versions: Mapping[str, str] | None = None, redo: pa.Array | None = None) -> Plan:
     """Compare a stage's `inputs` (article_id, ingest_month, the `match` columns and whatever
     else its tasks need) with its `records` (article_id, ingest_month, the `match` columns
-    and the `version` column). An input is current when its record has the same `match`
-    values (null matching null) and the stage's version (`version`: column, value), unless
-    its id is in `redo`. Column-wise: a corpus of a million articles costs no Python object
+    and the `versions` columns). An input is current when its record has the same `match`
+    values (null matching null) and the stage's versions (column -> value), unless its id
+    is in `redo`. Column-wise: a corpus of a million articles costs no Python object
     per article."""
     ids = inputs.column(ARTICLE_KEY)
     at = pc.index_in(ids, value_set=records.column(ARTICLE_KEY)).cast(pa.int64())
@@ -92,8 +92,7 @@ def plan(inputs: pa.Table, records: pa.Table, match: Sequence[str],
     current = pc.is_valid(at)
     for column in match:
         current = pc.and_(current, same_values(inputs.column(column), recorded.column(column)))
-    if version is not None:
-        column, value = version
+    for column, value in (versions or {}).items():
         current = pc.and_(current, pc.fill_null(pc.equal(recorded.column(column), value), False))
     if redo is not None and len(redo):
         current = pc.and_(current, pc.invert(pc.is_in(ids, value_set=redo)))

@@ -22,7 +22,8 @@ from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, TypeVar
 
-from news_pipeline.ner.mention import Mention, MentionRow, Recogniser, mention_rows
+from news_pipeline.ner.mention import Mention, Recogniser
+from news_pipeline.quotes.spans import ArticleRows, recognise_with_quotes
 
 if TYPE_CHECKING:  # distributed is an optional extra, imported only with a scheduler configured
     from news_pipeline.cluster import Cluster
@@ -201,9 +202,9 @@ def _load_worker_recogniser(spec: str) -> None:
     _worker_recogniser = load_recogniser(spec)
 
 
-def _recognise_batch(texts: Sequence[str]) -> list[list[MentionRow]]:
+def _recognise_batch(texts: Sequence[str]) -> list[ArticleRows]:
     assert _worker_recogniser is not None, "worker started without its recogniser"
-    return [mention_rows(mentions) for mentions in _worker_recogniser.recognise(texts)]
+    return recognise_with_quotes(_worker_recogniser, texts)
 
 
 def _loaded() -> bool:
@@ -229,10 +230,10 @@ class PooledRecogniser:
         self.workers = sum(workers for _, workers in self.executors)
 
     def recognise(self, texts: Sequence[str]) -> list[list[Mention]]:
-        return [[Mention(*row) for row in rows] for rows in self.recognise_rows(iter(texts))]
+        return [[Mention(*row) for row in rows] for rows, _ in self.recognise_rows(iter(texts))]
 
-    def recognise_rows(self, texts: Iterator[str]) -> Iterator[list[MentionRow]]:
-        """Mentions per text as rows (see MentionRow), in order, with up to
+    def recognise_rows(self, texts: Iterator[str]) -> Iterator[ArticleRows]:
+        """Mentions and quotations per text as rows (see ArticleRows), in order, with up to
         IN_FLIGHT_PER_WORKER tasks per worker queued: workers do not wait for the caller
         between batches, and only a few batches of texts are held at a time."""
         return _stream(self.executors, _recognise_batch, texts,

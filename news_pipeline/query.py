@@ -6,6 +6,8 @@
     query.find_entities(tables, "putin")              # by name or any spelling
     query.mentions_with_sentence(tables, "Putin")     # each mention with its sentence
     query.top_entities(tables, by="source", label="PER", n=5)
+    query.quotes_by(tables, "Putin")                  # what an entity said, where
+    query.who_quotes_whom(tables)                     # quotations per source site and speaker
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import pandas as pd
 from news_pipeline import settings
 from news_pipeline.warehouse import published_snapshot, read_table
 
-TABLES = ("articles", "mentions", "entities", "cooccurrences", "rejected")
+TABLES = ("articles", "mentions", "entities", "cooccurrences", "rejected", "quotes")
 ENTITY_COLUMNS = ["entity_id", "name", "label"]
 ARTICLE_COLUMNS = ["article_id", "title", "published_at", "source"]
 
@@ -34,6 +36,7 @@ class Tables:
     entities: pd.DataFrame
     cooccurrences: pd.DataFrame
     rejected: pd.DataFrame
+    quotes: pd.DataFrame
 
 
 def load_tables(warehouse: str | Path | None = None) -> Tables:
@@ -155,3 +158,41 @@ def top_entities(tables: Tables, by: Literal["source", "day"] | None = "source",
     counts["rank"] = counts.groupby(keys, dropna=False).cumcount() + 1 if keys else range(1, len(counts) + 1)
     top = counts[counts["rank"] <= n]
     return top[[*keys, *ENTITY_COLUMNS, "n_mentions", "n_articles", "rank"]].reset_index(drop=True)
+
+
+def quotes_by(tables: Tables, entity: str) -> pd.DataFrame:
+    """Every quotation whose speaker is `entity` (id, name or any spelling), with its article.
+
+    Columns: speaker_entity_id, name (the entity's), title, published_at, source, kind,
+    speaker (as written), cue, text, article_id, quote_id, start, end. Oldest first.
+    """
+    ids = resolve_entity_ids(tables, entity)
+    quotes = tables.quotes[tables.quotes["speaker_entity_id"].isin(ids)]
+    rows = (quotes.merge(tables.entities[["entity_id", "name"]]
+                         .rename(columns={"entity_id": "speaker_entity_id"}), on="speaker_entity_id")
+            .merge(tables.articles[ARTICLE_COLUMNS], on="article_id"))
+    columns = ["speaker_entity_id", "name", "title", "published_at", "source", "kind", "speaker",
+               "cue", "text", "article_id", "quote_id", "start", "end"]
+    return (rows[columns].sort_values(["published_at", "article_id", "start"], na_position="last")
+            .reset_index(drop=True))
+
+
+def who_quotes_whom(tables: Tables) -> pd.DataFrame:
+    """Quotations per source site and speaker entity (quotations whose speaker is no entity
+    are left out); within each source, the most quoted first.
+
+    Columns: source (null: unknown), speaker_entity_id, name, label, n_quotes, n_articles.
+    `.pivot_table(index="name", columns="source", values="n_quotes", fill_value=0)` gives
+    the sources × speakers matrix.
+    """
+    quotes = (tables.quotes.dropna(subset=["speaker_entity_id"])
+              .merge(tables.articles[["article_id", "source"]], on="article_id"))
+    counts = (quotes.groupby(["source", "speaker_entity_id"], dropna=False)
+              .agg(n_quotes=("quote_id", "size"), n_articles=("article_id", "nunique"))
+              .reset_index()
+              .merge(tables.entities[ENTITY_COLUMNS]
+                     .rename(columns={"entity_id": "speaker_entity_id"}), on="speaker_entity_id"))
+    return (counts.sort_values(["source", "n_quotes", "n_articles", "name"],
+                               ascending=[True, False, False, True], na_position="last")
+            [["source", "speaker_entity_id", "name", "label", "n_quotes", "n_articles"]]
+            .reset_index(drop=True))

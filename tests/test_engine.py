@@ -54,7 +54,7 @@ def test_plan_finds_new_changed_deleted_and_current_articles() -> None:
     records = _table([("a", "1", "v1", "2026-01"), ("b", "X", "v1", "2026-02"),
                       ("c", None, "v1", "2026-01"), ("d", "4", "v0", "2026-01"),
                       ("z", "9", "v1", "2025-12")])
-    work = plan(inputs, records, match=["sha"], version=("version", "v1"))
+    work = plan(inputs, records, match=["sha"], versions={"version": "v1"})
     # b's content and d's stage version changed; c matches with a null hash; e is new.
     assert work.todo.column("article_id").to_pylist() == ["d", "b", "e"]
     assert (work.new, work.changed, work.unchanged) == (["e"], 2, 2)
@@ -63,7 +63,7 @@ def test_plan_finds_new_changed_deleted_and_current_articles() -> None:
 
 def test_plan_redoes_what_it_is_told_to() -> None:
     rows = [("a", "1", "v1", "2026-01"), ("b", "2", "v1", "2026-01")]
-    work = plan(_table(rows), _table(rows), match=["sha"], version=("version", "v1"),
+    work = plan(_table(rows), _table(rows), match=["sha"], versions={"version": "v1"},
                 redo=pa.array(["b"]))
     assert work.todo.column("article_id").to_pylist() == ["b"]
     assert (work.new, work.unchanged, work.deleted) == ([], 1, {})
@@ -77,7 +77,7 @@ def test_plan_agrees_with_comparing_article_by_article(recorded: list[tuple],
                                                        current: list[tuple]) -> None:
     records = _table([(a, sha, version, "2026-01") for a, sha, version in recorded])
     inputs = _table([(a, sha, None, "2026-01") for a, sha in current])
-    work = plan(inputs, records, match=["sha"], version=("version", "v1"))
+    work = plan(inputs, records, match=["sha"], versions={"version": "v1"})
     known = {a: (sha, version) for a, sha, version in recorded}
     expected = sorted(a for a, sha in current if known.get(a) != (sha, "v1"))
     assert work.todo.column("article_id").to_pylist() == expected

@@ -146,6 +146,27 @@ def test_top_entities_per_day_and_overall(tables: query.Tables) -> None:
         query.top_entities(tables, by="week")  # type: ignore[arg-type]
 
 
+def test_quotes_by_an_entity_in_any_spelling_with_their_articles(tables: query.Tables) -> None:
+    rows = query.quotes_by(tables, "Putins")
+    putin = tables.entities.set_index("name").loc["Wladimir Putin", "entity_id"]
+    assert len(rows) > 0 and set(rows["speaker_entity_id"]) == {putin}
+    assert set(rows["name"]) == {"Wladimir Putin"}
+    assert len(rows) == (tables.quotes["speaker_entity_id"] == putin).sum()
+    text_of = dict(zip(tables.articles["article_id"], tables.articles["text"]))
+    for row in rows.itertuples():
+        assert text_of[row.article_id][row.start:row.end] == row.text
+    assert {"title", "source", "published_at", "kind", "cue"} <= set(rows.columns)
+
+
+def test_who_quotes_whom_counts_quotations_per_source_and_speaker(tables: query.Tables) -> None:
+    counts = query.who_quotes_whom(tables)
+    assert counts["n_quotes"].sum() == tables.quotes["speaker_entity_id"].notna().sum()
+    assert counts.groupby("source", dropna=False)["n_quotes"].apply(
+        lambda n: list(n) == sorted(n, reverse=True)).all()
+    matrix = counts.pivot_table(index="name", columns="source", values="n_quotes", fill_value=0)
+    assert matrix.to_numpy().sum() == counts.dropna(subset=["source"])["n_quotes"].sum()
+
+
 def test_empty_tables_give_empty_answers() -> None:
     from news_pipeline.warehouse import read_table
 
@@ -154,6 +175,7 @@ def test_empty_tables_give_empty_answers() -> None:
     assert list(query.mentions_with_sentence(empty, "Putin").columns)[-1] == "sentence"
     for by in ("source", "day", None):
         assert query.top_entities(empty, by=by).empty
+    assert query.quotes_by(empty, "Putin").empty and query.who_quotes_whom(empty).empty
 
 
 README = Path(__file__).resolve().parents[1] / "README.md"

@@ -8,11 +8,12 @@ from news_pipeline.assets.checks import CHECKS
 from news_pipeline.assets.cleaning import cleaned_articles
 from news_pipeline.assets.ingest import raw_articles
 from news_pipeline.assets.publish import published_dataset
+from news_pipeline.assets.quotes import quotes
 from news_pipeline.assets.recognition import ner_spans
 from news_pipeline.assets.reports import entity_report
 from news_pipeline.assets.resolution import resolved_entities
 
-ASSETS = [raw_articles, source_boilerplate, cleaned_articles, ner_spans, resolved_entities,
+ASSETS = [raw_articles, source_boilerplate, cleaned_articles, ner_spans, resolved_entities, quotes,
           published_dataset, entity_report]
 
 __all__ = ["ASSETS", "CHECKS"]

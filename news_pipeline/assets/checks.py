@@ -27,6 +27,7 @@ from news_pipeline.assets.increments import (
     rows_in_files,
 )
 from news_pipeline.assets.metadata import markdown_preview
+from news_pipeline.quotes import KINDS
 from news_pipeline.resources import PipelinePaths
 from news_pipeline.warehouse import Snapshot, count_rows, read_table
 from news_pipeline.warehouse.delta import data_files
@@ -44,7 +45,7 @@ class CheckRun:
 Rule = Callable[[CheckRun], dg.AssetCheckResult]
 NewFiles = dict[str, set[str] | None]  # table -> files not verified yet (None: all)
 # The tables the incremental rules read.
-RULE_INPUTS = ("articles", "mentions", "entities")
+RULE_INPUTS = ("articles", "mentions", "entities", "quotes")
 
 
 def _result(run: CheckRun, offending: pd.DataFrame, what: str,
@@ -111,6 +112,9 @@ ARTICLE_IDS_RULE = IncrementalRule("article-ids-2", ("articles",))
 OFFSETS_RULE = IncrementalRule("offsets-2", ("mentions", "articles"))
 ORPHANS_RULE = IncrementalRule("orphans-2", ("mentions",))
 MENTION_KEYS_RULE = IncrementalRule("mention-keys-2", ("mentions",))
+QUOTE_OFFSETS_RULE = IncrementalRule("quote-offsets-1", ("quotes", "articles"))
+QUOTE_KEYS_RULE = IncrementalRule("quote-keys-1", ("quotes",))
+QUOTE_SPEAKERS_RULE = IncrementalRule("quote-speakers-1", ("quotes",))
 
 
 def boilerplate_share_is_sane(run: CheckRun) -> dg.AssetCheckResult:
@@ -144,21 +148,49 @@ def no_cleaner_errors(run: CheckRun) -> dg.AssetCheckResult:
                    severity=dg.AssetCheckSeverity.WARN)
 
 
-def mention_offsets_match_text(run: CheckRun) -> dg.AssetCheckResult:
+def _offsets_check(run: CheckRun, table: str, rule: IncrementalRule) -> dg.AssetCheckResult:
     columns = ["article_id", "start", "end", "text"]
 
     def bad_offsets(snapshot: Snapshot, new: NewFiles) -> pd.DataFrame:
-        # New mentions, and the mentions of articles whose text was rewritten.
+        # New rows, and the rows of articles whose text was rewritten.
         changed = rows_in_files(snapshot, "articles", new["articles"], ["article_id"])["article_id"]
-        mentions = _rows_of(snapshot, "mentions", new, columns, changed)
-        if mentions.empty:  # no need to read article texts
-            return mentions
+        spans = _rows_of(snapshot, table, new, columns, changed)
+        if spans.empty:  # no need to read article texts
+            return spans
         texts = read_table(snapshot, "articles", ["article_id", "text"],
-                           keys=set(mentions["article_id"].tolist()))
-        return quality.bad_mention_offsets(mentions, texts)
+                           keys=set(spans["article_id"].tolist()))
+        return quality.bad_offsets(spans, texts)
 
-    return _incremental_check(run, OFFSETS_RULE, bad_offsets,
-                              "articles.text[start:end] == mentions.text")
+    return _incremental_check(run, rule, bad_offsets, f"articles.text[start:end] == {table}.text")
+
+
+def mention_offsets_match_text(run: CheckRun) -> dg.AssetCheckResult:
+    return _offsets_check(run, "mentions", OFFSETS_RULE)
+
+
+def quote_offsets_match_text(run: CheckRun) -> dg.AssetCheckResult:
+    return _offsets_check(run, "quotes", QUOTE_OFFSETS_RULE)
+
+
+def quotes_well_formed(run: CheckRun) -> dg.AssetCheckResult:
+    def malformed(snapshot: Snapshot, new: NewFiles) -> pd.DataFrame:
+        rows = _same_articles(snapshot, "quotes", new, ["article_id", "quote_id", "kind", "text"])
+        return pd.concat([quality.invalid_kinds(rows),
+                          quality.duplicate_keys(rows, ["article_id", "quote_id"])]).drop_duplicates()
+
+    return _incremental_check(run, QUOTE_KEYS_RULE, malformed,
+                              f"kind in {', '.join(KINDS)}; (article_id, quote_id) unique")
+
+
+def quote_speakers_exist(run: CheckRun) -> dg.AssetCheckResult:
+    def unknown(snapshot: Snapshot, new: NewFiles) -> pd.DataFrame:
+        quotes = rows_in_files(snapshot, "quotes", new["quotes"],
+                               ["article_id", "quote_id", "speaker", "speaker_entity_id"])
+        entities = read_table(snapshot, "entities", ["entity_id"])
+        return quality.unknown_speakers(quotes, entities)
+
+    return _incremental_check(run, QUOTE_SPEAKERS_RULE, unknown,
+                              "speaker_entity_id is null or in entities")
 
 
 def no_orphan_mentions(run: CheckRun) -> dg.AssetCheckResult:
@@ -244,6 +276,15 @@ resolution_checks = _check_group("resolution_checks", [
     Check(mentions_unique, "mentions",
           "No mention is stored twice." + INCREMENTAL_NOTE),
     Check(entity_ids_unique, "entities", "entity_id is unique."),
-], "The checks of the tables the resolution step writes (mentions, entities).")
+    Check(quote_offsets_match_text, "quotes",
+          "Every quotation's offsets lie inside its article and spell the quotation."
+          + INCREMENTAL_NOTE),
+    Check(quotes_well_formed, "quotes",
+          "Every quotation's kind is direct, indirect or mixed, and no quote_id is stored twice "
+          "in an article." + INCREMENTAL_NOTE),
+    Check(quote_speakers_exist, "quotes",
+          "Every linked speaker is an existing entity." + INCREMENTAL_NOTE),
+], "The checks of the tables the resolution and quotes steps write (mentions, entities, "
+   "quotes).")
 
 CHECKS = [cleaning_checks, resolution_checks]

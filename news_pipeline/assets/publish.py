@@ -7,7 +7,7 @@ from news_pipeline.resources import WAREHOUSE_POOL, PipelinePaths
 from news_pipeline.warehouse import is_url
 
 TABLE_ASSETS = ["raw_articles", "source_boilerplate", "articles", "rejected", "ner_spans",
-                "mentions", "entities", "cooccurrences", "entity_aliases"]
+                "mentions", "entities", "cooccurrences", "entity_aliases", "quotes"]
 
 
 PUBLISH_VERSION = "publish-1"

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from news_pipeline.quotes import KINDS
 from news_pipeline.warehouse import is_in, rows
 
 # Learnt lines should be site furniture around the articles, not most of them: above this
@@ -26,12 +27,13 @@ def duplicate_keys(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return frame[frame.duplicated(keys, keep=False)]
 
 
-def bad_mention_offsets(mentions: pd.DataFrame,
-                        articles: pd.DataFrame | Mapping[str, str]) -> pd.DataFrame:
-    """Mentions whose [start, end) is outside the text or does not spell the mention.
+def bad_offsets(mentions: pd.DataFrame,
+                articles: pd.DataFrame | Mapping[str, str]) -> pd.DataFrame:
+    """Mentions (or quotations) whose [start, end) is outside the text or does not spell
+    their `text`.
 
     `articles` is the articles table (article_id, text) or a mapping article_id -> text.
-    Mentions of articles that are not there are not judged here (see orphan_mentions).
+    Rows of articles that are not there are not judged here (see orphan_mentions).
     """
     # A dict lookup, not a merge: a merge copies each article's text once per mention
     # (gigabytes for a corpus-sized table).
@@ -51,6 +53,16 @@ def orphan_mentions(mentions: pd.DataFrame, articles: pd.DataFrame,
     orphan = ~(is_in(mentions["article_id"], articles["article_id"])
                & is_in(mentions["entity_id"], entities["entity_id"]))
     return mentions[orphan]
+
+
+def invalid_kinds(quotes: pd.DataFrame) -> pd.DataFrame:
+    return quotes[~quotes["kind"].isin(KINDS)]
+
+
+def unknown_speakers(quotes: pd.DataFrame, entities: pd.DataFrame) -> pd.DataFrame:
+    """Quotations whose speaker_entity_id is set but names no entity."""
+    linked = quotes[quotes["speaker_entity_id"].notna()]
+    return linked[~is_in(linked["speaker_entity_id"], entities["entity_id"])]
 
 
 def boilerplate_share(table: pd.DataFrame) -> pd.DataFrame:

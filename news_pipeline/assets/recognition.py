@@ -2,17 +2,19 @@ import dagster as dg
 
 from news_pipeline.assets.metadata import stored_table_metadata
 from news_pipeline.ner import NER_VERSION
+from news_pipeline.quotes.spans import QUOTES_VERSION
 from news_pipeline.resources import WAREHOUSE_POOL, NerModel, PipelinePaths, Processing
 from news_pipeline.stages.recognition import recognise_changed_articles
 
 PREVIEW_COLUMNS = ["article_id", "start", "end", "label", "text", "sentence_index"]
 
 
-@dg.asset(deps=["articles"], group_name="ner", code_version=NER_VERSION, kinds={"spacy"},
-          pool=WAREHOUSE_POOL)
+@dg.asset(deps=["articles"], group_name="ner", code_version=f"{NER_VERSION}+{QUOTES_VERSION}",
+          kinds={"spacy"}, pool=WAREHOUSE_POOL)
 def ner_spans(context: dg.AssetExecutionContext, paths: PipelinePaths, ner: NerModel,
               processing: Processing) -> dg.MaterializeResult:
-    """Entity mentions found by the recogniser in each article, before resolution."""
+    """Entity mentions found by the recogniser in each article, before resolution, and the
+    article's quotations (extracted from the recogniser's sentences and spans)."""
     warehouse = paths.warehouse()
     # The stage loads the model only if there is work, and only in the processes doing it.
     report = recognise_changed_articles(warehouse, spec=ner.model, logger=context.log,

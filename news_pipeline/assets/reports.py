@@ -8,16 +8,25 @@ from pathlib import Path
 import dagster as dg
 from PIL import Image
 
-from news_pipeline.reports.data import fingerprint, network, read_chart_tables, timeline, top_entities
+from news_pipeline.reports.data import (
+    fingerprint,
+    network,
+    read_chart_tables,
+    timeline,
+    top_entities,
+    top_speakers,
+)
 from news_pipeline.resources import PipelinePaths
 
-REPORT_VERSION = "report-3.0"
+REPORT_VERSION = "report-3.1"
 TOP_N = 10
 NETWORK_N = 25
 TIMELINE_N = 6
+SPEAKERS_N = 15
 CHARTS = {"top_entities": "Most mentioned entities per label",
           "cooccurrence_network": "Entity co-occurrence network",
-          "timeline": "Articles per day and the most mentioned entities over time"}
+          "timeline": "Articles per day and the most mentioned entities over time",
+          "top_speakers": "Most quoted speakers"}
 # PNG text key holding the digest of what a chart was drawn from.
 INPUTS_KEY = "news_pipeline:inputs"
 
@@ -56,16 +65,17 @@ def drawn_from(path: Path) -> str | None:
           automation_condition=dg.AutomationCondition.eager(),
           code_version=REPORT_VERSION, kinds={"matplotlib"})
 def entity_report(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
-    """Charts of the most mentioned entities per label, of who is mentioned with whom, and of
-    articles per day with the top entities over time, written as PNG files to the reports
-    folder (NEWS_PIPELINE_REPORTS_DIR, default data/reports) and shown in the metadata. A
-    chart whose data did not change since it was drawn is kept as it is, and matplotlib is
-    not even imported."""
+    """Charts of the most mentioned entities per label, of who is mentioned with whom, of
+    articles per day with the top entities over time, and of the most quoted speakers,
+    written as PNG files to the reports folder (NEWS_PIPELINE_REPORTS_DIR, default
+    data/reports) and shown in the metadata. A chart whose data did not change since it was
+    drawn is kept as it is, and matplotlib is not even imported."""
     snapshot = paths.warehouse().published()  # the tables of the last completed run
     tables = read_chart_tables(snapshot, NETWORK_N, timeline_n=TIMELINE_N)
     inputs = {"top_entities": top_entities(tables.entities, TOP_N),
               "cooccurrence_network": network(tables.entities, tables.cooccurrences, NETWORK_N),
-              "timeline": timeline(tables.articles, tables.mentions, tables.entities, TIMELINE_N)}
+              "timeline": timeline(tables.articles, tables.mentions, tables.entities, TIMELINE_N),
+              "top_speakers": top_speakers(tables.quotes, tables.entities, SPEAKERS_N)}
     target = paths.reports_path
     metadata: dict[str, object] = {"n_entities": len(tables.entities), "n_pairs": tables.n_pairs}
     redrawn = []

@@ -16,7 +16,7 @@ from news_pipeline.ner.lexicon import Lexicon, load_lexicon
 from news_pipeline.ner.mention import Mention
 from news_pipeline.ner.repairs import SpanRepairs
 from news_pipeline.ner.spans import Span, bio_to_spans, org_chunks, propagate
-from news_pipeline.ner.text import Segmenter
+from news_pipeline.ner.text import Segmenter, TextSentence
 
 log = logging.getLogger(__name__)
 
@@ -86,9 +86,11 @@ class HybridRecogniser:
         return cls(tagger, settings.version)
 
     def recognise(self, texts: Sequence[str]) -> list[list[Mention]]:
-        return [self._one(text) for text in texts]
+        return [self.analyse(text)[0] for text in texts]
 
-    def _one(self, text: str) -> list[Mention]:
+    def analyse(self, text: str) -> tuple[list[Mention], list[TextSentence]]:
+        """The mentions of `text` and the sentences they were found in: the quotation
+        extractor works on the same sentences instead of segmenting the text again."""
         sentences = list(self.segmenter.sentences(text))
         words = [[tok.text for tok in s.tokens] for s in sentences]
         mentions = []
@@ -97,4 +99,4 @@ class HybridRecogniser:
             start, end = tokens[span.start].start, tokens[span.end - 1].end
             mentions.append(Mention(start, end, span.label, text[start:end],
                                     sentences[span.sentence].index))
-        return mentions
+        return mentions, sentences

@@ -23,7 +23,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from itertools import pairwise
 from typing import Protocol
 
@@ -71,7 +71,7 @@ class MentionLike(Protocol):
 
 @dataclass(frozen=True)
 class Quote:
-    """One row of the future `quotes` table; `text == article_text[start:end]`.
+    """A quotation, as the `quotes` table holds it; `text == article_text[start:end]`.
 
     quote_id: 16 hex digits of SHA-1 over kind, start, end and text: stable for the same
     article text, independent of the article's id (combine the two for a global key).
@@ -140,8 +140,10 @@ def _entity_id(mention: MentionLike) -> str | None:
 class QuoteExtractor:
     """Holds the segmenter (its tokenizer takes ~0.3 s to build): build one per process."""
 
-    def __init__(self) -> None:
-        self.segmenter = Segmenter()
+    @cached_property
+    def segmenter(self) -> Segmenter:
+        # Built on first use: a caller that passes the NER's sentences never needs it.
+        return Segmenter()
 
     def extract(self, text: str, mentions: Sequence[MentionLike],
                 sentences: Sequence[TextSentence] | None = None) -> list[Quote]:

@@ -23,7 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 from PIL import Image, PngImagePlugin
 
-from news_pipeline.reports.data import LABELS, Network, Timeline, TopEntities
+from news_pipeline.reports.data import LABELS, Network, Timeline, TopEntities, TopSpeakers
 
 LABEL_NAMES = {"PER": "Persons", "LOC": "Places", "ORG": "Organisations", "MISC": "Other"}
 COLOURS = {"PER": "#4C72B0", "LOC": "#55A868", "ORG": "#DD8452", "MISC": "#8172B3"}
@@ -97,6 +97,35 @@ def _bar_panel(axis: Axes, panel: pd.DataFrame, label: str, slots: int) -> None:
     axis.set_xlabel("mentions")
     axis.set_title(LABEL_NAMES.get(label, label), loc="left", fontweight="bold")
     axis.spines[["top", "right"]].set_visible(False)
+
+
+def draw_top_speakers(top: TopSpeakers, text: dict[str, str] | None = None) -> bytes:
+    """One bar per speaker, most quoted on top, coloured by label."""
+    title = f"Most quoted speakers (top {top.n})"
+    if top.speakers.empty:
+        return _empty(title, "No quotations with a known speaker yet", text)
+    speakers = top.speakers
+    figure = Figure(figsize=(7.5, 1.2 + 0.32 * len(speakers)), dpi=DPI, layout="constrained")
+    figure.suptitle(title, fontsize=TITLE_SIZE)
+    axis = figure.subplots()
+    rows = np.arange(len(speakers))
+    quotes = speakers["n_quotes"].to_numpy()
+    axis.barh(rows, quotes, height=0.8,
+              color=[COLOURS.get(label, OTHER_COLOUR) for label in speakers["label"]])
+    axis.set_yticks(rows, [_short(name) for name in speakers["name"]], fontsize=9)
+    axis.set_ylim(len(speakers) - 0.5, -0.5)
+    for row, count, articles in zip(rows, quotes, speakers["n_articles"]):
+        axis.annotate(f"{count} ({articles} art.)", (count, row), xytext=(3, 0),
+                      textcoords="offset points", va="center", fontsize=8)
+    axis.set_xlim(0, max(quotes.max(), 1) * 1.25)  # room for the value labels
+    axis.xaxis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_xlabel("quotations")
+    present = [label for label in LABELS if label in set(speakers["label"])]
+    axis.legend(handles=[Line2D([], [], marker="s", linestyle="", markersize=9, color=COLOURS[label],
+                                label=LABEL_NAMES[label]) for label in present],
+                loc="lower right", frameon=False)
+    axis.spines[["top", "right"]].set_visible(False)
+    return png(figure, text)
 
 
 def network_layout(graph: Network, seed: int = LAYOUT_SEED) -> np.ndarray:
@@ -201,4 +230,5 @@ def _day_ticks(axis: Axes, n_days: int) -> None:
         axis.xaxis.set_major_formatter(ConciseDateFormatter(locator))
 
 
-DRAW = {"top_entities": draw_top_entities, "cooccurrence_network": draw_network, "timeline": draw_timeline}
+DRAW = {"top_entities": draw_top_entities, "cooccurrence_network": draw_network, "timeline": draw_timeline,
+        "top_speakers": draw_top_speakers}

@@ -35,6 +35,24 @@ class TopEntities:
 
 
 @dataclass
+class TopSpeakers:
+    """The `n` entities quoted most often."""
+
+    n: int
+    speakers: pd.DataFrame  # name, label, n_quotes, n_articles (most quoted first)
+
+
+def top_speakers(quotes: pd.DataFrame, entities: pd.DataFrame, n: int = 15) -> TopSpeakers:
+    """`quotes`: article_id, speaker_entity_id of the quotations (null: no entity)."""
+    counts = (quotes.dropna(subset=["speaker_entity_id"]).groupby("speaker_entity_id")
+              .agg(n_quotes=("article_id", "size"), n_articles=("article_id", "nunique"))
+              .reset_index().rename(columns={"speaker_entity_id": "entity_id"})
+              .merge(entities[["entity_id", "name", "label"]], on="entity_id"))
+    top = counts.sort_values(["n_quotes", "n_articles", "name"], ascending=[False, False, True]).head(n)
+    return TopSpeakers(n, top[["name", "label", "n_quotes", "n_articles"]].reset_index(drop=True))
+
+
+@dataclass
 class Network:
     """Nodes (entity_id, name, label, n_mentions) and edges (i, j, weight) to draw."""
 
@@ -145,6 +163,7 @@ class ChartTables:
     # article_id, entity_id: the articles mentioning each of the `timeline_n` most mentioned
     # entities (none when no article is dated)
     mentions: pd.DataFrame
+    quotes: pd.DataFrame  # article_id, speaker_entity_id of every quotation
 
 
 def read_chart_tables(snapshot: Snapshot | None, n: int = 25, weight: str = "n_articles",
@@ -169,7 +188,8 @@ def read_chart_tables(snapshot: Snapshot | None, n: int = 25, weight: str = "n_a
                                           pc.is_in(batch["entity_b"], value_set=nodes))))
              for batch in read_batches(snapshot, "cooccurrences")]
     pairs = pa.Table.from_batches(drawn, SCHEMAS["cooccurrences"]).to_pandas()
-    return ChartTables(entities, pairs, n_pairs, articles, mentions)
+    quotes = read_table(snapshot, "quotes", ["article_id", "speaker_entity_id"])
+    return ChartTables(entities, pairs, n_pairs, articles, mentions, quotes)
 
 
 def _articles_mentioning(snapshot: Snapshot | None, entity_ids: pd.Series) -> pd.DataFrame:
@@ -189,7 +209,7 @@ def fingerprint(*parts: object) -> str:
     def plain(value: object) -> object:
         if isinstance(value, pd.DataFrame):
             return [list(value.columns), value.astype(object).values.tolist()]
-        if isinstance(value, TopEntities | Network | Timeline):
+        if isinstance(value, TopEntities | TopSpeakers | Network | Timeline):
             return {key: plain(item) for key, item in vars(value).items()}
         if isinstance(value, dict):
             return {str(key): plain(item) for key, item in value.items()}

@@ -93,7 +93,7 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
     inventory = warehouse.read_arrow("_inventory")
     work = plan(inventory, warehouse.read_arrow("_line_stats", ["article_id", "content_sha256",
                                                                "learn_version", PARTITION]),
-                match=["content_sha256"], version=("learn_version", LEARN_VERSION))
+                match=["content_sha256"], versions={"learn_version": LEARN_VERSION})
     todo = work.todo.to_pylist()
     report = StageReport(new=len(work.new), changed=work.changed, unchanged=work.unchanged,
                          deleted=len(work.deleted))

@@ -82,7 +82,7 @@ def clean_changed_articles(warehouse: Warehouse, raw_dir: Path, logger: InfoLogg
     torn = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
     relearnt = relearnt_articles(warehouse, model, inventory, articles)
     work = plan(inventory, records, match=["content_sha256"],
-                version=("pipeline_version", CLEAN_VERSION),
+                versions={"pipeline_version": CLEAN_VERSION},
                 redo=pa.concat_arrays([torn.cast(pa.string()), relearnt.cast(pa.string())]))
     todo = work.todo.to_pylist()
     report = StageReport(unchanged=work.unchanged, deleted=len(work.deleted))

@@ -1,4 +1,9 @@
-"""Stage 3: named-entity recognition on articles whose text or recogniser changed."""
+"""Stage 3: named-entity recognition on articles whose text or recogniser changed.
+
+The quotations of an article are extracted in the same call, from the recogniser's own
+sentences and spans (news_pipeline.quotes.spans): segmenting the text again would cost a
+third of NER. An article is redone when its spans or its quotations are out of date.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ import pandas as pd
 from news_pipeline import settings
 from news_pipeline.engine import chunks, drop_deleted, plan, run_in_chunks
 from news_pipeline.ner import known_identity, load_recogniser
-from news_pipeline.ner.mention import MENTION_FIELDS, MentionRow, Recogniser, mention_rows
+from news_pipeline.ner.mention import MENTION_FIELDS, Recogniser
 from news_pipeline.parallel import (
     WarmRecogniser,
     preload_in_workers,
@@ -23,14 +28,21 @@ from news_pipeline.parallel import (
     worker_count,
 )
 from news_pipeline.progress import InfoLogger, Progress
+from news_pipeline.quotes.spans import QUOTE_FIELDS, QUOTES_VERSION, ArticleRows, recognise_with_quotes
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import PARTITION, SCHEMAS, Warehouse, rows
 
 if TYPE_CHECKING:
     from news_pipeline.cluster import Cluster
 
-# Commit metadata of `_ner_runs`: the `_spans` version its run records account for.
+# Commit metadata of `_ner_runs`: the versions of the tables written before it in a chunk
+# that its run records account for.
 SPANS_VERSION = "news_pipeline.spans_version"
+QUOTE_SPANS_VERSION = "news_pipeline.quote_spans_version"
+QUOTE_RUNS_VERSION = "news_pipeline.quote_runs_version"
+_IN_STEP = {"_spans": SPANS_VERSION, "_quote_spans": QUOTE_SPANS_VERSION,
+            "_quote_runs": QUOTE_RUNS_VERSION}
+TABLES = ("_spans", "_quote_spans", "_quote_runs", "_ner_runs")
 # Articles per recogniser call: the granularity of progress lines (and of pool tasks).
 PROGRESS_BATCH = 256
 
@@ -44,7 +56,9 @@ def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser | No
                                logger: InfoLogger = log, spec: str | None = None,
                                n_process: int = 1, warm: WarmRecogniser | None = None,
                                cluster: Cluster | None = None) -> StageReport:
-    """Run NER where (text hash, recogniser version) differs from the recorded run.
+    """Run NER, and extract quotations, where (text hash, recogniser version) differs from
+    the recorded run, or (text hash, recogniser version, quotes version) from the recorded
+    quotation run.
 
     Pass a loaded `recogniser`, or its `spec` (see news_pipeline.ner.load_recogniser): then
     the model is loaded only if there is work, and only where the work is done (large
@@ -63,10 +77,15 @@ def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser | No
         recogniser = load_recogniser(spec or "")
         identity = (recogniser.name, recogniser.version)
     name, version = identity
-    work = plan(warehouse.read_arrow("articles", ["article_id", "text_sha256", PARTITION]),
-                warehouse.read_arrow("_ner_runs", ["article_id", "text_sha256",
-                                                   "recogniser_version", PARTITION]),
-                match=["text_sha256"], version=("recogniser_version", version))
+    articles = warehouse.read_arrow("articles", ["article_id", "text_sha256", PARTITION])
+    quoted = plan(articles, warehouse.read_arrow("_quote_runs", [
+                      "article_id", "text_sha256", "recogniser_version", "quotes_version", PARTITION]),
+                  match=["text_sha256"],
+                  versions={"recogniser_version": version, "quotes_version": QUOTES_VERSION})
+    work = plan(articles, warehouse.read_arrow("_ner_runs", ["article_id", "text_sha256",
+                                                             "recogniser_version", PARTITION]),
+                match=["text_sha256"], versions={"recogniser_version": version},
+                redo=quoted.todo.column("article_id").combine_chunks())
     todo: list[Todo] = list(zip(*(work.todo.column(c).to_pylist()
                                   for c in (PARTITION, "article_id", "text_sha256"))))
     report = StageReport(new=len(work.new), changed=work.changed, unchanged=work.unchanged,
@@ -79,18 +98,27 @@ def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser | No
     if not (todo and spec is not None and cluster is None and warm is not None
             and warm.serves(spec, version)):
         warm = None
+    # Articles with no rows yet are only appended, unless a run was killed between the
+    # commits of a chunk: then rows may exist for articles without a run record.
+    new = set(work.new) if todo and _in_step(warehouse) else set()
+    if todo:
+        # A chunk may find no quotation: the tables exist, so that the run records can name
+        # their versions.
+        warehouse.ensure(*_IN_STEP)
     with _runner(recogniser, spec, name, version, workers, bool(todo), warm, cluster) as runner:
-        # Articles with no rows yet are only appended, unless a run was killed between the
-        # two commits of a chunk: then rows may exist for articles without a run record.
-        new = set(work.new) if warehouse.in_step("_ner_runs", "_spans", SPANS_VERSION) else set()
-        n_mentions, n_chars = _recognise_in_chunks(warehouse, runner, version, todo, new, progress)
-    drop_deleted(warehouse, ("_spans", "_ner_runs"), work.deleted)
-    report.extra.update({"mentions_found": n_mentions, "chars_processed": n_chars,
+        found = _recognise_in_chunks(warehouse, runner, version, todo, new, progress)
+    drop_deleted(warehouse, TABLES, work.deleted | quoted.deleted)
+    report.extra.update({"mentions_found": found.mentions, "quotes_found": found.quotes,
+                         "chars_processed": found.chars, "quotes_version": QUOTES_VERSION,
                          "processes": workers if todo and cluster is None else 0,
                          "cluster_articles": len(todo) if cluster is not None else 0,
                          "warm_worker_used": warm is not None, "recogniser": name,
                          "recogniser_version": version})
     return report
+
+
+def _in_step(warehouse: Warehouse) -> bool:
+    return all(warehouse.in_step("_ner_runs", table, key) for table, key in _IN_STEP.items())
 
 
 @contextmanager
@@ -123,56 +151,71 @@ def _texts(warehouse: Warehouse, todo: list[Todo], lengths: dict[str, int]) -> I
             yield text_of[article_id]
 
 
-def _mention_rows(recogniser: Recogniser, texts: Iterator[str]) -> Iterator[list[MentionRow]]:
-    """Mentions per text as rows, in order. A pool keeps its workers busy across batches and
-    commits (and sends rows, cheaper to pickle than Mentions); a local recogniser gets
-    batches of PROGRESS_BATCH."""
+def _article_rows(recogniser: Recogniser, texts: Iterator[str]) -> Iterator[ArticleRows]:
+    """Mentions and quotations per text as rows, in order. A pool keeps its workers busy
+    across batches and commits (and sends rows, cheaper to pickle than objects); a local
+    recogniser gets batches of PROGRESS_BATCH."""
     stream = getattr(recogniser, "recognise_rows", None)
     if stream is not None:
         yield from stream(texts)
         return
     while batch := list(islice(texts, PROGRESS_BATCH)):
-        yield from map(mention_rows, recogniser.recognise(batch))
+        yield from recognise_with_quotes(recogniser, batch)
 
 
 @dataclass
 class _Found:
     mentions: int = 0
+    quotes: int = 0
     chars: int = 0
 
 
 def _recognise_in_chunks(warehouse: Warehouse, recogniser: Recogniser | None, version: str,
-                         todo: list[Todo], new: set[str],
-                         progress: Progress) -> tuple[int, int]:
+                         todo: list[Todo], new: set[str], progress: Progress) -> _Found:
     found = _Found()
     lengths: dict[str, int] = {}
-    results = (_mention_rows(recogniser, _texts(warehouse, todo, lengths))
+    results = (_article_rows(recogniser, _texts(warehouse, todo, lengths))
                if recogniser is not None and todo else iter(()))
     run_in_chunks(todo, results, partial(_commit_spans, warehouse, version, new, lengths, found),
                   progress)
-    return found.mentions, found.chars
+    return found
+
+
+def _columns(table: str, fields: Sequence[str], chunk: Sequence[Todo],
+             per_article: list[list[tuple]]) -> pd.DataFrame:
+    """Rows of `table` from row tuples of `fields` per article of `chunk`. Column lists, not
+    a dict per row: this process feeds the NER workers and shares their cores."""
+    columns: dict[str, list] = {name: [] for name in SCHEMAS[table].names}
+    for (month, article_id, _), found in zip(chunk, per_article):
+        columns["article_id"].extend([article_id] * len(found))
+        columns[PARTITION].extend([month] * len(found))
+        for column, values in zip(fields, zip(*found)):
+            columns[column].extend(values)
+    return pd.DataFrame(columns)
 
 
 def _commit_spans(warehouse: Warehouse, version: str, new_ids: set[str], lengths: dict[str, int],
-                  found: _Found, chunk: Sequence[Todo], results: list[list[MentionRow]]) -> None:
-    spans: dict[str, list] = {name: [] for name in SCHEMAS["_spans"].names}
-    run_rows = []
-    for (month, article_id, text_sha), mentions in zip(chunk, results):
-        # Column lists, not a dict per mention: this process feeds the NER workers and
-        # shares their cores.
-        spans["article_id"].extend([article_id] * len(mentions))
-        spans[PARTITION].extend([month] * len(mentions))
-        for column, values in zip(MENTION_FIELDS, zip(*mentions)):
-            spans[column].extend(values)
+                  found: _Found, chunk: Sequence[Todo], results: list[ArticleRows]) -> None:
+    mentions = [article_mentions for article_mentions, _ in results]
+    quotes = [article_quotes for _, article_quotes in results]
+    run_rows, quote_run_rows = [], []
+    for (month, article_id, text_sha), article_mentions, article_quotes in zip(chunk, mentions, quotes):
         run_rows.append({"article_id": article_id, "text_sha256": text_sha,
-                         "recogniser_version": version, "n_mentions": len(mentions),
+                         "recogniser_version": version, "n_mentions": len(article_mentions),
                          PARTITION: month})
-        found.mentions += len(mentions)
+        quote_run_rows.append({"article_id": article_id, "text_sha256": text_sha,
+                               "recogniser_version": version, "quotes_version": QUOTES_VERSION,
+                               "n_quotes": len(article_quotes), PARTITION: month})
+        found.mentions += len(article_mentions)
+        found.quotes += len(article_quotes)
         found.chars += lengths.pop(article_id)
     ids, months = [a for _, a, _ in chunk], {m for m, _, _ in chunk}
-    # The run record last: a run killed between the two commits redoes the chunk.
     new = [article_id for article_id in ids if article_id in new_ids]
-    warehouse.upsert("_spans", pd.DataFrame(spans), delete_keys=ids, months=months, known_new=new)
-    warehouse.upsert("_ner_runs", pd.DataFrame(run_rows, columns=SCHEMAS["_ner_runs"].names),
-                     months=months, known_new=new,
-                     metadata={SPANS_VERSION: str(warehouse.data_version("_spans"))})
+    upsert = partial(warehouse.upsert, delete_keys=ids, months=months, known_new=new)
+    upsert("_spans", _columns("_spans", MENTION_FIELDS, chunk, mentions))
+    upsert("_quote_spans", _columns("_quote_spans", QUOTE_FIELDS, chunk, quotes))
+    upsert("_quote_runs", pd.DataFrame(quote_run_rows, columns=SCHEMAS["_quote_runs"].names))
+    # The run record last, naming the versions it accounts for: a run killed between the
+    # commits redoes the chunk.
+    upsert("_ner_runs", pd.DataFrame(run_rows, columns=SCHEMAS["_ner_runs"].names),
+           metadata={key: str(warehouse.data_version(table)) for table, key in _IN_STEP.items()})

@@ -108,7 +108,7 @@ def plan(articles: pa.Table, ner_runs: pa.Table, resolve_runs: pa.Table, version
     current = current.append_column("resolve_version",
                                     pa.array([version] * current.num_rows, pa.string()))
     work = engine.plan(current, resolve_runs, match=["text_sha256", "recogniser_version"],
-                       version=("resolve_version", version))
+                       versions={"resolve_version": version})
     todo = work.todo.column("article_id").to_pylist()
     new = set(work.new)
     month_of = dict(zip(todo, work.todo.column(PARTITION).to_pylist())) | work.deleted

@@ -476,15 +476,20 @@ class Warehouse:
 
     # ------------------------------------------------------------------ runs
 
+    def ensure(self, *tables: str) -> None:
+        """Create these tables, empty, where they do not exist yet."""
+        for table in tables:
+            if _open(self.uri(table), files=False) is None:
+                self._write(table, SCHEMAS[table].empty_table(), "append")
+
     def publish(self, run_id: str) -> Snapshot:
         """Record the newest versions as those of the last completed run (creating empty
         tables for any not written yet, so that every table can be read, and giving older
         tables TABLE_PROPERTIES)."""
+        self.ensure(*SCHEMAS)
         for table in SCHEMAS:
             delta = _open(self.uri(table), files=False)
-            if delta is None:
-                self._write(table, SCHEMAS[table].empty_table(), "append")
-            elif not TABLE_PROPERTIES.items() <= delta.metadata().configuration.items():
+            if delta is not None and not TABLE_PROPERTIES.items() <= delta.metadata().configuration.items():
                 # A table created before the properties were set at creation.
                 self._commit(table, partial(delta.alter.set_table_properties, TABLE_PROPERTIES))
         snapshot = self.current()

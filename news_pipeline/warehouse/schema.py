@@ -155,6 +155,49 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("recogniser_version", pa.string()),
         ("n_mentions", pa.int64()),
     ]),
+    "quotes": pa.schema([
+        ("article_id", pa.string()),
+        ("quote_id", pa.string()),
+        ("kind", pa.string()),
+        ("text", pa.string()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("speaker", pa.string()),
+        ("speaker_entity_id", pa.string()),
+        ("cue", pa.string()),
+        ("sentence_index", pa.int64()),
+    ]),
+    # Quotations found beside the NER spans (quotes.spans.quote_rows): the speaker is the
+    # offsets of its recogniser span, which the quotes stage links to a resolved entity.
+    "_quote_spans": pa.schema([
+        ("article_id", pa.string()),
+        ("quote_id", pa.string()),
+        ("kind", pa.string()),
+        ("text", pa.string()),
+        ("start", pa.int64()),
+        ("end", pa.int64()),
+        ("speaker", pa.string()),
+        ("speaker_start", pa.int64()),
+        ("speaker_end", pa.int64()),
+        ("cue", pa.string()),
+        ("sentence_index", pa.int64()),
+    ]),
+    # What _quote_spans was computed from; a mismatch redoes the article's NER and quotations.
+    "_quote_runs": pa.schema([
+        ("article_id", pa.string()),
+        ("text_sha256", pa.string()),
+        ("recogniser_version", pa.string()),
+        ("quotes_version", pa.string()),
+        ("n_quotes", pa.int64()),
+    ]),
+    # The quote run of each article whose quotations the `quotes` table holds.
+    "_quote_links": pa.schema([
+        ("article_id", pa.string()),
+        ("text_sha256", pa.string()),
+        ("recogniser_version", pa.string()),
+        ("quotes_version", pa.string()),
+        ("n_quotes", pa.int64()),
+    ]),
 }
 
 PARTITION = "ingest_month"
@@ -163,7 +206,8 @@ ARTICLE_KEY = "article_id"
 # are corpus-wide.
 ARTICLE_TABLES = frozenset({
     "articles", "rejected", "mentions", "_inventory", "_line_stats", "_spans", "_ner_runs",
-    "_resolved_spans", "_resolve_runs", "_acronym_candidates",
+    "_resolved_spans", "_resolve_runs", "_acronym_candidates", "quotes", "_quote_spans",
+    "_quote_runs", "_quote_links",
 })
 
 for _table in sorted(ARTICLE_TABLES):

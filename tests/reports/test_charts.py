@@ -14,9 +14,10 @@ from news_pipeline.reports.charts import (
     draw_network,
     draw_timeline,
     draw_top_entities,
+    draw_top_speakers,
     network_layout,
 )
-from news_pipeline.reports.data import Network, network, timeline, top_entities
+from news_pipeline.reports.data import Network, network, timeline, top_entities, top_speakers
 from news_pipeline.warehouse import SCHEMAS
 
 
@@ -155,3 +156,16 @@ def test_names_in_german_and_east_european_letters_need_no_other_font() -> None:
     with pytest.warns(UserWarning, match="missing from font"):  # the check can fail
         top_chart(names.assign(name="\u4e00\u4e01"), 5)
 
+
+
+QUOTES = pd.DataFrame({"article_id": ["a0", "a0", "a1", "a2", "a2"],
+                       "speaker_entity_id": ["e0", "e0", "e0", "e4", None]})
+
+
+def test_most_quoted_speakers_counts_quotations_of_entities_only() -> None:
+    top = top_speakers(QUOTES, SAMPLE, n=5)
+    assert top.speakers.values.tolist() == [["Wladimir Putin", "PER", 3, 2], ["Kreml", "ORG", 1, 1]]
+    assert_sensible_png(draw_top_speakers(top))
+    assert draw_top_speakers(top) == draw_top_speakers(top_speakers(QUOTES, SAMPLE, n=5))
+    placeholder = draw_top_speakers(top_speakers(empty("quotes"), SAMPLE))
+    assert decoded(placeholder).size == (600, 250)

@@ -19,7 +19,7 @@ from news_pipeline.settings import REPORTS_ENV
 from tests.reports.test_charts import assert_sensible_png, decoded
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "data" / "raw"
-CHARTS = ("top_entities", "cooccurrence_network", "timeline")
+CHARTS = ("top_entities", "cooccurrence_network", "timeline", "top_speakers")
 EMBEDDED = re.compile(r"^!\[[^\]]+\]\(data:image/png;base64,([A-Za-z0-9+/=]+)\)$")
 
 
@@ -95,7 +95,7 @@ def test_report_goes_to_the_reports_folder_set(paths: PipelinePaths, tmp_path: P
 def test_unchanged_charts_are_not_redrawn(paths: PipelinePaths, tiny_model: str) -> None:
     definitions = build_definitions(paths, NerModel(model=tiny_model))
     first = report_metadata(pipeline_then_report(definitions))
-    assert first["redrawn"] == "top_entities, cooccurrence_network, timeline"
+    assert first["redrawn"] == "top_entities, cooccurrence_network, timeline, top_speakers"
     drawn = {chart: (paths.reports_path / f"{chart}.png").stat().st_mtime_ns for chart in CHARTS}
     second = report_metadata(pipeline_then_report(definitions))
     assert second["redrawn"] == "none (data unchanged)"

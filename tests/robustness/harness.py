@@ -12,12 +12,12 @@ import pandas as pd
 from news_pipeline.assets import quality
 from news_pipeline.warehouse import published_snapshot, read_table
 
-TABLES = ("articles", "rejected", "mentions", "entities", "cooccurrences")
+TABLES = ("articles", "rejected", "mentions", "entities", "cooccurrences", "quotes")
 # Columns that legitimately differ between two runs over the same input.
 VOLATILE = {"articles": ["processed_at"], "rejected": ["rejected_at"]}
 SORT_KEYS = {"articles": ["article_id"], "rejected": ["article_id"],
              "mentions": ["article_id", "start", "end"], "entities": ["entity_id"],
-             "cooccurrences": ["entity_a", "entity_b"]}
+             "cooccurrences": ["entity_a", "entity_b"], "quotes": ["article_id", "quote_id"]}
 
 
 def pipeline_command(raw_dir: Path, warehouse: Path, home: Path, model: str,
@@ -58,8 +58,8 @@ def assert_same_dataset(actual: dict[str, pd.DataFrame], expected: dict[str, pd.
 
 def assert_consistent(tables: dict[str, pd.DataFrame],
                       reference: dict[str, pd.DataFrame] | None = None) -> None:
-    """Readable, no duplicates, valid offsets, no orphans; with a reference, each article's
-    mentions are all there or all absent."""
+    """Readable, no duplicates, valid offsets, no orphans (mentions and quotations); with a
+    reference, each article's mentions are all there or all absent."""
     if not tables:
         return
     articles, mentions = tables["articles"], tables["mentions"]
@@ -67,8 +67,12 @@ def assert_consistent(tables: dict[str, pd.DataFrame],
     assert quality.duplicate_keys(tables["rejected"], ["article_id"]).empty
     assert quality.duplicate_keys(mentions, ["article_id", "start", "end"]).empty
     assert quality.duplicate_keys(tables["entities"], ["entity_id"]).empty
-    assert quality.bad_mention_offsets(mentions, articles).empty
+    assert quality.bad_offsets(mentions, articles).empty
     assert quality.orphan_mentions(mentions, articles, tables["entities"]).empty
+    quotes = tables["quotes"]
+    assert quality.duplicate_keys(quotes, ["article_id", "quote_id"]).empty
+    assert quality.bad_offsets(quotes, articles).empty
+    assert quality.unknown_speakers(quotes, tables["entities"]).empty
     if reference is not None:
         expected = reference["mentions"].groupby("article_id")["start"].apply(sorted).to_dict()
         for article_id, starts in mentions.groupby("article_id")["start"].apply(sorted).items():
