@@ -20,7 +20,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from news_pipeline import engine
 from news_pipeline.engine import chunks
 from news_pipeline.progress import InfoLogger
 from news_pipeline.stages.report import StageReport
@@ -30,7 +33,6 @@ from news_pipeline.warehouse import (
     Snapshot,
     Warehouse,
     WarehouseError,
-    is_in,
     rows,
 )
 from news_pipeline.warehouse.delta import data_files, read_files
@@ -65,33 +67,32 @@ def link_speakers(quote_spans: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataF
 class Plan:
     """Which articles get their quotations (re)written, and which lose them."""
 
-    runs: pd.DataFrame  # the `_quote_runs` rows of `todo`
+    runs: pa.Table  # the `_quote_runs` rows of `todo`
     todo: list[str]
     deleted: list[str]
     new: set[str]  # todo articles without rows in this stage's tables
     relinked: int  # todo articles whose quote run is linked already, but whose mentions changed
-    month_of: dict[str, str]
+    month_of: dict[str, str]  # the partition of every todo or deleted article
 
     def months(self, articles: Collection[str]) -> set[str]:
         return {self.month_of[a] for a in articles}
 
 
-def plan(runs: pd.DataFrame, links: pd.DataFrame, mentions_changed: set[str] | None) -> Plan:
+def plan(runs: pa.Table, links: pa.Table, mentions_changed: set[str] | None) -> Plan:
     """`runs`: `_quote_runs` (RUN_KEY, n_quotes, ingest_month); `links`: `_quote_links`;
     `mentions_changed`: articles whose mentions were rewritten since the links were
     written (None: unknown, all of them)."""
-    linked = set(rows(links, RUN_KEY))
-    current = rows(runs, [*RUN_KEY, "n_quotes"])
-    stale = {run[0] for run in current if run[:4] not in linked}
-    relink = {run[0] for run in current if run[4] > 0 and run[0] not in stale
-              and (mentions_changed is None or run[0] in mentions_changed)}
-    todo = sorted(stale | relink)
-    linked_ids = set(links["article_id"].tolist())
-    deleted = sorted(linked_ids - set(runs["article_id"].tolist()))
-    return Plan(runs=runs[is_in(runs["article_id"], todo)], todo=todo, deleted=deleted,
-                new=set(todo) - linked_ids, relinked=len(relink),
-                month_of=dict(rows(links, ["article_id", PARTITION]))
-                | dict(rows(runs, ["article_id", PARTITION])))
+    match = RUN_KEY[1:]
+    stale = engine.plan(runs, links, match)
+    quoting = runs.filter(pc.greater(runs.column("n_quotes"), 0)).column("article_id")
+    if mentions_changed is not None:
+        quoting = pc.filter(quoting, pc.is_in(quoting, value_set=pa.array(sorted(mentions_changed),
+                                                                          pa.string())))
+    work = engine.plan(runs, links, match, redo=quoting.combine_chunks())
+    todo = work.todo.column("article_id").to_pylist()
+    return Plan(runs=work.todo, todo=sorted(todo), deleted=list(work.deleted), new=set(work.new),
+                relinked=work.todo.num_rows - stale.todo.num_rows,
+                month_of=dict(zip(todo, work.todo.column(PARTITION).to_pylist())) | work.deleted)
 
 
 def link_changed_quotes(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
@@ -103,20 +104,20 @@ def link_changed_quotes(warehouse: Warehouse, logger: InfoLogger = log) -> Stage
     metadata = warehouse.commit_metadata("_quote_links")
     in_step = (warehouse.in_step("_quote_links", "quotes", QUOTES_TABLE_VERSION)
                and metadata.get(LINK_VERSION_KEY, LINK_VERSION) == LINK_VERSION)
-    runs = warehouse.read("_quote_runs", [*RUN_KEY, "n_quotes", PARTITION])
-    links = warehouse.read("_quote_links", [*RUN_KEY, PARTITION])
+    runs = warehouse.read_arrow("_quote_runs", [*RUN_KEY, "n_quotes", PARTITION])
+    links = warehouse.read_arrow("_quote_links", [*RUN_KEY, PARTITION])
     if not in_step:  # rebuilt from the quotation runs
         logger.warning("quotes: the table is out of step with its links; rebuilding it")
         warehouse.replace("quotes", SCHEMAS["quotes"].empty_table())
         warehouse.replace("_quote_links", SCHEMAS["_quote_links"].empty_table())
-        links = links[:0]
+        links = links.slice(0, 0)
     changed = (_articles_with_new_mentions(snapshot, metadata.get(MENTIONS_VERSION))
-               if len(links) else set())
+               if links.num_rows else set())
     work = plan(runs, links, changed)
     report.new = len(work.new)
     report.changed = len(work.todo) - len(work.new)
     report.deleted = len(work.deleted)
-    report.unchanged = len(runs) - len(work.todo)
+    report.unchanged = runs.num_rows - len(work.todo)
     report.extra.update({"link_version": LINK_VERSION, "relinked": work.relinked,
                          "rebuilt": not in_step, "skipped": not (work.todo or work.deleted)})
     if not (work.todo or work.deleted):
@@ -128,7 +129,7 @@ def link_changed_quotes(warehouse: Warehouse, logger: InfoLogger = log) -> Stage
     for number, batch in enumerate(list(chunks(work.todo, BATCH_ARTICLES)) or [[]], 1):
         dropped = [*batch, *(work.deleted if number == 1 else [])]
         _link_batch(warehouse, work, list(batch), dropped, mentions_version)
-    report.extra["quotes"] = int(work.runs["n_quotes"].sum())
+    report.extra["quotes"] = int(pc.sum(work.runs.column("n_quotes")).as_py() or 0)
     return report
 
 
@@ -155,7 +156,8 @@ def _link_batch(warehouse: Warehouse, work: Plan, batch: list[str], dropped: lis
     new = work.new & set(batch)
     warehouse.upsert("quotes", link_speakers(spans, mentions), delete_keys=dropped, months=months,
                      known_new=new)
-    links = work.runs[is_in(work.runs["article_id"], batch)]
+    links = work.runs.filter(pc.is_in(work.runs.column("article_id"),
+                                      value_set=pa.array(batch, pa.string()))).to_pandas()
     # The links last, naming the versions they account for.
     warehouse.upsert("_quote_links", links.reindex(columns=SCHEMAS["_quote_links"].names),
                      delete_keys=dropped, months=months, known_new=new,

@@ -8,6 +8,7 @@ import hashlib
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from news_pipeline.ner.mention import Mention
@@ -54,10 +55,10 @@ def test_a_speaker_links_to_the_entity_of_the_mention_at_its_span_in_its_article
     assert list(linked.columns) == SCHEMAS["quotes"].names
 
 
-def _runs(*rows: tuple[str, str, int]) -> pd.DataFrame:
-    return pd.DataFrame([{"article_id": a, "text_sha256": sha, "recogniser_version": "r",
-                          "quotes_version": "q", "n_quotes": n, "ingest_month": "2026-12"}
-                         for a, sha, n in rows])
+def _runs(*rows: tuple[str, str, int]) -> pa.Table:
+    return pa.Table.from_pylist([{"article_id": a, "text_sha256": sha, "recogniser_version": "r",
+                                  "quotes_version": "q", "n_quotes": n, "ingest_month": "2026-12"}
+                                 for a, sha, n in rows])
 
 
 def test_plan_redoes_new_and_changed_articles_relinks_those_with_new_mentions_drops_deleted() -> None:
