@@ -37,7 +37,7 @@ SERVER_START_S = 90
 RUN_TIMEOUT_S = 150
 TABLE_ASSETS = ("articles", "mentions", "entities")
 ALL_ASSETS = ("raw_articles", "articles", "rejected", "ner_spans", "mentions", "entities", "cooccurrences",
-              "published_dataset", "entity_report")
+              "quotes", "published_dataset", "entity_report")
 DAGSTER_YAML = """\
 telemetry:
   enabled: false
@@ -297,10 +297,11 @@ def test_materialize_all_from_the_ui(browser, dagster: Dagster) -> None:
     run = _wait_for_run(dagster)
     assert run["status"] == "SUCCESS", f"{run}\n{dagster.log_tail()}"
 
-    for asset in TABLE_ASSETS:
+    for asset in ALL_ASSETS:
         run_id, metadata = _latest_materialisation(dagster, asset)
         assert run_id == run["runId"], asset
-        assert metadata["dagster/row_count"]["intValue"] > 0, asset
+        if asset in TABLE_ASSETS:
+            assert metadata["dagster/row_count"]["intValue"] > 0, asset
     run_id, report = _latest_materialisation(dagster, "entity_report")
     assert run_id == run["runId"]
     for chart in ("top_entities", "cooccurrence_network"):
@@ -310,8 +311,10 @@ def test_materialize_all_from_the_ui(browser, dagster: Dagster) -> None:
 
     driver.get(f"{dagster.url}/asset-groups")
     _expand_all_groups(driver)
-    # Every asset node reads "Materialized <time>" (the window is wide enough for full nodes).
-    graph = _screenshot(driver, dagster, "asset_graph.png", ("Materialized", len(ALL_ASSETS)))
+    # The graph is drawn. Its nodes may be small ones without their "Materialized <time>"
+    # line (they were, once the quotes asset was added), so the run's materialisation of
+    # every asset is checked above, from the API.
+    graph = _screenshot(driver, dagster, "asset_graph.png", ("published_dataset", 1))
     driver.get(f"{dagster.url}/assets/entity_report")
     page = _screenshot(driver, dagster, "entity_report.png", "top_entities_path")
     chart = _open_markdown(driver, "top_entities")
