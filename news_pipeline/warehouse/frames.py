@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 import pandas as pd
@@ -31,15 +31,6 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 def records(frame: pd.DataFrame) -> list[dict]:
     """Rows as dicts of plain Python values, with None (not NaN) for nulls."""
     return _plain(frame).to_dict("records")
-
-
-def records_where(frame: pd.DataFrame, columns: Sequence[str],
-                  wanted: Callable[..., bool]) -> list[dict]:
-    """records() of the rows for which `wanted(*row)` holds, row being their `columns`: the
-    test runs on rows() tuples, and only the rows kept become dicts (a stage that plans a
-    one-article rerun keeps one of 10k)."""
-    return records(frame.iloc[[index for index, row in enumerate(rows(frame, columns))
-                               if wanted(*row)]])
 
 
 def rows(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple]:

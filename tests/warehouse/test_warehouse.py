@@ -20,7 +20,6 @@ from news_pipeline.warehouse import (
     published_snapshot,
     read_batches,
     read_table,
-    records_where,
 )
 from news_pipeline.warehouse.delta import data_files, read_files
 
@@ -190,15 +189,6 @@ def test_is_in_agrees_with_pandas_isin_for_every_kind_of_value_set() -> None:
     assert len(is_in(values.iloc[:0], allowed)) == 0
     objects = pd.Series(["a1", "x"], dtype=object)
     assert list(is_in(objects, ["x"])) == [False, True]
-
-
-def test_records_where_keeps_the_wanted_rows_as_plain_dicts() -> None:
-    frame = pd.DataFrame({"article_id": ["a", "b", "c"], "n": [1, 2, None],
-                          "error": pd.array([None, "x", "y"], dtype="string[pyarrow]")})
-    kept = records_where(frame, ["article_id", "error"], lambda article_id, error: error is not None)
-    assert kept == [{"article_id": "b", "n": 2.0, "error": "x"},
-                    {"article_id": "c", "n": None, "error": "y"}]
-    assert records_where(frame, ["n"], lambda n: False) == []
 
 
 def test_a_commit_delta_rejects_is_a_clear_error(tmp_path: Path) -> None:
