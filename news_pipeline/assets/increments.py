@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import dagster as dg
 import pandas as pd
 
-from news_pipeline.warehouse import Snapshot, WarehouseError, read_table
-from news_pipeline.warehouse.delta import data_files, read_files
+from news_pipeline.warehouse import Snapshot, read_table
+from news_pipeline.warehouse.delta import files_added_since, read_files
 
 VERIFIED_KEY = "verified_versions"
 INCREMENTAL_NOTE = (" Incremental: only data files added since the check last passed are read; "
@@ -55,13 +55,8 @@ def new_files(snapshot: Snapshot, table: str, rule: str, before: Record | None) 
     """Files of `table` in `snapshot` that the version in `before` did not have; None: all
     of them (no usable record)."""
     version = before.versions.get(table) if before is not None and before.rule == rule else None
-    if version is None:
-        return None
-    try:
-        old = data_files(Snapshot(snapshot.root, {table: version}), table)
-    except WarehouseError:  # that version's log is gone: verify everything again
-        return None
-    return data_files(snapshot, table) - old
+    # A version whose log is gone gives None too: everything is verified again.
+    return files_added_since(snapshot, table, version) if version is not None else None
 
 
 def rows_in_files(snapshot: Snapshot, table: str, files: set[str] | None,

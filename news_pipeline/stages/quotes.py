@@ -32,10 +32,9 @@ from news_pipeline.warehouse import (
     SCHEMAS,
     Snapshot,
     Warehouse,
-    WarehouseError,
     rows,
 )
-from news_pipeline.warehouse.delta import data_files, read_files
+from news_pipeline.warehouse.delta import files_added_since, read_files
 
 log = logging.getLogger(__name__)
 
@@ -138,11 +137,9 @@ def _articles_with_new_mentions(snapshot: Snapshot, version: str | None) -> set[
     unknown). Files are immutable: every rewrite of an article's mentions adds one."""
     if version is None or version == "None":
         return None
-    try:
-        old = data_files(Snapshot(snapshot.root, {"mentions": int(version)}), "mentions")
-    except WarehouseError:  # that version's log is gone
+    added = files_added_since(snapshot, "mentions", int(version))
+    if added is None:
         return None
-    added = data_files(snapshot, "mentions") - old
     return set(read_files("mentions", added, ["article_id"]).column("article_id").to_pylist())
 
 

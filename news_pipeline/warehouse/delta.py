@@ -263,6 +263,17 @@ def data_files(snapshot: Snapshot, table: str) -> set[str]:
     return set(delta.file_uris()) if delta is not None else set()
 
 
+def files_added_since(snapshot: Snapshot, table: str, version: int) -> set[str] | None:
+    """The data files of `table` in `snapshot` that its `version` did not have: files are
+    immutable and every commit that changes rows adds some, so these hold every row written
+    since. None where that version's log is gone."""
+    try:
+        old = data_files(Snapshot(snapshot.root, {table: version}), table)
+    except WarehouseError:
+        return None
+    return data_files(snapshot, table) - old
+
+
 def read_files(table: str, files: Collection[str], columns: Collection[str] | None = None) -> pa.Table:
     """The rows of `table` stored in these data files (see data_files), without the
     partition column, which the files do not store."""
@@ -477,21 +488,19 @@ class Warehouse:
     # ------------------------------------------------------------------ runs
 
     def ensure(self, *tables: str) -> None:
-        """Create these tables, empty, where they do not exist yet."""
+        """Create these tables, empty, where they do not exist yet, and give the ones created
+        before TABLE_PROPERTIES were set at creation those properties."""
         for table in tables:
-            if _open(self.uri(table), files=False) is None:
+            delta = _open(self.uri(table), files=False)
+            if delta is None:
                 self._write(table, SCHEMAS[table].empty_table(), "append")
+            elif not TABLE_PROPERTIES.items() <= delta.metadata().configuration.items():
+                self._commit(table, partial(delta.alter.set_table_properties, TABLE_PROPERTIES))
 
     def publish(self, run_id: str) -> Snapshot:
         """Record the newest versions as those of the last completed run (creating empty
-        tables for any not written yet, so that every table can be read, and giving older
-        tables TABLE_PROPERTIES)."""
+        tables for any not written yet, so that every table can be read; see ensure)."""
         self.ensure(*SCHEMAS)
-        for table in SCHEMAS:
-            delta = _open(self.uri(table), files=False)
-            if delta is not None and not TABLE_PROPERTIES.items() <= delta.metadata().configuration.items():
-                # A table created before the properties were set at creation.
-                self._commit(table, partial(delta.alter.set_table_properties, TABLE_PROPERTIES))
         snapshot = self.current()
         versions = {t: v for t, v in snapshot.versions.items() if t != RUNS_TABLE}
         row = pa.table({"run_id": [run_id], "finished_at": [datetime.now(timezone.utc)],
