@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from news_pipeline import settings
 from news_pipeline.progress import Progress
-from news_pipeline.warehouse import PARTITION, Warehouse
+from news_pipeline.warehouse import PARTITION, Warehouse, positions, same_values
 from news_pipeline.warehouse.schema import ARTICLE_KEY
 
 Task = TypeVar("Task")
@@ -72,12 +72,6 @@ class Plan:
         return self.todo.num_rows - len(self.new)
 
 
-def same_values(left: pa.ChunkedArray | pa.Array, right: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
-    """Element-wise equality where null equals null (and nothing else): never null."""
-    return pc.or_(pc.fill_null(pc.equal(left, right), False),
-                  pc.and_(pc.is_null(left), pc.is_null(right)))
-
-
 def plan(inputs: pa.Table, records: pa.Table, match: Sequence[str],
          versions: Mapping[str, str] | None = None, redo: pa.Array | None = None) -> Plan:
     """Compare a stage's `inputs` (article_id, ingest_month, the `match` columns and whatever
@@ -87,7 +81,7 @@ def plan(inputs: pa.Table, records: pa.Table, match: Sequence[str],
     is in `redo`. Column-wise: a corpus of a million articles costs no Python object
     per article."""
     ids = inputs.column(ARTICLE_KEY)
-    at = pc.index_in(ids, value_set=records.column(ARTICLE_KEY)).cast(pa.int64())
+    at = positions(ids, records.column(ARTICLE_KEY))
     recorded = records.take(at)  # null rows where there is no record
     current = pc.is_valid(at)
     for column in match:

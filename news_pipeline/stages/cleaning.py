@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from news_pipeline.clean import CLEAN_VERSION, BoilerplateModel
-from news_pipeline.engine import drop_deleted, plan, run_in_chunks, same_values
+from news_pipeline.engine import drop_deleted, plan, run_in_chunks
 from news_pipeline.parallel import ordered_map, worker_pool
 from news_pipeline.progress import InfoLogger, Progress
 from news_pipeline.stages.boilerplate import LEARN_VERSION, load_model
@@ -30,7 +30,7 @@ from news_pipeline.stages.per_file import (
     set_worker_boilerplate,
 )
 from news_pipeline.stages.report import StageReport
-from news_pipeline.warehouse import PARTITION, SCHEMAS, Warehouse
+from news_pipeline.warehouse import PARTITION, SCHEMAS, Warehouse, positions, same_values
 
 if TYPE_CHECKING:
     from news_pipeline.cluster import Cluster
@@ -51,14 +51,14 @@ def relearnt_articles(warehouse: Warehouse, model: BoilerplateModel, inventory: 
     stats = warehouse.read_arrow("_line_stats", ["article_id", "content_sha256", "source",
                                                  "learn_version"])
     in_inventory = inventory.column("content_sha256").take(
-        pc.index_in(stats.column("article_id"), value_set=inventory.column("article_id")).cast(pa.int64()))
+        positions(stats.column("article_id"), inventory.column("article_id")))
     stats = stats.filter(pc.fill_null(pc.and_(
         pc.equal(stats.column("learn_version"), LEARN_VERSION),
         pc.equal(stats.column("content_sha256"), in_inventory)), False))
     sources = pc.unique(stats.column("source").drop_null())
     digests = pa.array([model.source_sha256(source) for source in sources.to_pylist()], pa.string())
-    expected = digests.take(pc.index_in(stats.column("source"), value_set=sources).cast(pa.int64()))
-    at = pc.index_in(articles.column("article_id"), value_set=stats.column("article_id")).cast(pa.int64())
+    expected = digests.take(positions(stats.column("source"), sources))
+    at = positions(articles.column("article_id"), stats.column("article_id"))
     wanted, used = expected.take(at), articles.column("boilerplate_sha256")
     differs = pc.and_(pc.is_valid(at), pc.invert(same_values(wanted, used)))
     return pc.filter(articles.column("article_id"), differs).combine_chunks()

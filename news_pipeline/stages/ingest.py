@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from news_pipeline.stages.report import StageReport
-from news_pipeline.warehouse import Warehouse
+from news_pipeline.warehouse import Warehouse, positions
 
 SCAN_VERSION = "scan-1"
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm")
@@ -242,8 +242,8 @@ def _compare(listing: pa.Table, inventory: pa.Table
     """The listed files to look at one by one (new, touched, or rejected before) with their
     inventory rows (None for new ones), and the inventory's articles no longer listed
     (article_id -> ingest_month)."""
-    row_of = pc.index_in(listing.column("source_path"), value_set=inventory.column("source_path"))
-    before = inventory.take(row_of.cast(pa.int64()))  # null where new
+    # Null rows where new.
+    before = inventory.take(positions(listing.column("source_path"), inventory.column("source_path")))
     suspects = pc.indices_nonzero(pc.invert(_unchanged(listing, before)))
     previous = [RawFile(**row) if row["article_id"] is not None else None
                 for row in before.take(suspects).to_pylist()]

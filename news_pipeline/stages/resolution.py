@@ -47,6 +47,7 @@ from news_pipeline.warehouse import (
     Warehouse,
     count_rows,
     is_in,
+    positions,
     read_arrow,
     read_batches,
     read_table,
@@ -102,7 +103,7 @@ def plan(articles: pa.Table, ner_runs: pa.Table, resolve_runs: pa.Table, version
     recogniser_version, ingest_month; `resolve_runs`: the `_resolve_runs` table. Spans of a
     NER run for an older text are ignored."""
     texts = articles.column("text_sha256").take(
-        pc.index_in(ner_runs.column("article_id"), value_set=articles.column("article_id")).cast(pa.int64()))
+        positions(ner_runs.column("article_id"), articles.column("article_id")))
     current = ner_runs.select(["article_id", "text_sha256", "recogniser_version", PARTITION]).filter(
         pc.fill_null(pc.equal(ner_runs.column("text_sha256"), texts), False))
     current = current.append_column("resolve_version",

@@ -19,9 +19,10 @@ from news_pipeline.warehouse.delta import (
     read_batches,
     read_table,
 )
-from news_pipeline.warehouse.frames import is_in, records, rows
+from news_pipeline.warehouse.frames import is_in, positions, records, rows, same_values
 from news_pipeline.warehouse.schema import ARTICLE_TABLES, PARTITION, SCHEMAS
 
 __all__ = ["ARTICLE_TABLES", "PARTITION", "SCHEMAS", "Snapshot", "Transaction", "Warehouse",
-           "WarehouseError", "count_rows", "current_snapshot", "is_in", "is_url",
-           "published_snapshot", "read_arrow", "read_batches", "read_table", "records", "rows"]
+           "WarehouseError", "count_rows", "current_snapshot", "is_in", "is_url", "positions",
+           "published_snapshot", "read_arrow", "read_batches", "read_table", "records", "rows",
+           "same_values"]

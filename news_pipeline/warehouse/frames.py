@@ -1,4 +1,5 @@
-"""pandas helpers the stages share: rows as plain Python values, and a fast isin."""
+"""pandas and Arrow helpers the stages share: rows as plain Python values, a fast isin,
+lookups by key and null-safe equality."""
 
 from __future__ import annotations
 
@@ -21,6 +22,20 @@ def is_in(values: pd.Series, allowed: pa.Array | pd.Series | Collection[str]) ->
     found = pc.is_in(pa.array(values, type=pa.large_string()),
                      value_set=allowed.cast(pa.large_string()))
     return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def positions(keys: pa.ChunkedArray | pa.Array,
+              among: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
+    """Per key, its position in `among` (the first, if repeated), null where it is absent:
+    `table.take(positions(keys, table_keys))` gives the table's row of each key. int64
+    always (index_in's result has no usable type when `among` is empty)."""
+    return pc.index_in(keys, value_set=among).cast(pa.int64())
+
+
+def same_values(left: pa.ChunkedArray | pa.Array, right: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray:
+    """Element-wise equality where null equals null (and nothing else): never null."""
+    return pc.or_(pc.fill_null(pc.equal(left, right), False),
+                  pc.and_(pc.is_null(left), pc.is_null(right)))
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
