@@ -21,8 +21,7 @@ from types import ModuleType
 import news_pipeline.clean.cleaner as cleaner
 import news_pipeline.stages.per_file as per_file
 from news_pipeline.stages.boilerplate import load_model
-from news_pipeline.warehouse import Warehouse
-from news_pipeline.warehouse import records
+from news_pipeline.warehouse import Warehouse, records
 
 CLEANER_PHASES = ("fix_text", "markup_to_text", "to_lines", "article_source", "decide_by_rules",
                   "line_features", "lead_paragraph", "read_header", "_dedup", "strip_title",

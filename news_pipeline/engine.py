@@ -7,12 +7,19 @@ Dask cluster's workers, or this process; in task order), and how a chunk of resu
 its own tables. The engine pairs tasks with results, commits every `settings.commit_every()`
 of them (memory stays bounded by a chunk, and a killed run keeps what it committed), reports
 progress, and drops the rows of deleted articles.
+
+A stage that ends its run with a `Watermark` (the versions of its inputs it planned from)
+plans its next run from what its inputs' change data feeds say changed since: one new
+article costs the same whatever the corpus. Where the watermark does not hold (first run, a
+new version of the stage, its tables written since, the feed vacuumed), it compares whole
+tables.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+import json
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import pyarrow as pa
@@ -20,7 +27,17 @@ import pyarrow.compute as pc
 
 from news_pipeline import settings
 from news_pipeline.progress import Progress
-from news_pipeline.warehouse import PARTITION, Warehouse, positions, same_values
+from news_pipeline.warehouse import (
+    PARTITION,
+    Changes,
+    Snapshot,
+    Warehouse,
+    changes_since,
+    count_rows,
+    positions,
+    read_arrow,
+    same_values,
+)
 from news_pipeline.warehouse.schema import ARTICLE_KEY
 
 Task = TypeVar("Task")
@@ -73,13 +90,15 @@ class Plan:
 
 
 def plan(inputs: pa.Table, records: pa.Table, match: Sequence[str],
-         versions: Mapping[str, str] | None = None, redo: pa.Array | None = None) -> Plan:
+         versions: Mapping[str, str] | None = None, redo: pa.Array | None = None,
+         total: int | None = None) -> Plan:
     """Compare a stage's `inputs` (article_id, ingest_month, the `match` columns and whatever
     else its tasks need) with its `records` (article_id, ingest_month, the `match` columns
     and the `versions` columns). An input is current when its record has the same `match`
     values (null matching null) and the stage's versions (column -> value), unless its id
     is in `redo`. Column-wise: a corpus of a million articles costs no Python object
-    per article."""
+    per article. Where `inputs` are only the changed rows (and `records` those of the
+    changed ids), `total` counts all input rows."""
     ids = inputs.column(ARTICLE_KEY)
     at = positions(ids, records.column(ARTICLE_KEY))
     recorded = records.take(at)  # null rows where there is no record
@@ -97,4 +116,98 @@ def plan(inputs: pa.Table, records: pa.Table, match: Sequence[str],
     gone = records.filter(pc.invert(pc.is_in(records.column(ARTICLE_KEY), value_set=ids)))
     deleted = dict(zip(gone.column(ARTICLE_KEY).to_pylist(), gone.column(PARTITION).to_pylist()))
     return Plan(todo=todo, new=sorted(new), deleted=dict(sorted(deleted.items())),
-                unchanged=inputs.num_rows - todo.num_rows)
+                unchanged=(inputs.num_rows if total is None else total) - todo.num_rows)
+
+
+# Commit metadata of a stage's last commit of a run: its Watermark as JSON.
+WATERMARK = "news_pipeline.watermark"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The rows of a stage's input table to compare with its records."""
+
+    rows: pa.Table  # all rows, or only those written since the stage's last run
+    keys: list[str] | None  # None: all rows; else the ids changed (written or gone)
+    months: set[str] | None  # the partitions of `keys`
+    total: int  # rows of the whole input table
+
+    @property
+    def incremental(self) -> bool:
+        return self.keys is not None
+
+    @classmethod
+    def whole(cls, inputs: Snapshot, table: str, columns: Collection[str] | None = None) -> Inputs:
+        rows = read_arrow(inputs, table, columns)
+        return cls(rows, None, None, rows.num_rows)
+
+
+@dataclass(frozen=True)
+class Watermark:
+    """Where a stage records, with the last commit of each run, the version of every input
+    table it planned from: its `table`, beside which it writes `outputs`, with results that
+    depend on `versions` (code, models) besides its inputs."""
+
+    table: str
+    outputs: tuple[str, ...] = ()
+    versions: Mapping[str, str] = field(default_factory=dict)
+
+    def _recorded(self, warehouse: Warehouse) -> dict | None:
+        """The watermark of the stage's last run, where it still holds: same versions, and
+        no table of the stage written since."""
+        text = warehouse.commit_metadata(self.table).get(WATERMARK)
+        if text is None:
+            return None
+        mark = json.loads(text)
+        if mark["versions"] != dict(self.versions) or set(mark["outputs"]) != set(self.outputs):
+            return None
+        if any(warehouse.data_version(table) != version for table, version in mark["outputs"].items()):
+            return None
+        return mark
+
+    def since(self, warehouse: Warehouse) -> dict[str, int] | None:
+        """The input versions the stage's last run planned from, where the watermark holds."""
+        mark = self._recorded(warehouse)
+        return mark["inputs"] if mark is not None else None
+
+    def changes(self, warehouse: Warehouse, inputs: Snapshot,
+                columns: Mapping[str, Collection[str] | None]) -> dict[str, Changes] | None:
+        """The changes of each per-article input table (name -> columns wanted) between the
+        versions the last run planned from and those in `inputs`; None where they cannot be
+        known."""
+        since = self.since(warehouse)
+        if since is None:
+            return None
+        found = {}
+        for table, wanted in columns.items():
+            version = since.get(table)
+            changed = changes_since(inputs, table, version, wanted) if version is not None else None
+            if changed is None:
+                return None
+            found[table] = changed
+        return found
+
+    def input_rows(self, warehouse: Warehouse, inputs: Snapshot, table: str,
+                   columns: Collection[str] | None = None) -> Inputs:
+        """The rows of `table` (of `inputs`) to plan from: those changed since the last run
+        where the watermark holds, else all."""
+        changes = self.changes(warehouse, inputs, {table: columns})
+        if changes is None:
+            return Inputs.whole(inputs, table, columns)
+        changed = changes[table]
+        return Inputs(changed.rows, changed.ids.to_pylist(), changed.months,
+                      count_rows(inputs, table))
+
+    def record(self, warehouse: Warehouse, inputs: Snapshot,
+               metadata: Mapping[str, str] | None = None) -> None:
+        """End the stage's run: a commit to its table naming the input versions it planned
+        from (skipped where the last one names the same, and nothing was written since)."""
+        mark = self._recorded(warehouse)
+        if mark is not None and mark["inputs"] == dict(inputs.versions):
+            return
+        # Tables written later (a first rejection; publish creates every table) would void it.
+        warehouse.ensure(*self.outputs)
+        outputs = {table: warehouse.data_version(table) for table in self.outputs}
+        text = json.dumps({"inputs": dict(inputs.versions), "outputs": outputs,
+                           "versions": dict(self.versions)}, sort_keys=True)
+        warehouse.mark(self.table, {**(metadata or {}), WATERMARK: text})

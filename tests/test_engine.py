@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from news_pipeline.engine import chunks, plan, run_in_chunks
+from news_pipeline.engine import Watermark, chunks, plan, run_in_chunks
 from news_pipeline.progress import Progress
+from news_pipeline.warehouse import PARTITION, SCHEMAS, Warehouse
 
 
 def test_results_are_committed_in_chunks_in_task_order(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -83,3 +86,45 @@ def test_plan_agrees_with_comparing_article_by_article(recorded: list[tuple],
     assert work.todo.column("article_id").to_pylist() == expected
     assert work.new == sorted(a for a, _ in current if a not in known)
     assert set(work.deleted) == set(known) - {a for a, _ in current}
+
+
+def _inventory_rows(*articles: tuple[str, str]) -> pd.DataFrame:
+    return pd.DataFrame({"article_id": [a for a, _ in articles],
+                         "content_sha256": [sha for _, sha in articles],
+                         PARTITION: ["2026-01"] * len(articles)})
+
+
+def test_a_watermark_gives_the_inputs_changed_since_the_stages_last_run(tmp_path: Path) -> None:
+    warehouse = Warehouse(tmp_path / "warehouse")
+    warehouse.upsert("_inventory", _inventory_rows(("a", "1"), ("b", "2")))
+    warehouse.upsert("rejected", SCHEMAS["rejected"].empty_table())
+    watermark = Watermark("articles", outputs=("rejected",), versions={"clean": "v1"})
+    warehouse.ensure("articles")
+    inputs = warehouse.current("_inventory")
+    first = watermark.input_rows(warehouse, inputs, "_inventory", ["content_sha256"])
+    assert not first.incremental and first.rows.num_rows == first.total == 2  # no watermark yet
+    watermark.record(warehouse, inputs)
+
+    warehouse.upsert("_inventory", _inventory_rows(("b", "3"), ("c", "4")), known_new=["c"])
+    inputs = warehouse.current("_inventory")
+    changed = watermark.input_rows(warehouse, inputs, "_inventory", ["content_sha256"])
+    assert changed.incremental and changed.total == 3
+    assert sorted(changed.rows.column("article_id").to_pylist()) == sorted(changed.keys) == ["b", "c"]
+
+    # Another version of the stage, or its table written since, compare everything again.
+    assert Watermark("articles", ("rejected",), {"clean": "v2"}).changes(
+        warehouse, inputs, {"_inventory": None}) is None
+    warehouse.upsert("rejected", SCHEMAS["rejected"].empty_table(), metadata={"x": "1"})
+    assert watermark.changes(warehouse, inputs, {"_inventory": None}) is None
+
+
+def test_recording_the_same_watermark_again_commits_nothing(tmp_path: Path) -> None:
+    warehouse = Warehouse(tmp_path / "warehouse")
+    warehouse.upsert("_inventory", _inventory_rows(("a", "1")))
+    warehouse.ensure("articles")
+    watermark = Watermark("articles")
+    inputs = warehouse.current("_inventory")
+    watermark.record(warehouse, inputs)
+    version = warehouse.current("articles").versions["articles"]
+    watermark.record(warehouse, inputs)
+    assert warehouse.current("articles").versions["articles"] == version

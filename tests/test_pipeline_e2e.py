@@ -104,6 +104,9 @@ def test_incremental_add_change_delete(raw_dir: Path, warehouse_dir: Path, tiny_
     assert (ner_meta["new"], ner_meta["changed"], ner_meta["deleted"]) == (1, 1, 1)
     articles = pd.read_parquet(warehouse_dir / "articles")
     assert sorted(articles["source_path"]) == sorted(p.name for p in raw_dir.iterdir())
+    # Each stage planned from what its inputs' change feeds say changed, not from whole tables.
+    for asset in ("source_boilerplate", "articles", "ner_spans", "mentions", "quotes"):
+        assert metadata(result, asset)["planned_from"] == "changes", asset
     mentions = pd.read_parquet(warehouse_dir / "mentions")
     assert set(mentions["article_id"]) <= set(articles["article_id"])
     changed_id = articles.loc[articles["source_path"] == files[0].name, "article_id"].item()

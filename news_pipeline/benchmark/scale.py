@@ -9,7 +9,10 @@ unchanged_run_s, peak_rss_main_mb, ...).
 
 The generated raw folder is kept in WORK_DIR/raw and reused when it already holds the same N
 articles (writing a million files takes minutes); the warehouse and Dagster home are new for
-every benchmark.
+every benchmark, unless `--reuse-warehouse` finds the warehouse an earlier benchmark of the same
+N left: then a catch-up run (the earlier +1 article leaves; a new version of a stage redoes
+its work) replaces the full run, so the reruns of new code are measured on a large warehouse
+without building it again (`full_run_s` is then null).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ log = logging.getLogger("news_pipeline.benchmark.scale")
 
 WORDS_PER_ARTICLE = 60
 _MARKER = ".bench-scale.json"  # what the raw folder was generated with
+_WAREHOUSE_MARKER = "warehouse.bench-scale.json"  # what the warehouse holds, after a full run
 
 
 def short_article(sources: list[list[str]], index: int, seed: int) -> str:
@@ -76,12 +80,23 @@ def _prepare_raw(raw_dir: Path, n_articles: int, sources: list[list[str]], seed:
 
 
 def run_scale_benchmark(n_articles: int, work_dir: Path, model: str = "default",
-                        corpus: Path = DEFAULT_CORPUS, seed: int = 0) -> dict:
+                        corpus: Path = DEFAULT_CORPUS, seed: int = 0,
+                        reuse_warehouse: bool = False) -> dict:
     if n_articles < 1:
         raise ValueError("n_articles must be at least 1")
     work_dir = Path(work_dir).resolve()
     raw_dir, warehouse_dir, home = work_dir / "raw", work_dir / "warehouse", work_dir / "dagster_home"
-    for stale in (warehouse_dir, home, work_dir / "reports"):
+    wanted = {"articles": n_articles, "seed": seed, "words": WORDS_PER_ARTICLE, "model": model}
+    marker = work_dir / _WAREHOUSE_MARKER
+    reuse = (reuse_warehouse and marker.is_file() and json.loads(marker.read_text()) == wanted
+             and warehouse_dir.is_dir())
+    if reuse_warehouse and not reuse:
+        log.info("no warehouse of an earlier benchmark of %d articles in %s: a full run builds one",
+                 n_articles, work_dir)
+    if not reuse:
+        marker.unlink(missing_ok=True)
+        shutil.rmtree(warehouse_dir, ignore_errors=True)
+    for stale in (home, work_dir / "reports"):
         shutil.rmtree(stale, ignore_errors=True)
     home.mkdir(parents=True)
     sources = load_sources(corpus)
@@ -89,18 +104,23 @@ def run_scale_benchmark(n_articles: int, work_dir: Path, model: str = "default",
     log.info("%d articles in %s (generated in %.1fs)", n_articles, raw_dir, generate_s)
 
     runs = {}
-    for name in ("full", "incremental", "unchanged"):
+    for name in ("catch_up" if reuse else "full", "incremental", "unchanged"):
         if name == "incremental":
             write_short_corpus(raw_dir, n_articles, n_articles + 1, sources, seed)
         log.info("%s run ...", name)
         runs[name] = run_pipeline_process(raw_dir, warehouse_dir, home, model)
         log.info("%s run: %.2fs, main process peak %.0f MB, steps %s", name, runs[name]["run_s"],
                  runs[name]["peak_rss_self_mb"], runs[name]["steps_s"])
+        if name == "full":
+            marker.write_text(json.dumps(wanted))
     (raw_dir / relative_path(n_articles)).unlink()  # the folder holds N articles again
+    full_s = runs["full"]["run_s"] if "full" in runs else None
     return {
         "articles": n_articles, "words_per_article": WORDS_PER_ARTICLE,
-        "full_run_s": runs["full"]["run_s"],
-        "articles_per_s": round(n_articles / runs["full"]["run_s"], 1),
+        "full_run_s": full_s,
+        "articles_per_s": round(n_articles / full_s, 1) if full_s else None,
+        "reused_warehouse": reuse,
+        **({"catch_up_run_s": runs["catch_up"]["run_s"]} if reuse else {}),
         "incremental_run_s": runs["incremental"]["run_s"],
         "unchanged_run_s": runs["unchanged"]["run_s"],
         "peak_rss_main_mb": max(run["peak_rss_self_mb"] for run in runs.values()),
@@ -119,6 +139,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="10kGNAD test.csv to take the sentences from")
     parser.add_argument("--model", default="default", help="recogniser spec (default: shipped)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--reuse-warehouse", action="store_true",
+                        help="start from the warehouse an earlier benchmark of the same N left "
+                             "(a catch-up run instead of the full run)")
 
 
 def run_from_args(args: argparse.Namespace) -> int:
@@ -126,7 +149,8 @@ def run_from_args(args: argparse.Namespace) -> int:
         logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                             format="%(asctime)s %(name)s: %(message)s")
     try:
-        results = run_scale_benchmark(args.articles, args.work_dir, args.model, args.corpus, args.seed)
+        results = run_scale_benchmark(args.articles, args.work_dir, args.model, args.corpus,
+                                      args.seed, args.reuse_warehouse)
     except CorpusMissing as error:
         print(f"news-pipeline bench-scale: {error}", file=sys.stderr)
         return 2

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from news_pipeline.clean import CLEAN_VERSION, BoilerplateModel, min_articles
 from news_pipeline.clean.settings import DEFAULT_SETTINGS, CleanSettings
-from news_pipeline.engine import drop_deleted, plan, run_in_chunks
+from news_pipeline.engine import Watermark, drop_deleted, plan, run_in_chunks
 from news_pipeline.parallel import ordered_map, worker_pool
 from news_pipeline.progress import InfoLogger, Progress
 from news_pipeline.stages.per_file import line_row
@@ -43,6 +45,13 @@ def boilerplate_table(line_stats: pd.DataFrame,
 
     One row per learnt (source, line), sorted; the same rule as clean.LineStats.model.
     """
+    return with_model_digest(learnt_lines(line_stats, clean_settings))
+
+
+def learnt_lines(line_stats: pd.DataFrame,
+                 clean_settings: CleanSettings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """The `source_boilerplate` rows of the sources in `line_stats` (all rows of each),
+    without the model's digest: a source's rows depend on its own articles alone."""
     with_source = line_stats.loc[line_stats["source"].notna(), ["source", "lines"]]
     pairs = with_source.explode("lines").dropna(subset=["lines"])
     if pairs.empty:  # (pandas' groupby of nothing has no usable dtypes)
@@ -55,12 +64,17 @@ def boilerplate_table(line_stats: pd.DataFrame,
     needed = n_articles.map(lambda n: min_articles(n, clean_settings))
     learnt = counts[counts["n_articles"] >= counts["source"].map(needed)].copy()
     learnt["n_source_lines"] = learnt["source"].map(n_lines).astype("int64")
-    learnt = learnt.sort_values(["source", "line"]).reset_index(drop=True)
     model = model_from_table(learnt)
     learnt["source_sha256"] = learnt["source"].map(model.source_sha256)
-    learnt["model_sha256"] = model.sha256()
     learnt["learn_version"] = LEARN_VERSION
-    return learnt[SCHEMAS["source_boilerplate"].names]
+    return learnt.reindex(columns=SCHEMAS["source_boilerplate"].names)
+
+
+def with_model_digest(table: pd.DataFrame) -> pd.DataFrame:
+    """Learnt rows of any sources, sorted, with the digest of the model they make."""
+    table = table.sort_values(["source", "line"]).reset_index(drop=True)
+    return table.assign(model_sha256=model_from_table(table).sha256())[
+        SCHEMAS["source_boilerplate"].names]
 
 
 def model_from_table(table: pd.DataFrame) -> BoilerplateModel:
@@ -90,28 +104,43 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
     The model table is rewritten only when it changes (a new snapshot otherwise costs a
     commit for nothing).
     """
-    inventory = warehouse.read_arrow("_inventory")
-    work = plan(inventory, warehouse.read_arrow("_line_stats", ["article_id", "content_sha256",
-                                                               "learn_version", PARTITION]),
-                match=["content_sha256"], versions={"learn_version": LEARN_VERSION})
+    pinned = warehouse.current("_inventory")
+    watermark = Watermark("_line_stats", versions={"learn_version": LEARN_VERSION})
+    inventory = watermark.input_rows(warehouse, pinned, "_inventory")
+    records = warehouse.read_arrow("_line_stats", ["article_id", "content_sha256", "learn_version",
+                                                   "source", PARTITION],
+                                   keys=inventory.keys, months=inventory.months)
+    work = plan(inventory.rows, records.drop_columns(["source"]), match=["content_sha256"],
+                versions={"learn_version": LEARN_VERSION}, total=inventory.total)
     todo = work.todo.to_pylist()
     report = StageReport(new=len(work.new), changed=work.changed, unchanged=work.unchanged,
                          deleted=len(work.deleted))
+    touched: set[str] = set()  # the sources of the lines read
     with worker_pool(n_process, len(todo), cluster) as pool:
         progress = Progress(logger, f"reading lines ({pool.label if pool else 'this process'})",
                             len(todo))
         # One stream over all commits: the workers go on reading while this process commits.
         line_rows = ordered_map(pool, line_row, ((raw_dir, row) for row in todo))
-        run_in_chunks(todo, line_rows, partial(_commit_lines, warehouse, set(work.new)), progress)
+        run_in_chunks(todo, line_rows, partial(_commit_lines, warehouse, set(work.new), touched),
+                      progress)
     drop_deleted(warehouse, ("_line_stats",), work.deleted)
-    stats = warehouse.read("_line_stats", ["article_id", "source", "lines"])
-    table = boilerplate_table(stats)
-    if not _same_rows(warehouse.read("source_boilerplate"), table):
+    if inventory.incremental:
+        # Only the sources whose articles came, changed or went learn anew.
+        redone = pa.array([*work.todo.column("article_id").to_pylist(), *work.deleted], pa.string())
+        before = records.filter(pc.is_in(records.column("article_id"), value_set=redone))
+        touched |= set(before.column("source").drop_null().to_pylist())
+        table = _relearn(warehouse, touched)
+    else:
+        table = boilerplate_table(warehouse.read("_line_stats", ["article_id", "source", "lines"]))
+    if table is not None and not _same_rows(warehouse.read("source_boilerplate"), table):
         warehouse.replace("source_boilerplate", table)
+    watermark.record(warehouse, pinned)
+    table = warehouse.read("source_boilerplate") if table is None else table
     report.extra.update({
         "learn_version": LEARN_VERSION, "processes": pool.workers if pool else 1,
         "cluster_articles": len(todo) if cluster is not None else 0,
-        "sources": int(stats["source"].nunique()),
+        "planned_from": "changes" if inventory.incremental else "all rows",
+        "sources_relearnt": "all" if not inventory.incremental else len(touched),
         "sources_with_boilerplate": int(table["source"].nunique()),
         "learnt_lines": len(table),
         "model_sha256": model_from_table(table).sha256(),
@@ -119,8 +148,22 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
     return report
 
 
-def _commit_lines(warehouse: Warehouse, new: set[str], chunk: Sequence[dict],
+def _relearn(warehouse: Warehouse, sources: set[str]) -> pd.DataFrame | None:
+    """The model table with the rows of `sources` learnt anew from their line stats, the
+    others' kept; None where no source changed."""
+    if not sources:
+        return None
+    stats = warehouse.read_arrow("_line_stats", ["article_id", "source", "lines"],
+                                 where=("source", sources)).to_pandas()
+    stored = warehouse.read("source_boilerplate")
+    kept = stored[~stored["source"].isin(sources)]
+    fresh = learnt_lines(stats)
+    return with_model_digest(pd.concat([kept, fresh], ignore_index=True) if len(kept) else fresh)
+
+
+def _commit_lines(warehouse: Warehouse, new: set[str], sources: set[str], chunk: Sequence[dict],
                   line_rows: list[dict]) -> None:
+    sources.update(row["source"] for row in line_rows if row["source"] is not None)
     rows = [{**row, "learn_version": LEARN_VERSION, PARTITION: file[PARTITION]}
             for file, row in zip(chunk, line_rows)]
     warehouse.upsert("_line_stats", pd.DataFrame(rows, columns=SCHEMAS["_line_stats"].names),

@@ -6,8 +6,10 @@ stage gives each quotation the entity of the resolved mention at those offsets (
 keeps the spans' offsets, and resolves a surname to the person the article names in full)
 and writes `quotes`. It redoes an article when its quote run differs from the one it linked
 (`_quote_links`), or when resolution rewrote the article's mentions since (their entity ids
-may have moved): those are the articles with rows in the data files `mentions` gained since
-the version the links name. Articles gone from `_quote_runs` lose their quotations.
+may have moved). Both come from the change data feeds of `_quote_runs` and `mentions` since
+the versions the stage's last run planned from (engine.Watermark); without a watermark it
+compares all runs with all links and relinks every quoting article. Articles gone from
+`_quote_runs` lose their quotations.
 
 `_quote_links` is committed after `quotes`, naming the `quotes` version it accounts for; a
 run killed between the two leaves them out of step, and the next run rebuilds both.
@@ -24,26 +26,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from news_pipeline import engine
-from news_pipeline.engine import chunks
+from news_pipeline.engine import Watermark, chunks
 from news_pipeline.progress import InfoLogger
 from news_pipeline.stages.report import StageReport
-from news_pipeline.warehouse import (
-    PARTITION,
-    SCHEMAS,
-    Snapshot,
-    Warehouse,
-    rows,
-)
-from news_pipeline.warehouse.delta import files_added_since, read_files
+from news_pipeline.warehouse import PARTITION, SCHEMAS, Warehouse, count_rows, read_arrow, rows
 
 log = logging.getLogger(__name__)
 
 # Bump when linking changes: every article is linked again.
 LINK_VERSION = "link-1"
 RUN_KEY = ["article_id", "text_sha256", "recogniser_version", "quotes_version"]
-# Commit metadata of `_quote_links`: the `quotes` and `mentions` versions it accounts for.
+# Commit metadata of `_quote_links`: the `quotes` version it accounts for, and its LINK_VERSION.
 QUOTES_TABLE_VERSION = "news_pipeline.quotes_table_version"
-MENTIONS_VERSION = "news_pipeline.mentions_version"
 LINK_VERSION_KEY = "news_pipeline.link_version"
 # Articles linked per commit: bounds the quotations and mentions held at once.
 BATCH_ARTICLES = 20_000
@@ -98,53 +92,57 @@ def link_changed_quotes(warehouse: Warehouse, logger: InfoLogger = log) -> Stage
     """Bring `quotes` up to date with `_quote_spans` and `mentions`, BATCH_ARTICLES articles
     per commit."""
     report = StageReport()
-    snapshot = warehouse.current("_quote_runs", "_quote_links", "mentions")
-    mentions_version = warehouse.data_version("mentions")
+    inputs = warehouse.current("_quote_runs", "mentions")
     metadata = warehouse.commit_metadata("_quote_links")
     in_step = (warehouse.in_step("_quote_links", "quotes", QUOTES_TABLE_VERSION)
                and metadata.get(LINK_VERSION_KEY, LINK_VERSION) == LINK_VERSION)
-    runs = warehouse.read_arrow("_quote_runs", [*RUN_KEY, "n_quotes", PARTITION])
-    links = warehouse.read_arrow("_quote_links", [*RUN_KEY, PARTITION])
+    watermark = Watermark("_quote_links", outputs=("quotes",), versions={"link_version": LINK_VERSION})
+    changes = (watermark.changes(warehouse, inputs, {"_quote_runs": ["article_id"],
+                                                     "mentions": ["article_id"]})
+               if in_step else None)
+    keys = months = mentions_changed = None
+    if changes is not None:
+        keys = sorted(set().union(*(c.ids.to_pylist() for c in changes.values())))
+        months = set().union(*(c.months for c in changes.values()))
+        mentions_changed = set(changes["mentions"].ids.to_pylist())
+    runs = read_arrow(inputs, "_quote_runs", [*RUN_KEY, "n_quotes", PARTITION], keys, months)
+    links = warehouse.read_arrow("_quote_links", [*RUN_KEY, PARTITION], keys=keys, months=months)
     if not in_step:  # rebuilt from the quotation runs
         logger.warning("quotes: the table is out of step with its links; rebuilding it")
         warehouse.replace("quotes", SCHEMAS["quotes"].empty_table())
         warehouse.replace("_quote_links", SCHEMAS["_quote_links"].empty_table())
         links = links.slice(0, 0)
-    changed = (_articles_with_new_mentions(snapshot, metadata.get(MENTIONS_VERSION))
-               if links.num_rows else set())
-    work = plan(runs, links, changed)
+    # Without a watermark, every linked article may have had its mentions rewritten.
+    work = plan(runs, links, mentions_changed if links.num_rows else set())
     report.new = len(work.new)
     report.changed = len(work.todo) - len(work.new)
     report.deleted = len(work.deleted)
-    report.unchanged = runs.num_rows - len(work.todo)
+    report.unchanged = (runs.num_rows if keys is None else count_rows(inputs, "_quote_runs")) - len(work.todo)
     report.extra.update({"link_version": LINK_VERSION, "relinked": work.relinked,
-                         "rebuilt": not in_step, "skipped": not (work.todo or work.deleted)})
-    if not (work.todo or work.deleted):
+                         "rebuilt": not in_step, "skipped": not (work.todo or work.deleted),
+                         "planned_from": "changes" if changes is not None else "all rows"})
+    if work.todo or work.deleted:
+        # A batch may hold no quotation: the table exists, so that the links can name its version.
+        warehouse.ensure("quotes")
+        # The first batch also drops the deleted articles' quotations.
+        for number, batch in enumerate(list(chunks(work.todo, BATCH_ARTICLES)) or [[]], 1):
+            dropped = [*batch, *(work.deleted if number == 1 else [])]
+            _link_batch(warehouse, work, list(batch), dropped)
+        report.extra["quotes"] = int(pc.sum(work.runs.column("n_quotes")).as_py() or 0)
+    else:
         logger.info("quotes: no article's quotations or mentions changed; skipped")
-        return report
-    # A batch may hold no quotation: the table exists, so that the links can name its version.
-    warehouse.ensure("quotes")
-    # The first batch also drops the deleted articles' quotations.
-    for number, batch in enumerate(list(chunks(work.todo, BATCH_ARTICLES)) or [[]], 1):
-        dropped = [*batch, *(work.deleted if number == 1 else [])]
-        _link_batch(warehouse, work, list(batch), dropped, mentions_version)
-    report.extra["quotes"] = int(pc.sum(work.runs.column("n_quotes")).as_py() or 0)
+    if warehouse.data_version("_quote_links") is not None:
+        watermark.record(warehouse, inputs, _link_metadata(warehouse))
     return report
 
 
-def _articles_with_new_mentions(snapshot: Snapshot, version: str | None) -> set[str] | None:
-    """Articles with rows in the data files of `mentions` added since `version` (None:
-    unknown). Files are immutable: every rewrite of an article's mentions adds one."""
-    if version is None or version == "None":
-        return None
-    added = files_added_since(snapshot, "mentions", int(version))
-    if added is None:
-        return None
-    return set(read_files("mentions", added, ["article_id"]).column("article_id").to_pylist())
+def _link_metadata(warehouse: Warehouse) -> dict[str, str]:
+    """What a commit of `_quote_links` names: the version of `quotes` it accounts for."""
+    return {QUOTES_TABLE_VERSION: str(warehouse.data_version("quotes")),
+            LINK_VERSION_KEY: LINK_VERSION}
 
 
-def _link_batch(warehouse: Warehouse, work: Plan, batch: list[str], dropped: list[str],
-                mentions_version: int | None) -> None:
+def _link_batch(warehouse: Warehouse, work: Plan, batch: list[str], dropped: list[str]) -> None:
     months = work.months(dropped)
     spans = warehouse.read("_quote_spans", keys=batch, months=work.months(batch))
     speakers = set(spans.loc[spans["speaker_start"].notna(), "article_id"].tolist())
@@ -155,9 +153,7 @@ def _link_batch(warehouse: Warehouse, work: Plan, batch: list[str], dropped: lis
                      known_new=new)
     links = work.runs.filter(pc.is_in(work.runs.column("article_id"),
                                       value_set=pa.array(batch, pa.string()))).to_pandas()
-    # The links last, naming the versions they account for.
+    # The links last, naming the version of `quotes` they account for.
     warehouse.upsert("_quote_links", links.reindex(columns=SCHEMAS["_quote_links"].names),
                      delete_keys=dropped, months=months, known_new=new,
-                     metadata={QUOTES_TABLE_VERSION: str(warehouse.data_version("quotes")),
-                               MENTIONS_VERSION: str(mentions_version),
-                               LINK_VERSION_KEY: LINK_VERSION})
+                     metadata=_link_metadata(warehouse))

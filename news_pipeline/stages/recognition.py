@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from news_pipeline import settings
-from news_pipeline.engine import chunks, drop_deleted, plan, run_in_chunks
+from news_pipeline.engine import Watermark, chunks, drop_deleted, plan, run_in_chunks
 from news_pipeline.ner import known_identity, load_recogniser
 from news_pipeline.ner.mention import MENTION_FIELDS, Recogniser
 from news_pipeline.parallel import (
@@ -77,15 +77,22 @@ def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser | No
         recogniser = load_recogniser(spec or "")
         identity = (recogniser.name, recogniser.version)
     name, version = identity
-    articles = warehouse.read_arrow("articles", ["article_id", "text_sha256", PARTITION])
-    quoted = plan(articles, warehouse.read_arrow("_quote_runs", [
-                      "article_id", "text_sha256", "recogniser_version", "quotes_version", PARTITION]),
+    pinned = warehouse.current("articles")
+    watermark = Watermark("_ner_runs", outputs=tuple(_IN_STEP),
+                          versions={"recogniser_version": version, "quotes_version": QUOTES_VERSION})
+    articles = watermark.input_rows(warehouse, pinned, "articles",
+                                    ["article_id", "text_sha256", PARTITION])
+    keys, months = articles.keys, articles.months
+    quoted = plan(articles.rows, warehouse.read_arrow("_quote_runs", [
+                      "article_id", "text_sha256", "recogniser_version", "quotes_version", PARTITION],
+                      keys=keys, months=months),
                   match=["text_sha256"],
                   versions={"recogniser_version": version, "quotes_version": QUOTES_VERSION})
-    work = plan(articles, warehouse.read_arrow("_ner_runs", ["article_id", "text_sha256",
-                                                             "recogniser_version", PARTITION]),
+    work = plan(articles.rows, warehouse.read_arrow("_ner_runs", [
+                    "article_id", "text_sha256", "recogniser_version", PARTITION],
+                    keys=keys, months=months),
                 match=["text_sha256"], versions={"recogniser_version": version},
-                redo=quoted.todo.column("article_id").combine_chunks())
+                redo=quoted.todo.column("article_id").combine_chunks(), total=articles.total)
     todo: list[Todo] = list(zip(*(work.todo.column(c).to_pylist()
                                   for c in (PARTITION, "article_id", "text_sha256"))))
     report = StageReport(new=len(work.new), changed=work.changed, unchanged=work.unchanged,
@@ -101,24 +108,30 @@ def recognise_changed_articles(warehouse: Warehouse, recogniser: Recogniser | No
     # Articles with no rows yet are only appended, unless a run was killed between the
     # commits of a chunk: then rows may exist for articles without a run record.
     new = set(work.new) if todo and _in_step(warehouse) else set()
-    if todo:
-        # A chunk may find no quotation: the tables exist, so that the run records can name
-        # their versions.
-        warehouse.ensure(*_IN_STEP)
+    # A chunk may find no quotation: the tables exist, so that the run records (and the
+    # watermark) can name their versions.
+    warehouse.ensure(*_IN_STEP)
     with _runner(recogniser, spec, name, version, workers, bool(todo), warm, cluster) as runner:
         found = _recognise_in_chunks(warehouse, runner, version, todo, new, progress)
     drop_deleted(warehouse, TABLES, work.deleted | quoted.deleted)
+    watermark.record(warehouse, pinned, _in_step_metadata(warehouse))
     report.extra.update({"mentions_found": found.mentions, "quotes_found": found.quotes,
                          "chars_processed": found.chars, "quotes_version": QUOTES_VERSION,
                          "processes": workers if todo and cluster is None else 0,
                          "cluster_articles": len(todo) if cluster is not None else 0,
                          "warm_worker_used": warm is not None, "recogniser": name,
+                         "planned_from": "changes" if articles.incremental else "all rows",
                          "recogniser_version": version})
     return report
 
 
 def _in_step(warehouse: Warehouse) -> bool:
     return all(warehouse.in_step("_ner_runs", table, key) for table, key in _IN_STEP.items())
+
+
+def _in_step_metadata(warehouse: Warehouse) -> dict[str, str]:
+    """What a commit of `_ner_runs` names: the versions of the tables written before it."""
+    return {key: str(warehouse.data_version(table)) for table, key in _IN_STEP.items()}
 
 
 @contextmanager
@@ -218,4 +231,4 @@ def _commit_spans(warehouse: Warehouse, version: str, new_ids: set[str], lengths
     # The run record last, naming the versions it accounts for: a run killed between the
     # commits redoes the chunk.
     upsert("_ner_runs", pd.DataFrame(run_rows, columns=SCHEMAS["_ner_runs"].names),
-           metadata={key: str(warehouse.data_version(table)) for table, key in _IN_STEP.items()})
+           metadata=_in_step_metadata(warehouse))

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from news_pipeline import engine
-from news_pipeline.engine import chunks
+from news_pipeline.engine import Watermark, chunks
 from news_pipeline.progress import InfoLogger
 from news_pipeline.resolve import (
     RESOLVE_VERSION,
@@ -43,6 +43,7 @@ from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import (
     PARTITION,
     SCHEMAS,
+    Snapshot,
     Transaction,
     Warehouse,
     count_rows,
@@ -65,6 +66,9 @@ RUN_KEY = ["article_id", "text_sha256", "recogniser_version", "resolve_version"]
 BATCH_ARTICLES = 20_000
 # Commit metadata of `_resolve_forms`: the `_resolved_spans` version the state accounts for.
 SYNCED_WITH = "news_pipeline.resolved_spans_version"
+# The tables this stage writes besides `_resolve_forms`, which it writes last.
+OUTPUTS = ("_acronym_candidates", "mentions", "entities", "cooccurrences", "entity_aliases",
+           "_resolved_spans", "_resolve_runs")
 # The `_resolved_spans` columns the global step (update_corpus) reads.
 GLOBAL_INPUT_COLUMNS = ["article_id", "start", "end", "label", "text", "sentence_index",
                         "local_key", "local_rule", "acronym", PARTITION]
@@ -81,6 +85,7 @@ class Plan:
     """Which articles the per-article step must redo and whether the outputs are current."""
 
     current: pa.Table  # article_id, text_sha256, recogniser_version, ingest_month, resolve_version
+    n_current: int  # current articles in all (`current` may hold only the changed ones)
     todo: list[str]  # current articles without a valid cache entry
     stale: list[str]  # cached articles that are no longer current (changed or deleted)
     deleted: int  # cached articles that are no longer current at all
@@ -96,12 +101,14 @@ class Plan:
         return not self.todo and not self.stale
 
 
-def plan(articles: pa.Table, ner_runs: pa.Table, resolve_runs: pa.Table, version: str) -> Plan:
+def plan(articles: pa.Table, ner_runs: pa.Table, resolve_runs: pa.Table, version: str,
+         cached: int | None = None) -> Plan:
     """Compare the articles' current NER runs with the cache (engine.plan).
 
     `articles`: article_id, text_sha256; `ner_runs`: article_id, text_sha256,
     recogniser_version, ingest_month; `resolve_runs`: the `_resolve_runs` table. Spans of a
-    NER run for an older text are ignored."""
+    NER run for an older text are ignored. Where the three hold only the rows of articles
+    changed since the last run, `cached` counts all rows of `_resolve_runs`."""
     texts = articles.column("text_sha256").take(
         positions(ner_runs.column("article_id"), articles.column("article_id")))
     current = ner_runs.select(["article_id", "text_sha256", "recogniser_version", PARTITION]).filter(
@@ -113,7 +120,9 @@ def plan(articles: pa.Table, ner_runs: pa.Table, resolve_runs: pa.Table, version
     todo = work.todo.column("article_id").to_pylist()
     new = set(work.new)
     month_of = dict(zip(todo, work.todo.column(PARTITION).to_pylist())) | work.deleted
-    return Plan(current=current, todo=sorted(todo),
+    n_current = (current.num_rows if cached is None
+                 else cached + len(new) - len(work.deleted))
+    return Plan(current=current, n_current=n_current, todo=sorted(todo),
                 stale=sorted({a for a in todo if a not in new} | set(work.deleted)),
                 deleted=len(work.deleted), changed=work.changed, new=new, month_of=month_of)
 
@@ -147,20 +156,35 @@ def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
     report = StageReport()
     version = cache_version()
     snapshot = warehouse.current("articles", "_ner_runs", "_resolve_runs", "_resolved_spans")
-    work = plan(read_arrow(snapshot, "articles", ["article_id", "text_sha256"]),
+    inputs = Snapshot(snapshot.root, {t: v for t, v in snapshot.versions.items()
+                                      if t in ("articles", "_ner_runs")})
+    watermark = Watermark("_resolve_forms", outputs=OUTPUTS, versions={"cache_version": version})
+    changes = watermark.changes(warehouse, inputs, {"articles": ["article_id"],
+                                                    "_ner_runs": ["article_id"]})
+    keys = months = cached = None
+    if changes is not None:
+        keys = sorted(set().union(*(c.ids.to_pylist() for c in changes.values())))
+        months = set().union(*(c.months for c in changes.values()))
+        cached = count_rows(snapshot, "_resolve_runs")
+    work = plan(read_arrow(snapshot, "articles", ["article_id", "text_sha256"], keys, months),
                 read_arrow(snapshot, "_ner_runs", ["article_id", "text_sha256",
-                                                   "recogniser_version", PARTITION]),
-                read_arrow(snapshot, "_resolve_runs", [*RUN_KEY, PARTITION]), version)
+                                                   "recogniser_version", PARTITION], keys, months),
+                read_arrow(snapshot, "_resolve_runs", [*RUN_KEY, PARTITION], keys, months),
+                version, cached)
     report.new = len(work.todo) - work.changed
     report.changed = work.changed
     report.deleted = work.deleted
-    report.unchanged = work.current.num_rows - len(work.todo)
+    report.unchanged = work.n_current - len(work.todo)
     skip = work.nothing_to_do and (snapshot.versions.get("_resolved_spans") is None
                                    or state_in_sync(warehouse))
     report.extra.update({"resolve_version": RESOLVE_VERSION, "cache_version": version,
-                         "skipped": skip})
+                         "skipped": skip,
+                         "planned_from": "changes" if changes is not None else "all rows"})
     if skip:
         logger.info("resolution: no article's spans changed since the last run; skipped")
+        if snapshot.versions.get("_resolved_spans") is not None:
+            watermark.record(warehouse, inputs, {SYNCED_WITH: str(
+                warehouse.data_version("_resolved_spans"))})
         return report
     # Every batch keeps the ids of the aliases from before the run: ids do not depend on
     # how the articles are split into batches.
@@ -176,6 +200,7 @@ def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
                     f"resolved locally in {totals.last.local_s:.2f}s; global step "
                     f"({totals.last.global_step}) rewrote the mentions of "
                     f"{totals.last.rewritten} article(s) in {totals.last.global_s:.2f}s")
+    watermark.record(warehouse, inputs, {SYNCED_WITH: str(warehouse.data_version("_resolved_spans"))})
     entities = warehouse.read("entities", ["entity_id"])["entity_id"]
     after = warehouse.current("mentions", "cooccurrences", "entity_aliases")
     counts = {table: count_rows(after, table)
@@ -237,7 +262,7 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
     # Rebuild when the state is missing, or when most cached articles leave (a new recogniser
     # or resolver version): the few that stay are cheaper to merge anew than the others to
     # subtract.
-    mostly_stale = first and len(work.stale) > work.current.num_rows - len(work.todo)
+    mostly_stale = first and len(work.stale) > work.n_current - len(work.todo)
     state = None if mostly_stale else _stored_state(tx, history)
     if state is not None:
         removed = tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=dropped,

@@ -8,10 +8,13 @@ completed run; `deltalake.DeltaTable(f"{location}/{table}")`, DuckDB's `delta_sc
 
 from news_pipeline.settings import is_url
 from news_pipeline.warehouse.delta import (
+    Changes,
     Snapshot,
     Transaction,
     Warehouse,
     WarehouseError,
+    change_feed,
+    changes_since,
     count_rows,
     current_snapshot,
     published_snapshot,
@@ -22,7 +25,7 @@ from news_pipeline.warehouse.delta import (
 from news_pipeline.warehouse.frames import is_in, positions, records, rows, same_values
 from news_pipeline.warehouse.schema import ARTICLE_TABLES, PARTITION, SCHEMAS
 
-__all__ = ["ARTICLE_TABLES", "PARTITION", "SCHEMAS", "Snapshot", "Transaction", "Warehouse",
-           "WarehouseError", "count_rows", "current_snapshot", "is_in", "is_url", "positions",
-           "published_snapshot", "read_arrow", "read_batches", "read_table", "records", "rows",
-           "same_values"]
+__all__ = ["ARTICLE_TABLES", "PARTITION", "SCHEMAS", "Changes", "Snapshot", "Transaction",
+           "Warehouse", "WarehouseError", "change_feed", "changes_since", "count_rows",
+           "current_snapshot", "is_in", "is_url", "positions", "published_snapshot", "read_arrow",
+           "read_batches", "read_table", "records", "rows", "same_values"]

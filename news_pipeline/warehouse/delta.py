@@ -49,6 +49,12 @@ _WRITER = WriterProperties(compression="ZSTD", max_row_group_size=ROW_GROUP_ROWS
 # (about 0.5 ms each; delta-rs checkpoints every 100 by default): a checkpoint every 10 keeps
 # the many opens of a run cheap (articles at 54 commits: 30 -> 4 ms per open).
 TABLE_PROPERTIES = {"delta.checkpointInterval": "10"}
+# Per-article tables, and the learnt boilerplate, also keep Delta's change data feed: the rows
+# a delete removes are written beside it, so a stage learns which articles its inputs gained,
+# changed or lost since a version from those changes alone (changes_since), not by reading
+# every row.
+FEED_PROPERTIES = {**TABLE_PROPERTIES, "delta.enableChangeDataFeed": "true"}
+FEED_TABLES = ARTICLE_TABLES | {"source_boilerplate"}
 # Keys up to which a read by key asks the query engine for exactly them.
 _IN_LIST_LIMIT = 256
 # Operations that rewrite or delete files without changing rows, and how many of their commits
@@ -139,6 +145,10 @@ def _open(uri: str, files: bool = True) -> DeltaTable | None:
         return None
 
 
+def _properties(table: str) -> dict[str, str]:
+    return FEED_PROPERTIES if table in FEED_TABLES else TABLE_PROPERTIES
+
+
 def _columns(table: str, columns: Collection[str] | None) -> list[str]:
     return list(columns) if columns is not None else SCHEMAS[table].names
 
@@ -199,9 +209,11 @@ def _root_text(source: Snapshot | Location | None) -> str:
 
 def read_arrow(source: Snapshot | Location | None, table: str, columns: Collection[str] | None = None,
                keys: Collection[str] | None = None, months: Collection[str] | None = None,
-               limit: int | None = None) -> pa.Table:
+               limit: int | None = None,
+               where: tuple[str, Collection[str]] | None = None) -> pa.Table:
     """Rows of `table`; with `keys`, only those of these article ids (and with `months`, only
-    from these partitions: a read by key then opens one month's files). `source`: a
+    from these partitions: a read by key then opens one month's files); with `where`
+    (column, values), only rows whose column holds one of a few values. `source`: a
     Snapshot, a warehouse location (read as of its last completed run, see snapshot_of), or
     None for an empty table."""
     wanted = _columns(table, columns)
@@ -210,6 +222,9 @@ def read_arrow(source: Snapshot | Location | None, table: str, columns: Collecti
     many = keys is not None and len(keys) > _IN_LIST_LIMIT
     selected = [*wanted, ARTICLE_KEY] if many and ARTICLE_KEY not in wanted else wanted
     condition = _key_condition(table, None if many else keys, months)
+    if where is not None:
+        column, values = where
+        condition = " AND ".join(filter(None, [condition, _in(column, values) if values else "FALSE"]))
     reader = _query(source, table, selected, condition, limit)
     if reader is None:
         return SCHEMAS[table].empty_table().select(wanted)
@@ -272,6 +287,81 @@ def files_added_since(snapshot: Snapshot, table: str, version: int) -> set[str] 
     except WarehouseError:
         return None
     return data_files(snapshot, table) - old
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a per-article table's rows became between two versions, article by article."""
+
+    rows: pa.Table  # the row each article written since has now (its id, month, the columns asked for)
+    deleted: pa.Table  # article_id, ingest_month of the articles whose rows are gone
+
+    @property
+    def ids(self) -> pa.Array:
+        """Every article that changed: written or gone."""
+        return pa.concat_arrays([self.rows.column(ARTICLE_KEY).combine_chunks(),
+                                 self.deleted.column(ARTICLE_KEY).combine_chunks()])
+
+    @property
+    def months(self) -> set[str]:
+        return set(pc.unique(pa.concat_arrays([
+            self.rows.column(PARTITION).combine_chunks(),
+            self.deleted.column(PARTITION).combine_chunks()])).to_pylist())
+
+    def __len__(self) -> int:
+        return self.rows.num_rows + self.deleted.num_rows
+
+
+_CHANGE_TYPE, _CHANGE_VERSION = "_change_type", "_commit_version"
+_WRITTEN = ("insert", "update_postimage")
+
+
+def change_feed(snapshot: Snapshot, table: str, version: int,
+                columns: Collection[str] | None = None) -> pa.Table | None:
+    """The rows the commits of `table` after `version` (up to its version in `snapshot`)
+    wrote and deleted, from Delta's change data feed, in commit order: the `columns` and
+    `written` (false: deleted). None where the feed cannot say (it is kept only from the
+    version it was enabled at, and vacuum deletes it with the files of older versions):
+    then compare whole tables."""
+    if table not in FEED_TABLES:
+        raise ValueError(f"table {table!r} keeps no change data feed")
+    wanted = _columns(table, columns)
+    until = snapshot.versions.get(table)
+    if until is None or until < version:
+        return None
+    if until == version:
+        feed = SCHEMAS[table].empty_table().select(wanted)
+        return feed.append_column("written", pa.array([], pa.bool_()))
+    try:
+        feed = pa.table(snapshot.delta_table(table).load_cdf(
+            starting_version=version + 1, ending_version=until,
+            columns=[f'"{c}"' for c in wanted] + [_CHANGE_TYPE, _CHANGE_VERSION]).read_all())
+    # A data file of the feed that vacuum deleted surfaces while reading, through the Arrow C
+    # stream, as a bare Exception.
+    except Exception:
+        return None
+    feed = feed.take(pc.sort_indices(feed, [(_CHANGE_VERSION, "ascending")]))  # stable
+    written = pc.is_in(feed.column(_CHANGE_TYPE), value_set=pa.array(_WRITTEN))
+    return _conform(feed, table, wanted).append_column("written", written)
+
+
+def changes_since(snapshot: Snapshot, table: str, version: int,
+                  columns: Collection[str] | None = None) -> Changes | None:
+    """The changes of per-article `table` from `version` to its version in `snapshot`,
+    article by article (see change_feed; None where they cannot be known)."""
+    if table not in ARTICLE_TABLES:
+        raise ValueError(f"table {table!r} has no rows per article")
+    selected = list(dict.fromkeys([ARTICLE_KEY, PARTITION, *_columns(table, columns)]))
+    feed = change_feed(snapshot, table, version, selected)
+    if feed is None:
+        return None
+    # The last change of each article decides: a delete and the append of its new rows
+    # (an upsert) leave its new row.
+    feed = feed.append_column("_order", pa.array(range(feed.num_rows), pa.int64()))
+    final = feed.take(feed.group_by(ARTICLE_KEY).aggregate([("_order", "max")]).column("_order_max"))
+    written = final.column("written")
+    return Changes(final.filter(written).select(selected),
+                   final.filter(pc.invert(written)).select([ARTICLE_KEY, PARTITION]))
 
 
 def read_files(table: str, files: Collection[str], columns: Collection[str] | None = None) -> pa.Table:
@@ -369,10 +459,10 @@ class Warehouse:
         return read_table(self.current(table), table, columns, keys, months)
 
     def read_arrow(self, table: str, columns: Collection[str] | None = None,
-                   keys: Collection[str] | None = None,
-                   months: Collection[str] | None = None) -> pa.Table:
-        """read() as an Arrow table."""
-        return read_arrow(self.current(table), table, columns, keys, months)
+                   keys: Collection[str] | None = None, months: Collection[str] | None = None,
+                   where: tuple[str, Collection[str]] | None = None) -> pa.Table:
+        """read() as an Arrow table (and `where`, see read_arrow)."""
+        return read_arrow(self.current(table), table, columns, keys, months, where=where)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -443,7 +533,12 @@ class Warehouse:
         self._commit(table, lambda: write_deltalake(
             self.uri(table), data, mode=mode, partition_by=partition_by,
             writer_properties=_WRITER, schema_mode="overwrite" if mode == "overwrite" else None,
-            configuration=TABLE_PROPERTIES, commit_properties=properties))
+            configuration=_properties(table), commit_properties=properties))
+
+    def mark(self, table: str, metadata: Mapping[str, str]) -> None:
+        """A commit to `table` that changes no row and carries `metadata` (see
+        commit_metadata): what a stage's last commit of a run says about it."""
+        self._write(table, SCHEMAS[table].empty_table(), "append", metadata)
 
     def data_version(self, table: str) -> int | None:
         """The version of the newest commit of `table` that changed its rows (vacuum and
@@ -489,13 +584,13 @@ class Warehouse:
 
     def ensure(self, *tables: str) -> None:
         """Create these tables, empty, where they do not exist yet, and give the ones created
-        before TABLE_PROPERTIES were set at creation those properties."""
+        by older versions the table properties set at creation now."""
         for table in tables:
             delta = _open(self.uri(table), files=False)
             if delta is None:
                 self._write(table, SCHEMAS[table].empty_table(), "append")
-            elif not TABLE_PROPERTIES.items() <= delta.metadata().configuration.items():
-                self._commit(table, partial(delta.alter.set_table_properties, TABLE_PROPERTIES))
+            elif not _properties(table).items() <= delta.metadata().configuration.items():
+                self._commit(table, partial(delta.alter.set_table_properties, _properties(table)))
 
     def publish(self, run_id: str) -> Snapshot:
         """Record the newest versions as those of the last completed run (creating empty

@@ -36,3 +36,19 @@ def test_tiny_scale_benchmark_reports_its_keys(tmp_path: Path, tiny_corpus: Path
     # A second benchmark reuses the raw folder and goes through the CLI.
     assert cli_main(["bench-scale", *args]) == 0
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["generate_s"] == 0.0
+
+
+@pytest.mark.slow
+def test_a_scale_benchmark_can_start_from_the_warehouse_of_an_earlier_one(
+        tmp_path: Path, tiny_corpus: Path, tiny_model: str,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--articles", "20", "--work-dir", str(tmp_path / "work"), "--corpus", str(tiny_corpus),
+            "--model", tiny_model, "--reuse-warehouse"]
+    assert main(args) == 0  # nothing to reuse yet: a full run
+    first = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert first["reused_warehouse"] is False and first["full_run_s"] > 0
+    assert main(args) == 0
+    second = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert second["reused_warehouse"] is True and second["full_run_s"] is None
+    assert second["catch_up_run_s"] > 0
+    assert second["incremental_steps_s"].keys() == first["incremental_steps_s"].keys()

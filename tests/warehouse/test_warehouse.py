@@ -15,6 +15,7 @@ from news_pipeline.warehouse import (
     SCHEMAS,
     Warehouse,
     WarehouseError,
+    changes_since,
     count_rows,
     is_in,
     published_snapshot,
@@ -149,6 +150,39 @@ def test_files_written_since_a_version_can_be_read_alone(location: str) -> None:
     warehouse.upsert("_spans", spans(("b", 0)))
     new = data_files(warehouse.current(), "_spans") - data_files(before, "_spans")
     assert keys(read_files("_spans", new).to_pandas()) == [("b", 0)]
+
+
+def test_changes_since_a_version_say_what_each_article_became(location: str) -> None:
+    warehouse = Warehouse(location)
+    warehouse.upsert("_spans", spans(("a", 0), ("b", 0), ("c", 0)))
+    since = warehouse.current("_spans").versions["_spans"]
+    warehouse.upsert("_spans", spans(("b", 5)), months={MONTHS[0]})  # changed
+    warehouse.upsert("_spans", spans(("d", 0), month=MONTHS[1]), known_new=["d"])  # new
+    warehouse.delete("_spans", ["c"], months={MONTHS[0]})  # deleted
+    warehouse.upsert("_spans", spans(("e", 0)), known_new=["e"])
+    warehouse.delete("_spans", ["e"])  # new, then deleted: gone
+    warehouse.mark("_spans", {"news_pipeline.note": "no rows"})
+    changes = changes_since(warehouse.current("_spans"), "_spans", since, ["start"])
+    assert changes is not None
+    assert sorted(zip(*changes.rows.select(["article_id", "start", PARTITION]).to_pydict().values())) == [
+        ("b", 5, MONTHS[0]), ("d", 0, MONTHS[1])]
+    assert sorted(changes.deleted.column("article_id").to_pylist()) == ["c", "e"]
+    assert changes.months == set(MONTHS) and len(changes) == 4
+    unchanged = changes_since(warehouse.current("_spans"), "_spans",
+                              warehouse.current("_spans").versions["_spans"])
+    assert unchanged is not None and len(unchanged) == 0
+
+
+def test_changes_cannot_be_known_once_vacuum_removed_them(tmp_path: Path) -> None:
+    warehouse = Warehouse(tmp_path / "warehouse")
+    warehouse.upsert("_spans", spans(("a", 0), ("b", 0)))
+    since = warehouse.current("_spans").versions["_spans"]
+    warehouse.delete("_spans", ["a"])
+    assert changes_since(warehouse.current("_spans"), "_spans", since) is not None
+    warehouse.vacuum(retention_hours=0)
+    assert changes_since(warehouse.current("_spans"), "_spans", since) is None
+    # A version the table has not reached yet (a table written anew) cannot be compared either.
+    assert changes_since(warehouse.current("_spans"), "_spans", since + 10) is None
 
 
 def test_a_folder_of_something_else_is_a_clear_error(tmp_path: Path) -> None:
