@@ -48,8 +48,30 @@ _FOREIGN_PARTICLES = frozenset({"ab", "zu", "um", "vorher", "nach", "auf", "vor"
                                 "los", "weg"})
 _MAX_GAP = 12  # tokens between a cue and the comma or colon that opens its content
 _LAST_WORD = re.compile(r"(\w+)\W{0,3}$")
+_WORD_BEFORE = re.compile(r"([\w-]+)\W{1,3}$")
+# "an den Soziologen Hartmut Rosa": a person named in a prepositional phrase
+_IN_PP = re.compile(r"\b(?:an|mit|von|vom|für|gegen|über|bei|beim|zu|zum|nach|neben|ohne|um|laut)"
+                    r"(?:\s+\w+){1,3}\s*$", re.IGNORECASE)
 # "..., sagte X" and "„...!“ sagte X": what precedes a cue whose content comes before it
 _LEFT_OF_INVERTED_CUE = frozenset({",", "“", "”", "«", "»", "\""})
+
+
+def _finite_verb(word: str) -> bool:
+    return word in cues.AUXILIARIES or word in cues.KONJUNKTIV_II or cues.konjunktiv_i(word)
+
+
+# A past-tense verb in -te(n) right after a comma, before "sich" or an adverb ("..., hörte
+# sich allerdings ... an")
+_PAST_VERB = re.compile(r"[a-zäöüß]{3,}te(?:n)?")
+
+
+def _role_gender(word: str) -> str | None:
+    """"f" for "ministerin", "m" for "minister" or "frau"/"herr", None for other words."""
+    if word in cues.FEMALE_TITLES or word.endswith(cues.FEMININE_ROLE_ENDINGS):
+        return "f"
+    if word in cues.MALE_TITLES or word.endswith(cues.PERSON_ROLES):
+        return "m"
+    return None
 
 
 class MentionLike(Protocol):
@@ -129,6 +151,9 @@ class _Unit:
     mention: list[int] = field(default_factory=list)  # per token: its mention or -1
     found: list[_Found] = field(default_factory=list)  # content in this unit
     said: _Found | None = None  # the last content a cue in this unit attributes
+    # a speech act without content ("Yücel berichtete über die Razzien."): its speaker is
+    # the voice of a quotation or a Konjunktiv sentence that follows
+    voice: _Found | None = None
 
 
 def _entity_id(mention: MentionLike) -> str | None:
@@ -185,6 +210,7 @@ class _Article:
                             if m.label in ("PER", "ORG") and self._pair_at(m.start) < 0]
         self.antecedent_starts = [self.mentions[m].start for m in self.antecedents]
         self.reported: set[int] = set()  # mentions inside reported content
+        self.genders: dict[str, str | None] = {}  # a person's last name -> "f", "m" or None
         self.last_speaker: _Speaker | None = None
 
     def _pair_at(self, offset: int) -> int:
@@ -234,7 +260,8 @@ class _Article:
         for index, pair in enumerate(self.pairs):
             before = _LAST_WORD.search(self.text, max(0, pair.open - 40), pair.open)
             word = before.group(1).lower() if before else ""
-            if word in cues.SCARE_MARKERS or word.endswith(cues.TITLE_NOUNS):
+            glued = pair.open > 0 and self.text[pair.open - 1] == "-"  # Industrie-„Strompreis“
+            if word in cues.SCARE_MARKERS or word.endswith(cues.TITLE_NOUNS) or glued:
                 titles.add(index)
         return titles
 
@@ -263,6 +290,10 @@ class _Article:
                 continue
             cue = self._cue_at(unit, i)
             found = self._attribute(k, unit, cue) if cue else []
+            if cue and not found and cue.kind == "verb" and unit.voice is None:
+                speaker = self._subject(unit, cue, self._segment_start(unit, cue.first))
+                if speaker is not None and speaker.named:
+                    unit.voice = _Found(0, 0, self._cue_text(unit, cue), speaker, k)
             for f in found:
                 self._add(f)
                 unit.said = f
@@ -279,12 +310,13 @@ class _Article:
         „Kein Abonnement erforderlich.“"), attributed to the speaker of this sentence's or
         else the previous sentence's cue."""
         previous = self._previous_said(k)
-        if previous and not unit.found and not unit.said and any(
-                t.text in cues.KONJUNKTIV_I and p < 0 for t, p in zip(unit.tokens, unit.pair)):
-            unit.said = _Found(0, len(unit.tokens), previous.cue, previous.speaker, k)
+        if previous and not unit.found and not unit.said and self._continues(k, unit, previous):
+            end = self._continuation_end(unit)
+            unit.said = _Found(0, end, previous.cue, previous.speaker, k)
             self._add(unit.said)
-            return
-        source = unit.said or previous
+            if end == len(unit.tokens):
+                return
+        source = unit.said or unit.voice or previous
         for first, end in self._lone_quotes(unit):
             speaker = self._introducer(unit, first) or (source.speaker if source else None)
             found = _Found(first, end, None, speaker, k)
@@ -292,12 +324,46 @@ class _Article:
             unit.said = unit.said or found
 
     def _previous_said(self, k: int) -> _Found | None:
-        """What the sentence before unit k said, looking past a heading between them."""
+        """What the sentence before unit k said (or the voice of its speech act), looking
+        past a heading or a short exclamation ("Durch Erneuerung!") between them."""
         for before in range(k - 1, max(k - 3, -1), -1):
             unit = self.units[before]
-            if unit.said or unit.tokens[-1].text in _SENTENCE_END or unit.pair[-1] >= 0:
-                return unit.said
+            said = unit.said or unit.voice
+            if said:
+                return said
+            short = len(unit.tokens) <= 6 and sum(t.text not in _PUNCT for t in unit.tokens) <= 3
+            if (unit.tokens[-1].text in _SENTENCE_END and not short) or unit.pair[-1] >= 0:
+                return None
         return None
+
+    def _continues(self, k: int, unit: _Unit, previous: _Found) -> bool:
+        """Does a sentence without a cue continue the reported speech before it? Konjunktiv
+        I does ("Die Lage sei ernst."); Konjunktiv II where the sentence before is reported
+        speech itself ("Vielleicht würden die Beratungen Klarheit schaffen.")."""
+        end = self._continuation_end(unit)
+        words = [t.text for t, p in zip(unit.tokens[:end], unit.pair[:end]) if p < 0]
+        if any(cues.konjunktiv_i(w) for w in words):
+            return True
+        if not (previous.end > previous.first and previous.unit == k - 1):
+            return False
+        # in its main clause, before any indicative ("..., die ... darstellen würden" is a
+        # relative clause); "dürfte" is a guess of the writer's, no report
+        clause = self._clause_end(unit, 0)
+        for t, p in zip(unit.tokens[:clause], unit.pair[:clause]):
+            if p < 0 and t.text in cues.MAIN_CLAUSE_VERBS:
+                return False
+            if p < 0 and t.text in cues.KONJUNKTIV_II and t.text not in ("dürfte", "dürften"):
+                return True
+        return False
+
+    def _continuation_end(self, unit: _Unit) -> int:
+        """A continuing sentence ends before a quotation that stands as a sentence of its own
+        after it ("Aber das gehe nicht. „Ich lasse mich nicht ...“")."""
+        for j in range(1, len(unit.tokens) - 1):
+            if unit.tokens[j].text in _SENTENCE_END and unit.pair[j] < 0 and unit.pair[j + 1] >= 0 \
+                    and unit.pair[j + 1] != unit.pair[j - 1]:
+                return j + 1
+        return len(unit.tokens)
 
     def _lone_quotes(self, unit: _Unit) -> list[tuple[int, int]]:
         """Token ranges of quotations that stand as sentences of their own and no cue claimed."""
@@ -327,6 +393,8 @@ class _Article:
         if first == 0 or unit.tokens[first - 1].text != ":":
             return None
         start = self._segment_start(unit, first - 1)
+        if unit.lower[start] in ("und", "aber", "doch") and start + 1 < first - 1:
+            start += 1  # "Und Yücel setzte noch einen drauf: „...“"
         np = self._np(unit, start, first - 1)
         if np is None or unit.lower[start] in cues.FRONTED:
             return None
@@ -489,8 +557,11 @@ class _Article:
         """"Wie die Polizei mitteilte, ..." and "..., wie der Konzern mitteilte." (a short
         clause that the cue ends, unlike "Wie das Fleisch aussieht und was Tester sagen")."""
         end = self._clause_end(unit, cue.last + 1)
-        if cue.first - start > 8 or any(w not in cues.AUXILIARIES for w in unit.lower[cue.last + 1:end]):
+        if cue.first - start > 14 or any(w not in cues.AUXILIARIES for w in unit.lower[cue.last + 1:end]):
             return []
+        if cue.first - start > 8 and any(w == "und" or w in cues.MAIN_CLAUSE_VERBS
+                                         for w in unit.lower[start + 1:cue.first]):
+            return []  # a long "wie"-clause is one place and time, not a second clause
         speaker, _ = self._speaker_after(unit, start + 1)
         if start == 0 and end < len(unit.tokens) and unit.tokens[end].text == ",":
             return [_Found(end + 1, self._content_end(unit, end + 1), text, speaker, k)]
@@ -749,6 +820,9 @@ class _Article:
                 return i
             nxt = self._clause_end(unit, i + 1)
             opener = unit.lower[i + 1] if i + 1 < last else ""
+            if _PAST_VERB.fullmatch(unit.tokens[i + 1].text) and i + 2 < last \
+                    and (unit.lower[i + 2] == "sich" or unit.lower[i + 2] in cues.ADVERBS):
+                return i  # "..., hörte sich aber anders an": the subject's next verb
             if opener not in cues.CONTENT_OPENERS and opener not in cues.ADVERBIAL_OPENERS \
                     and opener not in cues.DETERMINERS and any(
                         w in cues.MAIN_CLAUSE_VERBS for w in unit.lower[i + 1:min(nxt, i + 6)]):
@@ -760,9 +834,9 @@ class _Article:
         apposition of X ("sagte etwa Dorothy Bishop, Professorin in Oxford, die Kommentare
         seien ..."); None if what follows is no content."""
         following = self._clause_end(unit, comma + 1)
-        verbs = cues.KONJUNKTIV_I | cues.KONJUNKTIV_II | cues.AUXILIARIES
+        verbs = cues.KONJUNKTIV_II | cues.AUXILIARIES
         apposition = inverted and self._np(unit, comma + 1, following) is not None and not any(
-            t.text in verbs for t in unit.tokens[comma + 1:following])
+            t.text in verbs or cues.konjunktiv_i(t.text) for t in unit.tokens[comma + 1:following])
         if apposition and following < self._last_word(unit) and unit.tokens[following].text == ",":
             return following + 1 if self._is_content(unit, following + 1) else None
         return comma + 1 if self._is_content(unit, comma + 1) else None
@@ -778,7 +852,7 @@ class _Article:
             return True
         end = self._content_end(unit, i)
         words = [t.text for t in unit.tokens[i:end]]  # verbs are lower-case: "Gewinne" is a noun
-        return any(w in cues.KONJUNKTIV_I or w in cues.KONJUNKTIV_II or _ZU_INFINITIVE.fullmatch(w)
+        return any(cues.konjunktiv_i(w) or w in cues.KONJUNKTIV_II or _ZU_INFINITIVE.fullmatch(w)
                    for w in words) or any(a == "zu" and b[:1].islower() for a, b in pairwise(words))
 
     def _relative_clause(self, unit: _Unit, i: int) -> bool:
@@ -790,8 +864,13 @@ class _Article:
             return False
         after = unit.tokens[i + 1].text if i + 1 < len(unit.tokens) else ""
         article = first in cues.DETERMINERS and (after[:1].isupper() or self._adjective(after))
-        verb = after in cues.KONJUNKTIV_I or after in cues.KONJUNKTIV_II or after in cues.AUXILIARIES
-        return not article and not verb
+        verb = cues.konjunktiv_i(after) or after in cues.KONJUNKTIV_II or after in cues.AUXILIARIES
+        if article:  # "..., der Milliarden kosten würde": the finite verb closes the clause
+            end = self._clause_end(unit, i + 1)
+            finite = [j for j in range(i + 1, end) if _finite_verb(unit.tokens[j].text)]
+            # ... after a verb form ("kosten"), unlike "sagte, der Besuch zeige, ..."
+            return finite == [end - 1] and end - i >= 3 and unit.tokens[end - 2].text[:1].islower()
+        return not verb
 
     def _has_speech_pair(self, unit: _Unit, first: int, end: int) -> bool:
         """Does a quoted fragment (not a title or a name) lie in tokens [first, end)?"""
@@ -897,6 +976,10 @@ class _Article:
         first, end = np
         if any(self._mention_label(unit, j) == "PER" for j in range(first, end)):
             return None
+        if end < len(unit.tokens) and unit.tokens[end].text == "(":  # "der Präsident des
+            close = next((j for j in range(end + 1, min(end + 6, len(unit.tokens)))  # BDI (...),"
+                          if unit.tokens[j].text == ")"), None)
+            end = close + 1 if close is not None else end
         if end + 1 >= len(unit.tokens) or unit.tokens[end].text != ",":
             return None
         name = self._np(unit, end + 1, len(unit.tokens))
@@ -929,21 +1012,80 @@ class _Article:
                 unit.lower[first] in cues.PARTITIVES and unit.lower[first + 1] in cues.PARTITIVE_LINKS):
             first += 1
         start = unit.tokens[first].start
+        if not mentions and first > 0 and unit.lower[first - 1] in ("der", "die") and end - first <= 2:
+            # "der Konzernchef", "die Ministerin", "der 46-Jährige": the person named before
+            role = _role_gender(unit.lower[end - 1])
+            if role:
+                gender = "f" if unit.lower[first - 1] == "die" or role == "f" else "m"
+                person = self._resolve_pronoun(start, gender, persons_only=True)
+                if person is not None:
+                    return person
         entity = _entity_id(self.mentions[mentions[0]]) if mentions else None
         return _Speaker(self.text[start:unit.tokens[end - 1].end], entity, start, bool(mentions))
 
-    def _resolve_pronoun(self, at: int) -> _Speaker | None:
-        """"er"/"sie": the later of the last speaker and the last person (else organisation)
-        mention outside quotation marks before the pronoun."""
+    def _resolve_pronoun(self, at: int, gender: str | None = None,
+                         persons_only: bool = False) -> _Speaker | None:
+        """"er"/"sie" (gender "m"/"f"), "der Minister": the later of the last speaker and the
+        last person (else organisation) mention outside quotation marks before the pronoun,
+        passing over people of the other gender and, where there is a last speaker, people
+        named inside a prepositional phrase ("In Anlehnung an den Soziologen X fragte er")."""
+        if gender is None:
+            word = self.text[at:at + 3].lower()
+            gender = "m" if word.startswith("er") else "f" if word.startswith("sie") else None
+        last = self.last_speaker
+        if last is not None and (last.at >= at or not self._compatible(last, gender)
+                                 or (persons_only and not self._is_person(last))):
+            last = None
         k = bisect_right(self.antecedent_starts, at)
         before = [self.mentions[m] for m in self.antecedents[:k] if m not in self.reported]
-        mention = next((m for m in reversed(before) if m.label == "PER"), None) or \
-            next((m for m in reversed(before) if m.label == "ORG"), None)
+        mention = next((m for m in reversed(before) if m.label == "PER"
+                        and self._gender(m) in (None, gender)
+                        and not (last and _IN_PP.search(self.text, max(0, m.start - 40), m.start))),
+                       None)
+        if mention is None and not persons_only:
+            mention = next((m for m in reversed(before) if m.label == "ORG"), None)
         candidate = _Speaker(mention.text, _entity_id(mention), mention.start, True) if mention else None
-        last = self.last_speaker
-        if last is not None and last.at < at and (candidate is None or last.at > candidate.at):
+        if last is not None and (candidate is None or last.at > candidate.at):
             return last
         return candidate
+
+    def _gender(self, mention: MentionLike) -> str | None:
+        """A person's gender where the article shows it: a first name, "Frau"/"Herr" or a
+        role noun before the name ("Ministerin Raab"), for any mention of the same surname."""
+        key = mention.text.split()[-1].lower() if mention.text.split() else ""
+        if key not in self.genders:
+            self.genders[key] = None
+            for m in self.mentions:
+                if m.label == "PER" and m.text.split() and m.text.split()[-1].lower() == key:
+                    found = self._gender_here(m)
+                    if found:
+                        self.genders[key] = found
+                        break
+        return self.genders[key]
+
+    def _gender_here(self, mention: MentionLike) -> str | None:
+        first = mention.text.split()[0].lower()
+        if first in cues.FEMALE_NAMES:
+            return "f"
+        if first in cues.MALE_NAMES:
+            return "m"
+        before = _WORD_BEFORE.search(self.text, max(0, mention.start - 40), mention.start)
+        return _role_gender(before.group(1).lower()) if before else None
+
+    def _speaker_gender(self, speaker: _Speaker) -> str | None:
+        m = bisect_right(self.mention_ends, speaker.at)
+        if m < len(self.mentions) and self.mentions[m].start == speaker.at:
+            return self._gender(self.mentions[m]) if self.mentions[m].label == "PER" else None
+        words = speaker.text.split()
+        return _role_gender(words[-1].lower()) if words else None
+
+    def _compatible(self, speaker: _Speaker, gender: str | None) -> bool:
+        return gender is None or self._speaker_gender(speaker) in (None, gender)
+
+    def _is_person(self, speaker: _Speaker) -> bool:
+        m = bisect_right(self.mention_ends, speaker.at)
+        return m < len(self.mentions) and self.mentions[m].start == speaker.at \
+            and self.mentions[m].label == "PER"
 
     # -- output -----------------------------------------------------------------------------
 
