@@ -196,7 +196,12 @@ HEISSEN = frozenset({"heißt", "hieß"})
 # Source phrases: "laut X", "X zufolge", "nach Angaben (des|von|aus) X", "nach X-Angaben".
 LAUT = "laut"
 ZUFOLGE = "zufolge"
-ANGABEN_NOUNS = frozenset({"angaben", "informationen", "darstellung", "aussagen", "worten"})
+ANGABEN_NOUNS = frozenset({"angaben", "informationen", "darstellung", "aussagen", "worten",
+                           "aussage", "auskunft"})
+OWN = frozenset({"eigenen", "eigener"})  # "nach eigenen Angaben", "nach eigener Aussage"
+# A man or woman the text introduces without a name ("Der Mann veröffentlicht ..."): as the
+# subject opening a sentence, the antecedent of a later "er"/"sie".
+UNNAMED_PERSONS = {"mann": "m", "frau": "f"}
 ANGABEN_SUFFIX = "angaben"  # "Kreml-Angaben", "Polizeiangaben"
 # Relative source words: "ein Reuters-Bericht, demzufolge Apple ... entwickle", "Berichte,
 # wonach ...": the noun before the comma is the source, the clause after is the content.
@@ -261,6 +266,8 @@ def konjunktiv_i(word: str) -> bool:
     return any(word.startswith(p) and word[len(p):] in KONJUNKTIV_I for p in _KI_PARTICLES)
 KONJUNKTIV_II = _words("""
 würde würden wäre wären hätte hätten könnte könnten müsste müssten dürfte dürften gäbe käme
+gäben kämen läge lägen stünde stünden stände ständen ginge gingen bliebe blieben wüsste wüssten
+bräuchte bräuchten hieße ließe ließen sähe sähen
 """)
 
 # Words that open a content clause ("sagte, dass ...", "fragte, ob ..."); only dass and ob
@@ -296,6 +303,8 @@ PARTITIVES = frozenset({"einer", "eine", "eines", "einige", "mehrere", "viele", 
 PARTITIVE_LINKS = frozenset({"von", "der", "des", "aus"})
 RELATIVE_PRONOUNS = _words("der die das dem den denen deren dessen welche welcher welches welchem welchen")
 PRONOUNS = frozenset({"er", "sie"})
+# Articles that mark an accusative or dative noun phrase: never the subject after a verb.
+OBJECT_CASE_ARTICLES = frozenset({"einen", "einem", "dem", "den"})
 # Subjects that name no one the text could resolve: "Wir fordern ... auf", "Man sagt, ...".
 IMPERSONAL = frozenset({"ich", "wir", "man", "du", "ihr"})
 # An adjective inside a noun phrase ends like this and precedes a noun ...

@@ -212,6 +212,7 @@ class _Article:
         self.reported: set[int] = set()  # mentions inside reported content
         self.genders: dict[str, str | None] = {}  # a person's last name -> "f", "m" or None
         self.last_speaker: _Speaker | None = None
+        self.unnamed = self._unnamed_persons()
 
     def _pair_at(self, offset: int) -> int:
         p = bisect_right(self.pair_opens, offset) - 1
@@ -228,7 +229,10 @@ class _Article:
                 tokens[0].text == "," or (tokens[0].text[:1].islower()
                                           and units[-1].tokens[-1].text in "“”«»‘’\""))
             pair = self._pair_at(tokens[0].start)
-            if runs_on or (pair >= 0 and self.pairs[pair].open < tokens[0].start):
+            # a quotation opened in the sentence before (not one whose lost opening mark
+            # stands for the paragraph's start, in the gap between them)
+            inside = pair >= 0 and bool(units) and self.pairs[pair].open < units[-1].tokens[-1].end
+            if runs_on or inside:
                 units[-1].tokens = units[-1].tokens + tokens
             else:
                 units.append(_Unit(list(tokens)))
@@ -253,6 +257,17 @@ class _Article:
                 unit.mention.append(m if m < len(self.mentions)
                                     and self.mentions[m].start < token.end else -1)
         return unit.mention
+
+    def _unnamed_persons(self) -> list[tuple[_Speaker, str]]:
+        """"Der Mann", "Die Frau" opening a sentence outside quotation marks: (speaker, gender)."""
+        found = []
+        for unit in self.units:
+            lower, tokens = unit.lower, unit.tokens
+            if len(tokens) > 2 and lower[0] in ("der", "die") and unit.pair[0] < 0 and \
+                    cues.UNNAMED_PERSONS.get(lower[1]) == ("m" if lower[0] == "der" else "f"):
+                found.append((_Speaker(tokens[1].text, None, tokens[1].start, False),
+                              cues.UNNAMED_PERSONS[lower[1]]))
+        return found
 
     def _title_pairs(self) -> set[int]:
         """Quotation pairs that are titles or scare quotes ("der Film „...“", "die sogenannte „...“")."""
@@ -310,10 +325,15 @@ class _Article:
         „Kein Abonnement erforderlich.“"), attributed to the speaker of this sentence's or
         else the previous sentence's cue."""
         previous = self._previous_said(k)
-        if previous and not unit.found and not unit.said and self._continues(k, unit, previous):
-            end = self._continuation_end(unit)
-            unit.said = _Found(0, end, previous.cue, previous.speaker, k)
-            self._add(unit.said)
+        head = self._unclaimed_head(unit)
+        if previous is None and head:
+            previous = self._said_across(k, unit, head)
+        if previous and head and self._continues(k, unit, previous, head):
+            end = self._continuation_end(unit, head)
+            found = _Found(self._quotation_after_colon(unit, end), end, previous.cue,
+                           previous.speaker, k)
+            self._add(found)
+            unit.said = unit.said or found
             if end == len(unit.tokens):
                 return
         source = unit.said or unit.voice or previous
@@ -336,11 +356,50 @@ class _Article:
                 return None
         return None
 
-    def _continues(self, k: int, unit: _Unit, previous: _Found) -> bool:
+    def _unclaimed_head(self, unit: _Unit) -> int:
+        """End of the sentences that open the unit before the first one a cue claimed
+        content in (a unit joins sentences where a quotation runs on): these may continue
+        the reported speech before them."""
+        if not unit.found:
+            return 0 if unit.said else len(unit.tokens)
+        first = min(f.first for f in unit.found)
+        return next((j + 1 for j in range(first - 1, 0, -1)
+                     if unit.tokens[j].text in _SENTENCE_END and unit.pair[j] < 0), 0)
+
+    def _quotation_after_colon(self, unit: _Unit, end: int) -> int:
+        """"..., heiße das: „Wir dürfen ...“": a continuing sentence whose colon introduces
+        one quotation to its end says those words; else it says the whole sentence (0)."""
+        colon = next((j for j in range(end) if unit.tokens[j].text == ":" and unit.pair[j] < 0), -1)
+        last = end
+        while last > colon + 1 and unit.tokens[last - 1].text in _FINAL and unit.pair[last - 1] < 0:
+            last -= 1
+        if colon < 0 or colon + 1 >= last:
+            return 0
+        pair = unit.pair[colon + 1]
+        return colon + 1 if pair >= 0 and all(p == pair for p in unit.pair[colon + 1:last]) else 0
+
+    def _said_across(self, k: int, unit: _Unit, head: int) -> _Found | None:
+        """Reported speech goes on in Konjunktiv I past one sentence of the writer's between
+        ("Darunter fielen etwa ... . Das sei ...") where that sentence names no one else."""
+        if k < 2 or self.units[k - 1].found or self.units[k - 1].pair[-1] >= 0:
+            return None
+        between = self.units[k - 1]
+        previous = self._previous_said(k - 1)  # the cheap tests first: most sentences stop here
+        if previous is None or previous.speaker is None or not any(
+                cues.konjunktiv_i(t.text) for t, p in zip(unit.tokens[:head], unit.pair) if p < 0):
+            return None
+        name = previous.speaker.text.split()[-1].lower()
+        for m in {m for m, p in zip(self._mentions(between), between.pair) if m >= 0 and p < 0}:
+            mention = self.mentions[m]
+            if mention.label in ("PER", "ORG") and name not in mention.text.lower():
+                return None
+        return previous
+
+    def _continues(self, k: int, unit: _Unit, previous: _Found, head: int) -> bool:
         """Does a sentence without a cue continue the reported speech before it? Konjunktiv
         I does ("Die Lage sei ernst."); Konjunktiv II where the sentence before is reported
         speech itself ("Vielleicht würden die Beratungen Klarheit schaffen.")."""
-        end = self._continuation_end(unit)
+        end = self._continuation_end(unit, head)
         words = [t.text for t, p in zip(unit.tokens[:end], unit.pair[:end]) if p < 0]
         if any(cues.konjunktiv_i(w) for w in words):
             return True
@@ -356,14 +415,15 @@ class _Article:
                 return True
         return False
 
-    def _continuation_end(self, unit: _Unit) -> int:
+    def _continuation_end(self, unit: _Unit, head: int) -> int:
         """A continuing sentence ends before a quotation that stands as a sentence of its own
-        after it ("Aber das gehe nicht. „Ich lasse mich nicht ...“")."""
-        for j in range(1, len(unit.tokens) - 1):
+        after it ("Aber das gehe nicht. „Ich lasse mich nicht ...“"), and before the
+        sentences a cue claimed."""
+        for j in range(1, head - 1):
             if unit.tokens[j].text in _SENTENCE_END and unit.pair[j] < 0 and unit.pair[j + 1] >= 0 \
                     and unit.pair[j + 1] != unit.pair[j - 1]:
                 return j + 1
-        return len(unit.tokens)
+        return head
 
     def _lone_quotes(self, unit: _Unit) -> list[tuple[int, int]]:
         """Token ranges of quotations that stand as sentences of their own and no cue claimed."""
@@ -457,7 +517,7 @@ class _Article:
             return _Cue("zufolge", "zufolge", i, i)
         if lower in cues.RELATIVE_SOURCES and i >= 2 and unit.tokens[i - 1].text == ",":
             return _Cue("relative", lower, i, i)
-        if lower == "nach" and i + 2 < len(unit.tokens) and unit.lower[i + 1] == "eigenen" \
+        if lower == "nach" and i + 2 < len(unit.tokens) and unit.lower[i + 1] in cues.OWN \
                 and unit.lower[i + 2] in cues.ANGABEN_NOUNS:
             return _Cue("angaben", "eigenen", i, i + 2)
         if lower == "nach" and i + 1 < len(unit.tokens):
@@ -604,7 +664,8 @@ class _Article:
             # "Freilich sagt er", "Stolz vermeldet das Management", "Vereinfachend sagen wir":
             # a lone capitalised word before the verb is an adverb when a subject follows it
             if np[1] - np[0] == 1 and self._mentions(unit)[np[0]] < 0 and after < cue.first + 3 \
-                    and after < len(unit.tokens):
+                    and after < len(unit.tokens) and unit.lower[np[0]] not in cues.PRONOUNS \
+                    and unit.lower[after] not in cues.OBJECT_CASE_ARTICLES:
                 if unit.lower[after] in cues.IMPERSONAL:
                     return None
                 later, _ = self._speaker_after(unit, after, allow_pp=False)
@@ -635,9 +696,15 @@ class _Article:
     def _object(self, k: int, unit: _Unit, cue: _Cue,
                 speaker: _Speaker | None = None) -> list[_Found]:
         """"bezeichnete die Reise als „einsame Bromance“": the object holds the words."""
-        start = self._clause_start(unit, self._segment_start(unit, cue.first), cue.first)
+        segment = self._segment_start(unit, cue.first)
+        start = self._clause_start(unit, segment, cue.first)
         if speaker is None:
+            # "Name, Sprecher der Grünen, nennt ...": the verb's clause opens after the
+            # apposition, the subject stands before it
             speaker = self._subject(unit, cue, start)
+            if start == cue.first and start > segment:
+                before = self._subject(unit, cue, segment)
+                speaker = before if before is not None and before.named else speaker
         first = cue.last + 1
         if speaker and first < len(unit.tokens) and unit.tokens[first].start <= speaker.at:
             np = self._np(unit, first, len(unit.tokens))
@@ -645,6 +712,7 @@ class _Article:
         end = self._clause_end(unit, first)
         if end > first and unit.lower[end - 1] in _FOREIGN_PARTICLES | {"zurück", "an", "aus"}:
             end -= 1
+        end = self._quoted_clauses_after(unit, end)
         # "bezeichnete sie als Kampf für Souveränität" is speech where someone named says it;
         # "diesen Effekt bezeichnen Genetiker als Drift" is terminology
         judged = cue.lemma in cues.ALS_PREDICATE and "als" in unit.lower[first:end] and \
@@ -660,6 +728,18 @@ class _Article:
                 first = np[1]
             return [_Found(first, cue.first, self._cue_text(unit, cue), speaker, k)]
         return []
+
+    def _quoted_clauses_after(self, unit: _Unit, end: int) -> int:
+        """"nannte den Prozess „unverzichtbar“, um den „Reformstau“ zu lösen": clauses after
+        the object that hold quoted words too belong to the same reported speech."""
+        while end + 1 < len(unit.tokens) and unit.tokens[end].text == "," and unit.pair[end] < 0:
+            following = self._clause_end(unit, end + 1)
+            if not self._has_speech_pair(unit, end + 1, following) or any(
+                    w in cues.TRIGGERS for w, p in zip(unit.lower[end + 1:following],
+                                                      unit.pair[end + 1:following]) if p < 0):
+                break
+            end = following
+        return end
 
     def _heissen(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
         """"„...“, heißt es in der Mitteilung", "In der Erklärung heißt es: „...“"."""
@@ -734,6 +814,9 @@ class _Article:
         if cue.lemma == "eigenen":  # "nach eigenen Angaben": the subject's own words
             np = self._np(unit, self._segment_start(unit, cue.first), cue.first)
             speaker = self._speaker(unit, *np) if np else None
+            if np is None and after + 1 < len(unit.tokens):
+                # "Nach eigenen Angaben kaufte er ...": the subject follows the verb
+                speaker, _ = self._speaker_after(unit, after + 1, allow_pp=False)
             return self._found_for_source(k, unit, cue, speaker, cue.first, after)
         if after < len(unit.tokens) and unit.lower[after] in ("von", "aus", "vom"):
             after += 1
@@ -1045,6 +1128,9 @@ class _Article:
         if mention is None and not persons_only:
             mention = next((m for m in reversed(before) if m.label == "ORG"), None)
         candidate = _Speaker(mention.text, _entity_id(mention), mention.start, True) if mention else None
+        unnamed = next((p for p, g in reversed(self.unnamed) if p.at < at and g == gender), None)
+        if unnamed is not None and (candidate is None or unnamed.at > candidate.at):
+            candidate = unnamed
         if last is not None and (candidate is None or last.at > candidate.at):
             return last
         return candidate
