@@ -7,6 +7,8 @@ how each group is used.
 
 from __future__ import annotations
 
+from functools import cache
+
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -63,6 +65,30 @@ SPEECH_VERBS = _forms({
     "raten": "rät riet rieten",
     "verraten": "verrät verriet verrieten",
     "empfehlen": "empfiehlt empfahl empfahlen empfohlen",
+    "appellieren": "appelliert appellierte appellierten",
+    "resümieren": "resümiert resümierte resümierten",
+    "bilanzieren": "bilanziert bilanzierte bilanzierten",
+    "konstatieren": "konstatiert konstatierte konstatierten",
+    "folgern": "folgert folgerte folgerten",
+    "erwidern": "erwidert erwiderte erwiderten",
+    "kontern": "kontert konterte konterten",
+    "bemerken": "bemerkt bemerkte bemerkten",
+    "bekennen": "bekennt bekannte bekannten",
+    "gestehen": "gesteht gestand gestanden",
+    "monieren": "moniert monierte monierten",
+    "bemängeln": "bemängelt bemängelte bemängelten",
+    "beanstanden": "beanstandet beanstandete beanstandeten",
+    "präzisieren": "präzisiert präzisierte präzisierten",
+    "kommentieren": "kommentiert kommentierte kommentierten",
+    "prophezeien": "prophezeit prophezeite prophezeiten",
+    "scherzen": "scherzt scherzte scherzten",
+    "witzeln": "witzelt witzelte witzelten",
+    "spotten": "spottet spottete spotteten",
+    "schimpfen": "schimpft schimpfte schimpften",
+    "schwärmen": "schwärmt schwärmte schwärmten",
+    "jubeln": "jubelt jubelte jubelten",
+    "beten": "betet betete beteten",
+    "posten": "postet postete posteten",
 })
 
 # Verbs that mostly take an object, and so count as a cue only when the object holds a
@@ -109,6 +135,14 @@ for _lemma, _particle, _stems in (
     ("hervorgehen", "hervor", "geht ging"),
     ("zurückweisen", "zurück", "weist wies wiesen weisen"),
     ("einwenden", "ein", "wendet wandte wandten"),
+    ("einwerfen", "ein", "wirft warf warfen"),
+    ("anfügen", "an", "fügt fügte fügten"),
+    ("darlegen", "dar", "legt legte legten"),
+    ("klarmachen", "klar", "macht machte machten"),
+    ("vorhalten", "vor", "hält hielt hielten"),
+    ("zugestehen", "zu", "gesteht gestand gestanden"),
+    ("eingestehen", "ein", "gesteht gestand gestanden"),
+    ("nachlegen", "nach", "legt legte legten"),
 ):
     for _stem in _stems.split():
         SEPARABLE_STEMS.setdefault(_stem, {})[_particle] = _lemma
@@ -137,6 +171,13 @@ SEPARABLE_WHOLE = _forms({
     "feststellen": "festgestellt feststellte",
     "zurückweisen": "zurückgewiesen zurückwies zurückwiesen",
     "einwenden": "eingewandt einwandte",
+    "einwerfen": "eingeworfen einwarf",
+    "anfügen": "angefügt anfügte",
+    "darlegen": "dargelegt darlegte",
+    "klarmachen": "klargemacht klarmachte",
+    "vorhalten": "vorgehalten vorhielt",
+    "zugestehen": "zugestanden zugestand",
+    "eingestehen": "eingestanden eingestand",
 })
 
 # Cues whose bare use in inverted order ("..., sagte X") is reported speech whatever the
@@ -155,7 +196,12 @@ HEISSEN = frozenset({"heißt", "hieß"})
 # Source phrases: "laut X", "X zufolge", "nach Angaben (des|von|aus) X", "nach X-Angaben".
 LAUT = "laut"
 ZUFOLGE = "zufolge"
-ANGABEN_NOUNS = frozenset({"angaben", "informationen", "darstellung", "aussagen", "worten"})
+ANGABEN_NOUNS = frozenset({"angaben", "informationen", "darstellung", "aussagen", "worten",
+                           "aussage", "auskunft"})
+OWN = frozenset({"eigenen", "eigener"})  # "nach eigenen Angaben", "nach eigener Aussage"
+# A man or woman the text introduces without a name ("Der Mann veröffentlicht ..."): as the
+# subject opening a sentence, the antecedent of a later "er"/"sie".
+UNNAMED_PERSONS = {"mann": "m", "frau": "f"}
 ANGABEN_SUFFIX = "angaben"  # "Kreml-Angaben", "Polizeiangaben"
 # Relative source words: "ein Reuters-Bericht, demzufolge Apple ... entwickle", "Berichte,
 # wonach ...": the noun before the comma is the source, the clause after is the content.
@@ -191,10 +237,37 @@ profitiere akzeptiere kontrolliere existiere funktioniere garantiere informiere 
 operiere reduziere verhindere baue kaufe verkaufe wähle zähle hole schicke spare sichere
 erhöhe senke kürze streiche schließe beende starte stoppe blockiere stärke schwäche verlasse
 betreffe beziehe entstehe gelange übernehme unternehme vermeide verfolge ermögliche erfülle
-erwäge bedrohe belaste nenne
+erwäge bedrohe belaste nenne bekomme bestimme bewerte beschreibe betone bitte danke
+begrüße bedauere entscheide beschließe verbiete erfordere betreibe entlasse gestalte trenne
+fließe mangle stamme stecke scheitere verändere verbinde verlaufe vermittle verschlechtere
+verzichte ziehe greife rufe zweifle frage antworte warne meine wohne fahre fliege sterbe
+bewege verschiebe verwende handele sammle wechsle bezahle erinnere rate berichte empfehle
+vergesse wiege ergebe gebe verlaufe vertraue verweigere widerspreche behaupte bestreite
 """)
+# Particles of separable verbs, for Konjunktiv I written as one word at a clause end ("...,
+# weil die Zahl weiter zunehme").
+_KI_PARTICLES = ("ab", "an", "auf", "aus", "bei", "ein", "fest", "her", "hin", "mit", "nach",
+                 "vor", "weg", "zu", "zurück", "zusammen", "dazu", "hinzu", "heraus", "voran")
+
+_NOT_VERBS = frozenset({"zufolge", "demzufolge", "nachfolge", "anfrage", "nachfrage", "vorsorge"})
+
+
+@cache
+def konjunktiv_i(word: str) -> bool:
+    """Is `word` a third-person Konjunktiv I form: one of the list, a separable verb's
+    ("zunehme", "vorliege"), or a verb in -ieren ("reagiere", "investiere"; first person
+    singular looks the same, but reported speech has no first person)?"""
+    if word in KONJUNKTIV_I:
+        return True
+    if len(word) < 5 or not word.endswith("e") or not word[:1].islower() or word in _NOT_VERBS:
+        return False
+    if word.endswith("iere") and len(word) >= 7:
+        return True
+    return any(word.startswith(p) and word[len(p):] in KONJUNKTIV_I for p in _KI_PARTICLES)
 KONJUNKTIV_II = _words("""
 würde würden wäre wären hätte hätten könnte könnten müsste müssten dürfte dürften gäbe käme
+gäben kämen läge lägen stünde stünden stände ständen ginge gingen bliebe blieben wüsste wüssten
+bräuchte bräuchten hieße ließe ließen sähe sähen
 """)
 
 # Words that open a content clause ("sagte, dass ...", "fragte, ob ..."); only dass and ob
@@ -230,6 +303,8 @@ PARTITIVES = frozenset({"einer", "eine", "eines", "einige", "mehrere", "viele", 
 PARTITIVE_LINKS = frozenset({"von", "der", "des", "aus"})
 RELATIVE_PRONOUNS = _words("der die das dem den denen deren dessen welche welcher welches welchem welchen")
 PRONOUNS = frozenset({"er", "sie"})
+# Articles that mark an accusative or dative noun phrase: never the subject after a verb.
+OBJECT_CASE_ARTICLES = frozenset({"einen", "einem", "dem", "den"})
 # Subjects that name no one the text could resolve: "Wir fordern ... auf", "Man sagt, ...".
 IMPERSONAL = frozenset({"ich", "wir", "man", "du", "ihr"})
 # An adjective inside a noun phrase ends like this and precedes a noun ...
@@ -272,7 +347,7 @@ wenn weil dass ob als da obwohl nachdem damit sodass falls sobald
 # Modal verbs: "sollte der Arzt erklären, warum ..." is no report of what was said.
 MODALS = _words("""
 soll sollte sollten sollen muss müsste müssten müssen kann könnte könnten können will
-wollen wollte möchte möchten darf dürfen
+wollen wollte möchte möchten darf dürfen solle müsse könne wolle dürfe möge
 """)
 # Clause openers that refer back to the previous sentence: "Das teilte die Reederei mit."
 ANAPHORS = frozenset({"das", "dies", "dieses", "so"})
@@ -292,3 +367,43 @@ SCARE_MARKERS = frozenset({"sogenannte", "sogenannten", "sogenannter", "sogenann
 # Every word a cue starts with: the extractor looks closer only at these.
 TRIGGERS = frozenset({*SPEECH_VERBS, *OBJECT_VERBS, *SEPARABLE_STEMS, *SEPARABLE_WHOLE,
                       *SICH_ZEIGEN, *HEISSEN, *RELATIVE_SOURCES, "so", LAUT, ZUFOLGE, "nach"})
+
+# Gender, for "er"/"sie" and "der Minister"/"die Ministerin": common first names ...
+FEMALE_NAMES = _words("""
+anna anne annalena andrea angela angelika anja antje barbara bärbel beate bettina birgit
+brigitte carola caroline christa christiane christina christine claudia cornelia dagmar
+daniela danni diana doris dorothea edith elena elisabeth elke emily emma eva franziska
+frauke gabriele gerda gisela greta gudrun hanna hannah heike helga helene ines inge ingrid
+irene iris jana jasmin jennifer jessica johanna julia juliane jutta karin katarina katharina
+kathrin katja katrin kerstin kirsten klara lara laura lea lena lisa luisa manuela maria
+marie marina marion marlene martina melanie michaela miriam monika nadine nadja nancy natalie
+nicole nina olga patricia paula petra ricarda renate rita rosa ruth sabine sahra sandra
+sara sarah saskia silke simone sofia sonja sophie stefanie steffi susanne svenja tanja
+theresa ulla ulrike ursula ute vanessa verena veronika yvonne
+""")
+MALE_NAMES = _words("""
+alexander alfons andreas anton armin axel bernd bernhard björn boris bruno carsten
+christian christoph daniel david dennis dieter dietmar dirk dominik elon emmanuel ennesto
+erich ernst felix florian frank franz friedrich fritz georg gerald gerhard günter günther
+hans harald heiko heinrich heinz helmut herbert horst hubert hubertus jan jens joachim
+joe johann johannes jonas josef jörg jürgen kai karl karsten klaus konrad kurt lars lukas
+manfred marc marcel marco mario markus martin mathias matthias max michael niklas nils
+norbert olaf oliver otto patrick paul peter philipp rainer ralf ralph reinhard robert roland
+rolf rudolf sebastian siegfried sigmar simon stefan steffen stephan sven thomas thorsten
+tim tobias tom torsten ulrich uwe volker walter werner wilhelm winfried wladimir wolfgang
+xavier yannick
+""")
+# ... and nouns for people by their role: "der Konzernchef", "die Ministerin" ("-in" is the
+# feminine), "der 46-Jährige". The spokesperson is left out: "der Sprecher" is rarely the
+# person named before.
+PERSON_ROLES = (
+    "minister", "präsident", "kanzler", "chef", "politiker", "vorsitzende", "trainer",
+    "bischof", "jährige", "sänger", "schauspieler", "autor", "experte", "manager", "direktor",
+    "bürgermeister", "abgeordnete", "kenner", "moderator", "journalist", "sportler", "spieler",
+    "gründer", "unternehmer", "senator", "ökonom", "wissenschaftler", "forscher", "professor",
+    "ceo", "staatsoberhaupt", "regierungschef", "landeshauptmann", "oberhaupt", "aktivist",
+)
+FEMININE_ROLE_ENDINGS = ("erin", "entin", "istin", "orin", "chefin", "rätin", "ärztin",
+                         "anwältin", "beamtin", "bischöfin", "ökonomin", "expertin")
+MALE_TITLES = frozenset({"herr", "herrn"})
+FEMALE_TITLES = frozenset({"frau"})

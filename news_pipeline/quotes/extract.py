@@ -48,8 +48,30 @@ _FOREIGN_PARTICLES = frozenset({"ab", "zu", "um", "vorher", "nach", "auf", "vor"
                                 "los", "weg"})
 _MAX_GAP = 12  # tokens between a cue and the comma or colon that opens its content
 _LAST_WORD = re.compile(r"(\w+)\W{0,3}$")
+_WORD_BEFORE = re.compile(r"([\w-]+)\W{1,3}$")
+# "an den Soziologen Hartmut Rosa": a person named in a prepositional phrase
+_IN_PP = re.compile(r"\b(?:an|mit|von|vom|für|gegen|über|bei|beim|zu|zum|nach|neben|ohne|um|laut)"
+                    r"(?:\s+\w+){1,3}\s*$", re.IGNORECASE)
 # "..., sagte X" and "„...!“ sagte X": what precedes a cue whose content comes before it
 _LEFT_OF_INVERTED_CUE = frozenset({",", "“", "”", "«", "»", "\""})
+
+
+def _finite_verb(word: str) -> bool:
+    return word in cues.AUXILIARIES or word in cues.KONJUNKTIV_II or cues.konjunktiv_i(word)
+
+
+# A past-tense verb in -te(n) right after a comma, before "sich" or an adverb ("..., hörte
+# sich allerdings ... an")
+_PAST_VERB = re.compile(r"[a-zäöüß]{3,}te(?:n)?")
+
+
+def _role_gender(word: str) -> str | None:
+    """"f" for "ministerin", "m" for "minister" or "frau"/"herr", None for other words."""
+    if word in cues.FEMALE_TITLES or word.endswith(cues.FEMININE_ROLE_ENDINGS):
+        return "f"
+    if word in cues.MALE_TITLES or word.endswith(cues.PERSON_ROLES):
+        return "m"
+    return None
 
 
 class MentionLike(Protocol):
@@ -129,6 +151,9 @@ class _Unit:
     mention: list[int] = field(default_factory=list)  # per token: its mention or -1
     found: list[_Found] = field(default_factory=list)  # content in this unit
     said: _Found | None = None  # the last content a cue in this unit attributes
+    # a speech act without content ("Yücel berichtete über die Razzien."): its speaker is
+    # the voice of a quotation or a Konjunktiv sentence that follows
+    voice: _Found | None = None
 
 
 def _entity_id(mention: MentionLike) -> str | None:
@@ -185,7 +210,9 @@ class _Article:
                             if m.label in ("PER", "ORG") and self._pair_at(m.start) < 0]
         self.antecedent_starts = [self.mentions[m].start for m in self.antecedents]
         self.reported: set[int] = set()  # mentions inside reported content
+        self.genders: dict[str, str | None] = {}  # a person's last name -> "f", "m" or None
         self.last_speaker: _Speaker | None = None
+        self.unnamed = self._unnamed_persons()
 
     def _pair_at(self, offset: int) -> int:
         p = bisect_right(self.pair_opens, offset) - 1
@@ -202,7 +229,10 @@ class _Article:
                 tokens[0].text == "," or (tokens[0].text[:1].islower()
                                           and units[-1].tokens[-1].text in "“”«»‘’\""))
             pair = self._pair_at(tokens[0].start)
-            if runs_on or (pair >= 0 and self.pairs[pair].open < tokens[0].start):
+            # a quotation opened in the sentence before (not one whose lost opening mark
+            # stands for the paragraph's start, in the gap between them)
+            inside = pair >= 0 and bool(units) and self.pairs[pair].open < units[-1].tokens[-1].end
+            if runs_on or inside:
                 units[-1].tokens = units[-1].tokens + tokens
             else:
                 units.append(_Unit(list(tokens)))
@@ -228,13 +258,25 @@ class _Article:
                                     and self.mentions[m].start < token.end else -1)
         return unit.mention
 
+    def _unnamed_persons(self) -> list[tuple[_Speaker, str]]:
+        """"Der Mann", "Die Frau" opening a sentence outside quotation marks: (speaker, gender)."""
+        found = []
+        for unit in self.units:
+            lower, tokens = unit.lower, unit.tokens
+            if len(tokens) > 2 and lower[0] in ("der", "die") and unit.pair[0] < 0 and \
+                    cues.UNNAMED_PERSONS.get(lower[1]) == ("m" if lower[0] == "der" else "f"):
+                found.append((_Speaker(tokens[1].text, None, tokens[1].start, False),
+                              cues.UNNAMED_PERSONS[lower[1]]))
+        return found
+
     def _title_pairs(self) -> set[int]:
         """Quotation pairs that are titles or scare quotes ("der Film „...“", "die sogenannte „...“")."""
         titles = set()
         for index, pair in enumerate(self.pairs):
             before = _LAST_WORD.search(self.text, max(0, pair.open - 40), pair.open)
             word = before.group(1).lower() if before else ""
-            if word in cues.SCARE_MARKERS or word.endswith(cues.TITLE_NOUNS):
+            glued = pair.open > 0 and self.text[pair.open - 1] == "-"  # Industrie-„Strompreis“
+            if word in cues.SCARE_MARKERS or word.endswith(cues.TITLE_NOUNS) or glued:
                 titles.add(index)
         return titles
 
@@ -263,6 +305,10 @@ class _Article:
                 continue
             cue = self._cue_at(unit, i)
             found = self._attribute(k, unit, cue) if cue else []
+            if cue and not found and cue.kind == "verb" and unit.voice is None:
+                speaker = self._subject(unit, cue, self._segment_start(unit, cue.first))
+                if speaker is not None and speaker.named:
+                    unit.voice = _Found(0, 0, self._cue_text(unit, cue), speaker, k)
             for f in found:
                 self._add(f)
                 unit.said = f
@@ -279,12 +325,18 @@ class _Article:
         „Kein Abonnement erforderlich.“"), attributed to the speaker of this sentence's or
         else the previous sentence's cue."""
         previous = self._previous_said(k)
-        if previous and not unit.found and not unit.said and any(
-                t.text in cues.KONJUNKTIV_I and p < 0 for t, p in zip(unit.tokens, unit.pair)):
-            unit.said = _Found(0, len(unit.tokens), previous.cue, previous.speaker, k)
-            self._add(unit.said)
-            return
-        source = unit.said or previous
+        head = self._unclaimed_head(unit)
+        if previous is None and head:
+            previous = self._said_across(k, unit, head)
+        if previous and head and self._continues(k, unit, previous, head):
+            end = self._continuation_end(unit, head)
+            found = _Found(self._quotation_after_colon(unit, end), end, previous.cue,
+                           previous.speaker, k)
+            self._add(found)
+            unit.said = unit.said or found
+            if end == len(unit.tokens):
+                return
+        source = unit.said or unit.voice or previous
         for first, end in self._lone_quotes(unit):
             speaker = self._introducer(unit, first) or (source.speaker if source else None)
             found = _Found(first, end, None, speaker, k)
@@ -292,12 +344,86 @@ class _Article:
             unit.said = unit.said or found
 
     def _previous_said(self, k: int) -> _Found | None:
-        """What the sentence before unit k said, looking past a heading between them."""
+        """What the sentence before unit k said (or the voice of its speech act), looking
+        past a heading or a short exclamation ("Durch Erneuerung!") between them."""
         for before in range(k - 1, max(k - 3, -1), -1):
             unit = self.units[before]
-            if unit.said or unit.tokens[-1].text in _SENTENCE_END or unit.pair[-1] >= 0:
-                return unit.said
+            said = unit.said or unit.voice
+            if said:
+                return said
+            short = len(unit.tokens) <= 6 and sum(t.text not in _PUNCT for t in unit.tokens) <= 3
+            if (unit.tokens[-1].text in _SENTENCE_END and not short) or unit.pair[-1] >= 0:
+                return None
         return None
+
+    def _unclaimed_head(self, unit: _Unit) -> int:
+        """End of the sentences that open the unit before the first one a cue claimed
+        content in (a unit joins sentences where a quotation runs on): these may continue
+        the reported speech before them."""
+        if not unit.found:
+            return 0 if unit.said else len(unit.tokens)
+        first = min(f.first for f in unit.found)
+        return next((j + 1 for j in range(first - 1, 0, -1)
+                     if unit.tokens[j].text in _SENTENCE_END and unit.pair[j] < 0), 0)
+
+    def _quotation_after_colon(self, unit: _Unit, end: int) -> int:
+        """"..., heiße das: „Wir dürfen ...“": a continuing sentence whose colon introduces
+        one quotation to its end says those words; else it says the whole sentence (0)."""
+        colon = next((j for j in range(end) if unit.tokens[j].text == ":" and unit.pair[j] < 0), -1)
+        last = end
+        while last > colon + 1 and unit.tokens[last - 1].text in _FINAL and unit.pair[last - 1] < 0:
+            last -= 1
+        if colon < 0 or colon + 1 >= last:
+            return 0
+        pair = unit.pair[colon + 1]
+        return colon + 1 if pair >= 0 and all(p == pair for p in unit.pair[colon + 1:last]) else 0
+
+    def _said_across(self, k: int, unit: _Unit, head: int) -> _Found | None:
+        """Reported speech goes on in Konjunktiv I past one sentence of the writer's between
+        ("Darunter fielen etwa ... . Das sei ...") where that sentence names no one else."""
+        if k < 2 or self.units[k - 1].found or self.units[k - 1].pair[-1] >= 0:
+            return None
+        between = self.units[k - 1]
+        previous = self._previous_said(k - 1)  # the cheap tests first: most sentences stop here
+        if previous is None or previous.speaker is None or not any(
+                cues.konjunktiv_i(t.text) for t, p in zip(unit.tokens[:head], unit.pair) if p < 0):
+            return None
+        name = previous.speaker.text.split()[-1].lower()
+        for m in {m for m, p in zip(self._mentions(between), between.pair) if m >= 0 and p < 0}:
+            mention = self.mentions[m]
+            if mention.label in ("PER", "ORG") and name not in mention.text.lower():
+                return None
+        return previous
+
+    def _continues(self, k: int, unit: _Unit, previous: _Found, head: int) -> bool:
+        """Does a sentence without a cue continue the reported speech before it? Konjunktiv
+        I does ("Die Lage sei ernst."); Konjunktiv II where the sentence before is reported
+        speech itself ("Vielleicht würden die Beratungen Klarheit schaffen.")."""
+        end = self._continuation_end(unit, head)
+        words = [t.text for t, p in zip(unit.tokens[:end], unit.pair[:end]) if p < 0]
+        if any(cues.konjunktiv_i(w) for w in words):
+            return True
+        if not (previous.end > previous.first and previous.unit == k - 1):
+            return False
+        # in its main clause, before any indicative ("..., die ... darstellen würden" is a
+        # relative clause); "dürfte" is a guess of the writer's, no report
+        clause = self._clause_end(unit, 0)
+        for t, p in zip(unit.tokens[:clause], unit.pair[:clause]):
+            if p < 0 and t.text in cues.MAIN_CLAUSE_VERBS:
+                return False
+            if p < 0 and t.text in cues.KONJUNKTIV_II and t.text not in ("dürfte", "dürften"):
+                return True
+        return False
+
+    def _continuation_end(self, unit: _Unit, head: int) -> int:
+        """A continuing sentence ends before a quotation that stands as a sentence of its own
+        after it ("Aber das gehe nicht. „Ich lasse mich nicht ...“"), and before the
+        sentences a cue claimed."""
+        for j in range(1, head - 1):
+            if unit.tokens[j].text in _SENTENCE_END and unit.pair[j] < 0 and unit.pair[j + 1] >= 0 \
+                    and unit.pair[j + 1] != unit.pair[j - 1]:
+                return j + 1
+        return head
 
     def _lone_quotes(self, unit: _Unit) -> list[tuple[int, int]]:
         """Token ranges of quotations that stand as sentences of their own and no cue claimed."""
@@ -327,6 +453,8 @@ class _Article:
         if first == 0 or unit.tokens[first - 1].text != ":":
             return None
         start = self._segment_start(unit, first - 1)
+        if unit.lower[start] in ("und", "aber", "doch") and start + 1 < first - 1:
+            start += 1  # "Und Yücel setzte noch einen drauf: „...“"
         np = self._np(unit, start, first - 1)
         if np is None or unit.lower[start] in cues.FRONTED:
             return None
@@ -389,7 +517,7 @@ class _Article:
             return _Cue("zufolge", "zufolge", i, i)
         if lower in cues.RELATIVE_SOURCES and i >= 2 and unit.tokens[i - 1].text == ",":
             return _Cue("relative", lower, i, i)
-        if lower == "nach" and i + 2 < len(unit.tokens) and unit.lower[i + 1] == "eigenen" \
+        if lower == "nach" and i + 2 < len(unit.tokens) and unit.lower[i + 1] in cues.OWN \
                 and unit.lower[i + 2] in cues.ANGABEN_NOUNS:
             return _Cue("angaben", "eigenen", i, i + 2)
         if lower == "nach" and i + 1 < len(unit.tokens):
@@ -489,8 +617,11 @@ class _Article:
         """"Wie die Polizei mitteilte, ..." and "..., wie der Konzern mitteilte." (a short
         clause that the cue ends, unlike "Wie das Fleisch aussieht und was Tester sagen")."""
         end = self._clause_end(unit, cue.last + 1)
-        if cue.first - start > 8 or any(w not in cues.AUXILIARIES for w in unit.lower[cue.last + 1:end]):
+        if cue.first - start > 14 or any(w not in cues.AUXILIARIES for w in unit.lower[cue.last + 1:end]):
             return []
+        if cue.first - start > 8 and any(w == "und" or w in cues.MAIN_CLAUSE_VERBS
+                                         for w in unit.lower[start + 1:cue.first]):
+            return []  # a long "wie"-clause is one place and time, not a second clause
         speaker, _ = self._speaker_after(unit, start + 1)
         if start == 0 and end < len(unit.tokens) and unit.tokens[end].text == ",":
             return [_Found(end + 1, self._content_end(unit, end + 1), text, speaker, k)]
@@ -533,7 +664,8 @@ class _Article:
             # "Freilich sagt er", "Stolz vermeldet das Management", "Vereinfachend sagen wir":
             # a lone capitalised word before the verb is an adverb when a subject follows it
             if np[1] - np[0] == 1 and self._mentions(unit)[np[0]] < 0 and after < cue.first + 3 \
-                    and after < len(unit.tokens):
+                    and after < len(unit.tokens) and unit.lower[np[0]] not in cues.PRONOUNS \
+                    and unit.lower[after] not in cues.OBJECT_CASE_ARTICLES:
                 if unit.lower[after] in cues.IMPERSONAL:
                     return None
                 later, _ = self._speaker_after(unit, after, allow_pp=False)
@@ -564,9 +696,15 @@ class _Article:
     def _object(self, k: int, unit: _Unit, cue: _Cue,
                 speaker: _Speaker | None = None) -> list[_Found]:
         """"bezeichnete die Reise als „einsame Bromance“": the object holds the words."""
-        start = self._clause_start(unit, self._segment_start(unit, cue.first), cue.first)
+        segment = self._segment_start(unit, cue.first)
+        start = self._clause_start(unit, segment, cue.first)
         if speaker is None:
+            # "Name, Sprecher der Grünen, nennt ...": the verb's clause opens after the
+            # apposition, the subject stands before it
             speaker = self._subject(unit, cue, start)
+            if start == cue.first and start > segment:
+                before = self._subject(unit, cue, segment)
+                speaker = before if before is not None and before.named else speaker
         first = cue.last + 1
         if speaker and first < len(unit.tokens) and unit.tokens[first].start <= speaker.at:
             np = self._np(unit, first, len(unit.tokens))
@@ -574,6 +712,7 @@ class _Article:
         end = self._clause_end(unit, first)
         if end > first and unit.lower[end - 1] in _FOREIGN_PARTICLES | {"zurück", "an", "aus"}:
             end -= 1
+        end = self._quoted_clauses_after(unit, end)
         # "bezeichnete sie als Kampf für Souveränität" is speech where someone named says it;
         # "diesen Effekt bezeichnen Genetiker als Drift" is terminology
         judged = cue.lemma in cues.ALS_PREDICATE and "als" in unit.lower[first:end] and \
@@ -589,6 +728,18 @@ class _Article:
                 first = np[1]
             return [_Found(first, cue.first, self._cue_text(unit, cue), speaker, k)]
         return []
+
+    def _quoted_clauses_after(self, unit: _Unit, end: int) -> int:
+        """"nannte den Prozess „unverzichtbar“, um den „Reformstau“ zu lösen": clauses after
+        the object that hold quoted words too belong to the same reported speech."""
+        while end + 1 < len(unit.tokens) and unit.tokens[end].text == "," and unit.pair[end] < 0:
+            following = self._clause_end(unit, end + 1)
+            if not self._has_speech_pair(unit, end + 1, following) or any(
+                    w in cues.TRIGGERS for w, p in zip(unit.lower[end + 1:following],
+                                                      unit.pair[end + 1:following]) if p < 0):
+                break
+            end = following
+        return end
 
     def _heissen(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
         """"„...“, heißt es in der Mitteilung", "In der Erklärung heißt es: „...“"."""
@@ -663,6 +814,9 @@ class _Article:
         if cue.lemma == "eigenen":  # "nach eigenen Angaben": the subject's own words
             np = self._np(unit, self._segment_start(unit, cue.first), cue.first)
             speaker = self._speaker(unit, *np) if np else None
+            if np is None and after + 1 < len(unit.tokens):
+                # "Nach eigenen Angaben kaufte er ...": the subject follows the verb
+                speaker, _ = self._speaker_after(unit, after + 1, allow_pp=False)
             return self._found_for_source(k, unit, cue, speaker, cue.first, after)
         if after < len(unit.tokens) and unit.lower[after] in ("von", "aus", "vom"):
             after += 1
@@ -749,6 +903,9 @@ class _Article:
                 return i
             nxt = self._clause_end(unit, i + 1)
             opener = unit.lower[i + 1] if i + 1 < last else ""
+            if _PAST_VERB.fullmatch(unit.tokens[i + 1].text) and i + 2 < last \
+                    and (unit.lower[i + 2] == "sich" or unit.lower[i + 2] in cues.ADVERBS):
+                return i  # "..., hörte sich aber anders an": the subject's next verb
             if opener not in cues.CONTENT_OPENERS and opener not in cues.ADVERBIAL_OPENERS \
                     and opener not in cues.DETERMINERS and any(
                         w in cues.MAIN_CLAUSE_VERBS for w in unit.lower[i + 1:min(nxt, i + 6)]):
@@ -760,9 +917,9 @@ class _Article:
         apposition of X ("sagte etwa Dorothy Bishop, Professorin in Oxford, die Kommentare
         seien ..."); None if what follows is no content."""
         following = self._clause_end(unit, comma + 1)
-        verbs = cues.KONJUNKTIV_I | cues.KONJUNKTIV_II | cues.AUXILIARIES
+        verbs = cues.KONJUNKTIV_II | cues.AUXILIARIES
         apposition = inverted and self._np(unit, comma + 1, following) is not None and not any(
-            t.text in verbs for t in unit.tokens[comma + 1:following])
+            t.text in verbs or cues.konjunktiv_i(t.text) for t in unit.tokens[comma + 1:following])
         if apposition and following < self._last_word(unit) and unit.tokens[following].text == ",":
             return following + 1 if self._is_content(unit, following + 1) else None
         return comma + 1 if self._is_content(unit, comma + 1) else None
@@ -778,7 +935,7 @@ class _Article:
             return True
         end = self._content_end(unit, i)
         words = [t.text for t in unit.tokens[i:end]]  # verbs are lower-case: "Gewinne" is a noun
-        return any(w in cues.KONJUNKTIV_I or w in cues.KONJUNKTIV_II or _ZU_INFINITIVE.fullmatch(w)
+        return any(cues.konjunktiv_i(w) or w in cues.KONJUNKTIV_II or _ZU_INFINITIVE.fullmatch(w)
                    for w in words) or any(a == "zu" and b[:1].islower() for a, b in pairwise(words))
 
     def _relative_clause(self, unit: _Unit, i: int) -> bool:
@@ -790,8 +947,13 @@ class _Article:
             return False
         after = unit.tokens[i + 1].text if i + 1 < len(unit.tokens) else ""
         article = first in cues.DETERMINERS and (after[:1].isupper() or self._adjective(after))
-        verb = after in cues.KONJUNKTIV_I or after in cues.KONJUNKTIV_II or after in cues.AUXILIARIES
-        return not article and not verb
+        verb = cues.konjunktiv_i(after) or after in cues.KONJUNKTIV_II or after in cues.AUXILIARIES
+        if article:  # "..., der Milliarden kosten würde": the finite verb closes the clause
+            end = self._clause_end(unit, i + 1)
+            finite = [j for j in range(i + 1, end) if _finite_verb(unit.tokens[j].text)]
+            # ... after a verb form ("kosten"), unlike "sagte, der Besuch zeige, ..."
+            return finite == [end - 1] and end - i >= 3 and unit.tokens[end - 2].text[:1].islower()
+        return not verb
 
     def _has_speech_pair(self, unit: _Unit, first: int, end: int) -> bool:
         """Does a quoted fragment (not a title or a name) lie in tokens [first, end)?"""
@@ -897,6 +1059,10 @@ class _Article:
         first, end = np
         if any(self._mention_label(unit, j) == "PER" for j in range(first, end)):
             return None
+        if end < len(unit.tokens) and unit.tokens[end].text == "(":  # "der Präsident des
+            close = next((j for j in range(end + 1, min(end + 6, len(unit.tokens)))  # BDI (...),"
+                          if unit.tokens[j].text == ")"), None)
+            end = close + 1 if close is not None else end
         if end + 1 >= len(unit.tokens) or unit.tokens[end].text != ",":
             return None
         name = self._np(unit, end + 1, len(unit.tokens))
@@ -929,21 +1095,83 @@ class _Article:
                 unit.lower[first] in cues.PARTITIVES and unit.lower[first + 1] in cues.PARTITIVE_LINKS):
             first += 1
         start = unit.tokens[first].start
+        if not mentions and first > 0 and unit.lower[first - 1] in ("der", "die") and end - first <= 2:
+            # "der Konzernchef", "die Ministerin", "der 46-Jährige": the person named before
+            role = _role_gender(unit.lower[end - 1])
+            if role:
+                gender = "f" if unit.lower[first - 1] == "die" or role == "f" else "m"
+                person = self._resolve_pronoun(start, gender, persons_only=True)
+                if person is not None:
+                    return person
         entity = _entity_id(self.mentions[mentions[0]]) if mentions else None
         return _Speaker(self.text[start:unit.tokens[end - 1].end], entity, start, bool(mentions))
 
-    def _resolve_pronoun(self, at: int) -> _Speaker | None:
-        """"er"/"sie": the later of the last speaker and the last person (else organisation)
-        mention outside quotation marks before the pronoun."""
+    def _resolve_pronoun(self, at: int, gender: str | None = None,
+                         persons_only: bool = False) -> _Speaker | None:
+        """"er"/"sie" (gender "m"/"f"), "der Minister": the later of the last speaker and the
+        last person (else organisation) mention outside quotation marks before the pronoun,
+        passing over people of the other gender and, where there is a last speaker, people
+        named inside a prepositional phrase ("In Anlehnung an den Soziologen X fragte er")."""
+        if gender is None:
+            word = self.text[at:at + 3].lower()
+            gender = "m" if word.startswith("er") else "f" if word.startswith("sie") else None
+        last = self.last_speaker
+        if last is not None and (last.at >= at or not self._compatible(last, gender)
+                                 or (persons_only and not self._is_person(last))):
+            last = None
         k = bisect_right(self.antecedent_starts, at)
         before = [self.mentions[m] for m in self.antecedents[:k] if m not in self.reported]
-        mention = next((m for m in reversed(before) if m.label == "PER"), None) or \
-            next((m for m in reversed(before) if m.label == "ORG"), None)
+        mention = next((m for m in reversed(before) if m.label == "PER"
+                        and self._gender(m) in (None, gender)
+                        and not (last and _IN_PP.search(self.text, max(0, m.start - 40), m.start))),
+                       None)
+        if mention is None and not persons_only:
+            mention = next((m for m in reversed(before) if m.label == "ORG"), None)
         candidate = _Speaker(mention.text, _entity_id(mention), mention.start, True) if mention else None
-        last = self.last_speaker
-        if last is not None and last.at < at and (candidate is None or last.at > candidate.at):
+        unnamed = next((p for p, g in reversed(self.unnamed) if p.at < at and g == gender), None)
+        if unnamed is not None and (candidate is None or unnamed.at > candidate.at):
+            candidate = unnamed
+        if last is not None and (candidate is None or last.at > candidate.at):
             return last
         return candidate
+
+    def _gender(self, mention: MentionLike) -> str | None:
+        """A person's gender where the article shows it: a first name, "Frau"/"Herr" or a
+        role noun before the name ("Ministerin Raab"), for any mention of the same surname."""
+        key = mention.text.split()[-1].lower() if mention.text.split() else ""
+        if key not in self.genders:
+            self.genders[key] = None
+            for m in self.mentions:
+                if m.label == "PER" and m.text.split() and m.text.split()[-1].lower() == key:
+                    found = self._gender_here(m)
+                    if found:
+                        self.genders[key] = found
+                        break
+        return self.genders[key]
+
+    def _gender_here(self, mention: MentionLike) -> str | None:
+        first = mention.text.split()[0].lower()
+        if first in cues.FEMALE_NAMES:
+            return "f"
+        if first in cues.MALE_NAMES:
+            return "m"
+        before = _WORD_BEFORE.search(self.text, max(0, mention.start - 40), mention.start)
+        return _role_gender(before.group(1).lower()) if before else None
+
+    def _speaker_gender(self, speaker: _Speaker) -> str | None:
+        m = bisect_right(self.mention_ends, speaker.at)
+        if m < len(self.mentions) and self.mentions[m].start == speaker.at:
+            return self._gender(self.mentions[m]) if self.mentions[m].label == "PER" else None
+        words = speaker.text.split()
+        return _role_gender(words[-1].lower()) if words else None
+
+    def _compatible(self, speaker: _Speaker, gender: str | None) -> bool:
+        return gender is None or self._speaker_gender(speaker) in (None, gender)
+
+    def _is_person(self, speaker: _Speaker) -> bool:
+        m = bisect_right(self.mention_ends, speaker.at)
+        return m < len(self.mentions) and self.mentions[m].start == speaker.at \
+            and self.mentions[m].label == "PER"
 
     # -- output -----------------------------------------------------------------------------
 

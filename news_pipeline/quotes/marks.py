@@ -3,7 +3,10 @@
 One pass over the marks with a stack. Only outermost pairs are returned: a quotation inside a
 quotation is part of its text. An opening mark that is still open at a line break is
 dropped, because cleaned articles put each paragraph on its own line and a quotation that
-continues into the next paragraph opens again there.
+continues into the next paragraph opens again there. Straight marks (") are told apart by
+their place: one before a word after a space opens (a straight mark still open lost its
+closing mark), one after a word closes; a closing one with nothing open, followed by a comma,
+ends a quotation that opened the paragraph without its mark.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 _MARKS = re.compile("[„“”»«‚‘’›‹\"\n]")
+_SENTENCE_END = re.compile(r"[.!?…]\s")
 
 # opening mark -> marks that close it
 _CLOSERS = {"„": "“”", "»": "«", "«": "»", "‚": "‘’", "›": "‹", "‹": "›", "“": "”“", "‘": "’",
@@ -37,16 +41,45 @@ def _can_open(text: str, i: int) -> bool:
     return (before.isspace() or before in "([-–—/„»«‚›‹“") and not after.isspace()
 
 
+def _straight_closes(text: str, i: int) -> bool:
+    """A straight mark after a word, before a space or punctuation: 'kommen", sagte er'."""
+    before = text[i - 1] if i else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    return not before.isspace() and before not in "([" and (after.isspace() or after in ",.;:!?)–-")
+
+
+def _missing_opening(text: str, line_start: int, close: int) -> QuotePair | None:
+    """'Wir kommen morgen", sagte er.' at a paragraph's start, its opening mark lost: the
+    quotation runs from the start of the line (the pair's open is the offset before it)."""
+    words = text[line_start:close].split()
+    # one sentence only: where the mark was lost inside the paragraph, its start is unknown
+    if len(words) < 3 or text[close + 1:close + 2] != "," or any(
+            m in text[line_start:close] for m in "„“”»«\"") or _SENTENCE_END.search(text, line_start, close):
+        return None
+    return QuotePair(line_start - 1, close)
+
+
 def pair_quotes(text: str) -> list[QuotePair]:
     pairs: list[QuotePair] = []
     stack: list[tuple[str, int]] = []  # (opening mark, offset)
+    line_start = 0
     for match in _MARKS.finditer(text):
         mark, at = match.group(), match.start()
         if mark == "\n":
             stack.clear()
+            line_start = at + 1
             continue
         depth = next((d for d in range(len(stack) - 1, -1, -1) if mark in _CLOSERS[stack[d][0]]),
                      None)
+        if mark == '"' and depth is not None and _can_open(text, at) and not _straight_closes(text, at):
+            # ' "Wir ...' opens again: the straight mark before lost its closing mark
+            del stack[depth:]
+            depth = None
+        if mark == '"' and not stack and _straight_closes(text, at) and not _can_open(text, at):
+            lost = _missing_opening(text, line_start, at)
+            if lost is not None and (not pairs or pairs[-1].close < line_start):
+                pairs.append(lost)
+            continue
         if depth is not None and not (mark in "’‘" and text[at + 1:at + 2].isalpha()):
             if depth == 0:
                 pairs.append(QuotePair(stack[0][1], at))

@@ -38,3 +38,16 @@ def test_a_mark_left_open_at_a_line_break_is_dropped() -> None:
 
 def test_several_pairs_in_text_order() -> None:
     assert quoted("»Eins«, sagte sie, »zwei«.") == ["Eins", "zwei"]
+
+
+def test_a_straight_mark_before_a_word_opens_again_where_the_closing_one_was_lost() -> None:
+    assert quoted('Er sagte: "Wir kommen morgen. Dann rief sie "Gut".') == ["Gut"]
+
+
+def test_a_closing_straight_mark_without_opening_ends_a_quotation_from_the_paragraph_start() -> None:
+    text = 'Vorher.\nDas wird sehr teuer", sagte er.'
+    assert quoted(text) == ["Das wird sehr teuer"]
+
+
+def test_a_lost_opening_mark_inside_a_paragraph_is_left_alone() -> None:
+    assert quoted('Erst kam er. Das wird sehr teuer", sagte er.') == []
