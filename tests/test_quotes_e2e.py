@@ -26,7 +26,9 @@ def test_sample_quotations_are_attributed_to_resolved_entities(raw_dir: Path,
     assert set(putin["name"]) == {"Wladimir Putin"}
     assert any(text.startswith("Wir wissen es sehr zu schätzen") and cue == "schrieb"
                for text, cue in zip(putin["text"], putin["cue"]))
-    assert putin["source"].notna().all() and putin["title"].notna().all()
+    # Every quotation comes with its article's source; one sample article has no title.
+    assert putin["source"].notna().all()
+    assert putin.groupby("article_id")["title"].first().notna().sum() == 1
     assert "Dmytro Kuleba" in set(query.who_quotes_whom(tables)["name"])
 
     again = metadata(materialise(raw_dir, warehouse_dir, "default"), "quotes")
