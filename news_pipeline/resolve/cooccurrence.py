@@ -20,6 +20,11 @@ PAIR_SCHEMA = pa.schema([("entity_a", pa.string()), ("entity_b", pa.string()),
 # The stored co-occurrence rows as record batches (PAIR_SCHEMA), from the first row on every
 # call: the table of a large corpus is read twice in batches rather than held whole.
 PairBatches = Callable[[], Iterator[pa.RecordBatch]]
+# The stored rows whose entity_a is one of the first ids and entity_b one of the second.
+PairsWithin = Callable[[list[str], list[str]], pa.Table]
+# Up to how many distinct entities (first and second together) a change's pairs are read and
+# replaced by value; beyond, streaming the whole table costs less than the long value lists.
+MAX_ENTITIES_IN_PLACE = 512
 
 
 def _pairs_within(groups: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -85,24 +90,47 @@ def cooccurrences(mentions: pd.DataFrame) -> pa.Table:
                      n_articles.astype(np.int64), sentence_counts], schema=PAIR_SCHEMA)
 
 
-def no_pairs() -> Iterator[pa.RecordBatch]:
-    """PairBatches of an empty table."""
+@dataclass(frozen=True)
+class StoredPairs:
+    """The stored co-occurrence table: every row, batch by batch, and, where the store can
+    read rows by value, the rows of given entities."""
+
+    batches: PairBatches
+    within: PairsWithin | None = None
+
+
+def _no_batches() -> Iterator[pa.RecordBatch]:
     return iter(())
+
+
+NO_PAIRS = StoredPairs(_no_batches)
+
+
+@dataclass(frozen=True)
+class PairRegion:
+    """The rows a change replaces: every stored pair with entity_a in `firsts` and entity_b
+    in `seconds` (the touched pairs among them), and what stands there after it."""
+
+    firsts: list[str]
+    seconds: list[str]
+    rows: pa.Table  # PAIR_SCHEMA
 
 
 @dataclass(frozen=True)
 class PairUpdate:
     """The co-occurrence table after a change: the stored rows of the pairs the change does
     not touch, in their place, then the touched and new pairs with their new counts (pairs
-    whose count drops to zero are gone)."""
+    whose count drops to zero are gone). Where the change was few entities' pairs, `region`
+    says which stored rows to replace by what, so that the table need not be written whole."""
 
-    stored: PairBatches
+    stored: StoredPairs
     touched: pa.Table  # entity_a, entity_b of every pair the change touches
     summed: pa.Table  # PAIR_SCHEMA: their new counts
+    region: PairRegion | None = None
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         """The new table, batch by batch, read again from `stored`."""
-        for batch in self.stored():
+        for batch in self.stored.batches():
             kept = batch.filter(pa.array(~_touched(batch, self.touched)))
             if kept.num_rows:
                 yield kept
@@ -112,23 +140,42 @@ class PairUpdate:
         return pa.Table.from_batches(self.batches(), PAIR_SCHEMA).to_pandas()
 
 
-def update_pairs(stored: PairBatches, before: pa.Table, after: pa.Table) -> PairUpdate:
+def _distinct(values: pa.ChunkedArray) -> list[str]:
+    return sorted(pc.unique(values).to_pylist())
+
+
+def update_pairs(stored: StoredPairs, before: pa.Table, after: pa.Table) -> PairUpdate:
     """Replace the contribution `before` (cooccurrences of the rows that leave) to the stored
-    pairs by `after` (of the rows that join). Only the stored rows of touched pairs are kept
-    from the pass over `stored` and summed again (by Arrow's hash aggregation); raises
-    StateMismatch when a count would go negative."""
+    pairs by `after` (of the rows that join). The stored rows of touched pairs are read (by
+    value where they are few entities' pairs, else from a pass over the whole table) and
+    summed again (by Arrow's hash aggregation); raises StateMismatch when a count would go
+    negative."""
     negated = pa.table([before["entity_a"], before["entity_b"], pc.negate(before["n_articles"]),
                         pc.negate(before["n_sentences"])], schema=PAIR_SCHEMA)
     delta = pa.concat_tables([negated, after])
     touched_pairs = delta.select(PAIR)  # repeated pairs do not matter to a semi join
-    stored_rows = 0
-    touched_rows = []
-    for batch in stored():
-        stored_rows += batch.num_rows
-        touched_rows.append(batch.filter(pa.array(_touched(batch, touched_pairs))))
-    if not stored_rows and not before.num_rows:  # nothing to sum: `after` is the table, sorted
-        return PairUpdate(stored, touched_pairs, after)
-    summed = (pa.concat_tables([pa.Table.from_batches(touched_rows, PAIR_SCHEMA), delta])
+    firsts, seconds = _distinct(delta["entity_a"]), _distinct(delta["entity_b"])
+    region = None
+    if stored.within is not None and len(firsts) + len(seconds) <= MAX_ENTITIES_IN_PLACE:
+        region = stored.within(firsts, seconds)
+        in_region = _touched(region, touched_pairs)
+        touched_rows = region.filter(pa.array(in_region))
+    else:  # only the touched rows of each batch are held
+        touched_rows = pa.Table.from_batches(
+            [batch.filter(pa.array(_touched(batch, touched_pairs))) for batch in stored.batches()],
+            PAIR_SCHEMA)
+    # Nothing stored or leaving: `after` (sorted, one row per pair) is what stands there.
+    nothing_to_sum = not touched_rows.num_rows and not before.num_rows
+    summed = after if nothing_to_sum else _summed(touched_rows, delta)
+    if region is None:
+        return PairUpdate(stored, touched_pairs, summed)
+    kept = region.filter(pa.array(~in_region))
+    return PairUpdate(stored, touched_pairs, summed,
+                      PairRegion(firsts, seconds, pa.concat_tables([kept, summed])))
+
+
+def _summed(touched_rows: pa.Table, delta: pa.Table) -> pa.Table:
+    summed = (pa.concat_tables([touched_rows, delta])
               .group_by(PAIR, use_threads=False)
               .aggregate([("n_articles", "sum"), ("n_sentences", "sum")])
               .rename_columns({"n_articles_sum": "n_articles", "n_sentences_sum": "n_sentences"}))
@@ -140,15 +187,16 @@ def update_pairs(stored: PairBatches, before: pa.Table, after: pa.Table) -> Pair
                             "resolution state does not match the cached spans")
     # Sorted: the aggregation's output order depends on how its input is chunked.
     summed = summed.filter(pc.invert(gone)).select(COOCCURRENCE_COLUMNS)
-    return PairUpdate(stored, touched_pairs, summed.sort_by([(c, "ascending") for c in PAIR]))
+    return summed.sort_by([(c, "ascending") for c in PAIR])
 
 
-def _touched(batch: pa.RecordBatch, pairs: pa.Table) -> np.ndarray:
+def _touched(batch: pa.RecordBatch | pa.Table, pairs: pa.Table) -> np.ndarray:
     """Which rows of `batch` hold one of `pairs`: a semi join on a row index (Acero's joins
     do not keep row order)."""
-    indexed = pa.Table.from_batches([batch.select(PAIR)]).append_column(
-        "row", pa.array(np.arange(batch.num_rows)))
-    touched = np.zeros(batch.num_rows, dtype=bool)
+    table = batch if isinstance(batch, pa.Table) else pa.Table.from_batches([batch])
+    indexed = table.select(PAIR).append_column(
+        "row", pa.array(np.arange(table.num_rows)))
+    touched = np.zeros(table.num_rows, dtype=bool)
     touched[indexed.join(pairs, keys=PAIR, join_type="left semi", use_threads=False)["row"]
             .to_numpy()] = True
     return touched

@@ -24,11 +24,11 @@ from news_pipeline.resolve import gazetteer
 from news_pipeline.resolve.article import LABELS, LOCAL_COLUMNS, join_rules, resolve_articles
 from news_pipeline.resolve.cooccurrence import (
     COOCCURRENCE_COLUMNS,
+    NO_PAIRS,
     PAIR_SCHEMA,
-    PairBatches,
     PairUpdate,
+    StoredPairs,
     cooccurrences,
-    no_pairs,
     update_pairs,
 )
 from news_pipeline.resolve.corpus import (
@@ -78,7 +78,7 @@ class CorpusState:
 
     forms: pd.DataFrame  # FORM_COLUMNS over all articles
     entities: pd.DataFrame
-    cooccurrences: PairBatches
+    cooccurrences: StoredPairs
     aliases: pd.DataFrame
     history: pd.DataFrame
 
@@ -87,7 +87,7 @@ class CorpusState:
         """No articles yet; `history` aliases (if any) only keep entity ids stable."""
         aliases = _empty_frame(ALIAS_COLUMNS)
         return cls(form_counts(_empty_frame([*INPUT_COLUMNS, *LOCAL_COLUMNS])),
-                   _empty_frame(ENTITY_COLUMNS), no_pairs, aliases,
+                   _empty_frame(ENTITY_COLUMNS), NO_PAIRS, aliases,
                    history if history is not None else aliases)
 
 
@@ -150,7 +150,7 @@ def update_corpus(state: CorpusState, removed: pd.DataFrame, added: pd.DataFrame
         keys = pd.DataFrame({"entity_id": pd.Series(dtype=object),
                              "key_rule": pd.Series(dtype=object)}, index=pd.Index([], name="key"))
         return CorpusUpdate(mentions, sorted(outside), 0, keys, empty.entities,
-                            update_pairs(no_pairs, no_pairs_left, no_pairs_left),
+                            update_pairs(NO_PAIRS, no_pairs_left, no_pairs_left),
                             empty.aliases, forms)
     resolved = resolve_keys(forms, candidates, state.history)
     new_keys = resolved.keys.set_index("key")

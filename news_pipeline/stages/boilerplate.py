@@ -154,7 +154,7 @@ def _relearn(warehouse: Warehouse, sources: set[str]) -> pd.DataFrame | None:
     if not sources:
         return None
     stats = warehouse.read_arrow("_line_stats", ["article_id", "source", "lines"],
-                                 where=("source", sources)).to_pandas()
+                                 where={"source": sources}).to_pandas()
     stored = warehouse.read("source_boilerplate")
     kept = stored[~stored["source"].isin(sources)]
     fresh = learnt_lines(stats)

@@ -125,7 +125,7 @@ def clean_changed_articles(warehouse: Warehouse, raw_dir: Path, logger: InfoLogg
         stats = warehouse.read_arrow("_line_stats", LINE_STATS_COLUMNS)
     else:
         inventory = watermark.input_rows(warehouse, pinned, "_inventory")
-        stats = warehouse.read_arrow("_line_stats", LINE_STATS_COLUMNS, where=("source", sources))
+        stats = warehouse.read_arrow("_line_stats", LINE_STATS_COLUMNS, where={"source": sources})
         if inventory.incremental and stats.num_rows:
             inventory = _with_articles_of(pinned, inventory, stats)
     columns = ["article_id", "content_sha256", "pipeline_version", PARTITION]

@@ -38,6 +38,7 @@ from news_pipeline.resolve import (
     resolve_articles,
     update_corpus,
 )
+from news_pipeline.resolve.cooccurrence import StoredPairs
 from news_pipeline.resolve.gazetteer import data_version
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import (
@@ -301,7 +302,12 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
         tx.upsert("mentions", mentions, delete_keys=rewritten | dropped, months=months,
                   known_new=new)
     tx.replace("entities", update.entities.reindex(columns=SCHEMAS["entities"].names))
-    tx.replace_batches("cooccurrences", update.cooccurrences.batches())
+    pairs = update.cooccurrences
+    if pairs.region is not None:  # few entities' pairs changed: only their rows are replaced
+        tx.replace_where("cooccurrences", {"entity_a": pairs.region.firsts,
+                                           "entity_b": pairs.region.seconds}, pairs.region.rows)
+    else:
+        tx.replace_batches("cooccurrences", pairs.batches())
     tx.replace("entity_aliases", update.aliases.reindex(columns=SCHEMAS["entity_aliases"].names))
     # The per-article cache, then the state naming the cache version it accounts for: a run
     # killed before that last commit leaves a state that does not match the cache, which the
@@ -325,9 +331,11 @@ def _stored_state(tx: Transaction, history: pd.DataFrame) -> CorpusState | None:
     cached_rows = count_rows(tx.base("_resolved_spans"), "_resolved_spans")
     if int(forms["n_mentions"].sum()) != cached_rows:
         return None
-    return CorpusState(forms, tx.read("entities"),
-                       lambda: read_batches(tx.base("cooccurrences"), "cooccurrences"),
-                       tx.read("entity_aliases"), history)
+    pairs = tx.base("cooccurrences")
+    return CorpusState(forms, tx.read("entities"), StoredPairs(
+        batches=lambda: read_batches(pairs, "cooccurrences"),
+        within=lambda firsts, seconds: read_arrow(pairs, "cooccurrences", where={
+            "entity_a": firsts, "entity_b": seconds})), tx.read("entity_aliases"), history)
 
 
 def _cached_rows(tx: Transaction, leaving: set[str]) -> pd.DataFrame:

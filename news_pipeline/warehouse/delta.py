@@ -55,6 +55,10 @@ TABLE_PROPERTIES = {"delta.checkpointInterval": "10"}
 # every row.
 FEED_PROPERTIES = {**TABLE_PROPERTIES, "delta.enableChangeDataFeed": "true"}
 FEED_TABLES = ARTICLE_TABLES | {"source_boilerplate"}
+# The co-occurrence pairs are stored sorted, in files of about this many bytes, so that a run
+# that changes a few entities' pairs rewrites only the few files that hold them
+# (Warehouse.replace_where prunes the others by their statistics).
+PAIR_TABLE_PROPERTIES = {**TABLE_PROPERTIES, "delta.targetFileSize": str(256 * 1024)}
 # Keys up to which a read by key asks the query engine for exactly them.
 _IN_LIST_LIMIT = 256
 # Operations that rewrite or delete files without changing rows, and how many of their commits
@@ -146,6 +150,8 @@ def _open(uri: str, files: bool = True) -> DeltaTable | None:
 
 
 def _properties(table: str) -> dict[str, str]:
+    if table == "cooccurrences":
+        return PAIR_TABLE_PROPERTIES
     return FEED_PROPERTIES if table in FEED_TABLES else TABLE_PROPERTIES
 
 
@@ -159,6 +165,12 @@ def _literal(value: str) -> str:
 
 def _in(column: str, values: Iterable[str]) -> str:
     return f'"{column}" IN ({", ".join(_literal(v) for v in sorted(set(values)))})'
+
+
+def _values_condition(where: Mapping[str, Collection[str]]) -> str:
+    """SQL for rows whose columns each hold one of their values (none: no row)."""
+    return " AND ".join(_in(column, values) if values else "FALSE"
+                        for column, values in where.items())
 
 
 def _key_condition(table: str, keys: Collection[str] | None,
@@ -210,10 +222,10 @@ def _root_text(source: Snapshot | Location | None) -> str:
 def read_arrow(source: Snapshot | Location | None, table: str, columns: Collection[str] | None = None,
                keys: Collection[str] | None = None, months: Collection[str] | None = None,
                limit: int | None = None,
-               where: tuple[str, Collection[str]] | None = None) -> pa.Table:
+               where: Mapping[str, Collection[str]] | None = None) -> pa.Table:
     """Rows of `table`; with `keys`, only those of these article ids (and with `months`, only
     from these partitions: a read by key then opens one month's files); with `where`
-    (column, values), only rows whose column holds one of a few values. `source`: a
+    (column -> values), only rows whose columns each hold one of a few values. `source`: a
     Snapshot, a warehouse location (read as of its last completed run, see snapshot_of), or
     None for an empty table."""
     wanted = _columns(table, columns)
@@ -223,8 +235,7 @@ def read_arrow(source: Snapshot | Location | None, table: str, columns: Collecti
     selected = [*wanted, ARTICLE_KEY] if many and ARTICLE_KEY not in wanted else wanted
     condition = _key_condition(table, None if many else keys, months)
     if where is not None:
-        column, values = where
-        condition = " AND ".join(filter(None, [condition, _in(column, values) if values else "FALSE"]))
+        condition = " AND ".join(filter(None, [condition, _values_condition(where)]))
     reader = _query(source, table, selected, condition, limit)
     if reader is None:
         return SCHEMAS[table].empty_table().select(wanted)
@@ -460,7 +471,7 @@ class Warehouse:
 
     def read_arrow(self, table: str, columns: Collection[str] | None = None,
                    keys: Collection[str] | None = None, months: Collection[str] | None = None,
-                   where: tuple[str, Collection[str]] | None = None) -> pa.Table:
+                   where: Mapping[str, Collection[str]] | None = None) -> pa.Table:
         """read() as an Arrow table (and `where`, see read_arrow)."""
         return read_arrow(self.current(table), table, columns, keys, months, where=where)
 
@@ -515,6 +526,20 @@ class Warehouse:
         """Write `table` whole (one commit: readers of older versions are unaffected), with
         `metadata` in the commit (see commit_metadata)."""
         self._write(table, to_arrow(table, rows), "overwrite", metadata)
+
+    def replace_where(self, table: str, where: Mapping[str, Collection[str]],
+                      rows: pa.Table) -> None:
+        """Replace the rows of a corpus-wide table whose columns each hold one of their
+        `where` values by `rows` (which must all lie there), in one commit: Delta rewrites
+        only the files that hold such rows."""
+        if table in ARTICLE_TABLES:
+            raise ValueError(f"table {table!r} has rows per article; use upsert")
+        if _open(self.uri(table), files=False) is None:
+            self._write(table, rows.cast(SCHEMAS[table]), "append")
+            return
+        self._commit(table, lambda: write_deltalake(
+            self.uri(table), rows.cast(SCHEMAS[table]), mode="overwrite",
+            predicate=_values_condition(where), writer_properties=_WRITER))
 
     def replace_batches(self, table: str, batches: Iterable[pa.RecordBatch]) -> None:
         """Write a corpus-wide table whole from record batches of SCHEMAS[table]. They are
@@ -717,3 +742,8 @@ class Transaction:
     def replace_batches(self, table: str, batches: Iterable[pa.RecordBatch]) -> None:
         self.base(table)
         self.warehouse.replace_batches(table, batches)
+
+    def replace_where(self, table: str, where: Mapping[str, Collection[str]],
+                      rows: pa.Table) -> None:
+        self.base(table)
+        self.warehouse.replace_where(table, where, rows)
