@@ -8,15 +8,17 @@ global step is incremental too (resolve.update_corpus): it keeps form counts
 merges the keys again from those, and reads and rewrites the mentions only of the articles
 that changed or whose keys moved to another entity. The former `entity_aliases` keep entity
 ids stable when a longer name for an entity appears. The state is written last, naming the
-cache version it accounts for; it is rebuilt from the cached rows that stay when it does not
-match them (a run killed before that commit, a warehouse of an older version, a
-StateMismatch during the update) or when most cached articles are stale (a new recogniser or
-resolver version). Large changes are committed in batches of BATCH_ARTICLES. When nothing
-changed, the stage reads a few small columns and stops.
+version of every table of the stage it accounts for; it is rebuilt from the cached rows that
+stay when they do not match (a run killed after writing any table but before the state, a
+warehouse of an older version, a StateMismatch during the update) or when most cached
+articles are stale (a new recogniser or resolver version). Large changes are committed in
+batches of BATCH_ARTICLES. When nothing changed, the stage reads a few small columns and
+stops.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Collection, Mapping
@@ -65,8 +67,9 @@ RUN_KEY = ["article_id", "text_sha256", "recogniser_version", "resolve_version"]
 # stage, since the per-article cache is written before the global step and upserts copy
 # their rows a bucket at a time).
 BATCH_ARTICLES = 20_000
-# Commit metadata of `_resolve_forms`: the `_resolved_spans` version the state accounts for.
-SYNCED_WITH = "news_pipeline.resolved_spans_version"
+# Commit metadata of `_resolve_forms`: the data version of every table of the stage (OUTPUTS)
+# that the state accounts for, as JSON.
+SYNCED_WITH = "news_pipeline.synced_with"
 # The tables this stage writes besides `_resolve_forms`, which it writes last.
 OUTPUTS = ("_acronym_candidates", "mentions", "entities", "cooccurrences", "entity_aliases",
            "_resolved_spans", "_resolve_runs")
@@ -129,10 +132,21 @@ def plan(articles: pa.Table, ner_runs: pa.Table, resolve_runs: pa.Table, version
 
 
 def state_in_sync(warehouse: Warehouse) -> bool:
-    """Whether the global state (`_resolve_forms` and the tables written before it) was
-    computed from the per-article cache as it is now (a cache without any state is not)."""
-    return (warehouse.data_version("_resolve_forms") is not None
-            and warehouse.in_step("_resolve_forms", "_resolved_spans", SYNCED_WITH))
+    """Whether the global state (`_resolve_forms`) was computed with the stage's tables as
+    they are now: false after a run killed after writing any of them but before the state (or
+    where there is no state)."""
+    if warehouse.data_version("_resolve_forms") is None:
+        return False
+    recorded = warehouse.commit_metadata("_resolve_forms").get(SYNCED_WITH)
+    return recorded is not None and json.loads(recorded) == _synced_with(warehouse)
+
+
+def _synced_with(warehouse: Warehouse) -> dict[str, int | None]:
+    return {table: warehouse.data_version(table) for table in OUTPUTS}
+
+
+def _state_metadata(warehouse: Warehouse) -> dict[str, str]:
+    return {SYNCED_WITH: json.dumps(_synced_with(warehouse), sort_keys=True)}
 
 
 def resolve_changed(spans: pd.DataFrame) -> pd.DataFrame:
@@ -184,8 +198,7 @@ def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
     if skip:
         logger.info("resolution: no article's spans changed since the last run; skipped")
         if snapshot.versions.get("_resolved_spans") is not None:
-            watermark.record(warehouse, inputs, {SYNCED_WITH: str(
-                warehouse.data_version("_resolved_spans"))})
+            watermark.record(warehouse, inputs, _state_metadata(warehouse))
         return report
     # Every batch keeps the ids of the aliases from before the run: ids do not depend on
     # how the articles are split into batches.
@@ -201,7 +214,7 @@ def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
                     f"resolved locally in {totals.last.local_s:.2f}s; global step "
                     f"({totals.last.global_step}) rewrote the mentions of "
                     f"{totals.last.rewritten} article(s) in {totals.last.global_s:.2f}s")
-    watermark.record(warehouse, inputs, {SYNCED_WITH: str(warehouse.data_version("_resolved_spans"))})
+    watermark.record(warehouse, inputs, _state_metadata(warehouse))
     entities = warehouse.read("entities", ["entity_id"])["entity_id"]
     after = warehouse.current("mentions", "cooccurrences", "entity_aliases")
     counts = {table: count_rows(after, table)
@@ -265,6 +278,10 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
     # subtract.
     mostly_stale = first and len(work.stale) > work.n_current - len(work.todo)
     state = None if mostly_stale else _stored_state(tx, history)
+    if state is None and not mostly_stale and tx.warehouse.data_version("_resolve_forms") is not None:
+        logger.warning("resolution: the stored state does not match the stage's tables (a run "
+                       "stopped part-way, or tables written by other code); rebuilding it "
+                       "from the cached spans")
     if state is not None:
         removed = tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=dropped,
                           months=dropped_months)
@@ -309,15 +326,15 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
     else:
         tx.replace_batches("cooccurrences", pairs.batches())
     tx.replace("entity_aliases", update.aliases.reindex(columns=SCHEMAS["entity_aliases"].names))
-    # The per-article cache, then the state naming the cache version it accounts for: a run
-    # killed before that last commit leaves a state that does not match the cache, which the
-    # next run rebuilds.
+    # The per-article cache, then the state naming the versions of the tables it accounts
+    # for: a run killed before that last commit leaves a state that does not match them,
+    # which the next run rebuilds.
     tx.upsert("_resolved_spans", fresh, delete_keys=dropped, months=dropped_months,
               known_new=new)
     tx.upsert("_resolve_runs", _run_rows(work, batch, fresh), delete_keys=dropped,
               months=dropped_months, known_new=new)
-    tx.replace("_resolve_forms", update.forms,
-               {SYNCED_WITH: str(tx.warehouse.data_version("_resolved_spans"))})
+    tx.warehouse.ensure(*OUTPUTS)  # the state names each table's version: all exist
+    tx.replace("_resolve_forms", update.forms, _state_metadata(tx.warehouse))
     return _BatchResult(len(rewritten), update.keys_changed,
                         "rebuilt" if state is None else "incremental", local_s, global_s)
 

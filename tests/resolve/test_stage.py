@@ -382,3 +382,30 @@ def test_a_run_killed_before_the_state_commit_is_repaired_by_the_next(warehouse,
     assert (report.extra["skipped"], report.extra["global_step"]) == (False, "rebuilt")
     _same_as(warehouse, _full_resolve(warehouse, history))
     assert stage.state_in_sync(warehouse)
+
+
+@pytest.mark.parametrize("killed_at", ["entities", "entity_aliases"])
+def test_a_run_killed_after_the_corpus_tables_but_before_the_state_is_repaired(
+        warehouse, put, monkeypatch, killed_at):
+    """Entities (and co-occurrences) of the new article were committed, the cache and the
+    state were not: the state no longer matches the tables, and the next run rebuilds it
+    instead of adding the article's counts a second time."""
+    put(ARTICLES)
+    stage.resolve_all(warehouse)
+    history = warehouse.read("entity_aliases")
+    put({"e": GROWN})
+    replace = Warehouse.replace
+
+    def killed(self, table, rows, metadata=None):
+        if table == killed_at:
+            raise RuntimeError("killed")
+        replace(self, table, rows, metadata)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Warehouse, "replace", killed)
+        with pytest.raises(RuntimeError, match="killed"):
+            stage.resolve_all(warehouse)
+    report = stage.resolve_all(warehouse)
+    assert report.extra["global_step"] == "rebuilt"
+    _same_as(warehouse, _full_resolve(warehouse, history))
+    assert stage.state_in_sync(warehouse)
