@@ -280,8 +280,8 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
     state = None if mostly_stale else _stored_state(tx, history)
     if state is None and not mostly_stale and tx.warehouse.data_version("_resolve_forms") is not None:
         logger.warning("resolution: the stored state does not match the stage's tables (a run "
-                       "stopped part-way, or tables written by other code); rebuilding it "
-                       "from the cached spans")
+                       "stopped part-way, an older version of news_pipeline, or tables written "
+                       "by other code); rebuilding it from the cached spans")
     if state is not None:
         removed = tx.read("_resolved_spans", GLOBAL_INPUT_COLUMNS, keys=dropped,
                           months=dropped_months)
