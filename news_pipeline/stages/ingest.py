@@ -56,7 +56,7 @@ def check_raw_folder(raw_dir: Path) -> None:
 
 
 def stat_raw_files(raw_dir: Path) -> pa.Table:
-    """Every non-hidden file under `raw_dir` as one lstat saw it, in path order: its
+    """Every non-hidden file under `raw_dir` as one lstat saw it, in listing order: its
     `source_path` (relative, posix), size, mtime_ns, whether it is a plain file (not a
     symlink, a device, ...) and whether its path is valid UTF-8 (if not, `source_path` spells
     the other bytes as \\xNN).
@@ -66,10 +66,9 @@ def stat_raw_files(raw_dir: Path) -> pa.Table:
     check_raw_folder(raw_dir)
     columns = _Columns()
     _stat_folder(os.fspath(raw_dir), "", True, columns)
-    table = pa.table({"source_path": columns.paths, "size": columns.sizes,
-                      "mtime_ns": columns.mtimes, "plain": columns.plain,
-                      "utf8_path": columns.utf8}, schema=_LISTING_SCHEMA)
-    return table.take(pc.sort_indices(table, [("source_path", "ascending")]))
+    return pa.table({"source_path": columns.paths, "size": columns.sizes,
+                     "mtime_ns": columns.mtimes, "plain": columns.plain,
+                     "utf8_path": columns.utf8}, schema=_LISTING_SCHEMA)
 
 
 _LISTING_SCHEMA = pa.schema([("source_path", pa.string()), ("size", pa.int64()),
@@ -138,11 +137,15 @@ def _readable(name: str) -> str:
 
 def fingerprint_raw_folder(raw_dir: Path) -> str:
     """Cheap digest of paths, sizes and mtimes: changes when any file is added/changed/removed."""
-    table = stat_raw_files(raw_dir)
+    table = _in_path_order(stat_raw_files(raw_dir))
     digest = hashlib.sha256("\0".join(table.column("source_path").to_pylist()).encode())
     for column in ("size", "mtime_ns"):
         digest.update(table.column(column).to_numpy().tobytes())
     return digest.hexdigest()
+
+
+def _in_path_order(table: pa.Table) -> pa.Table:
+    return table.take(pc.sort_indices(table, [("source_path", "ascending")]))
 
 
 def this_month() -> str:
@@ -239,18 +242,26 @@ def scan_raw_folder(warehouse: Warehouse, raw_dir: Path) -> StageReport:
 
 def _compare(listing: pa.Table, inventory: pa.Table
              ) -> tuple[pa.Table, list[RawFile | None], dict[str, str]]:
-    """The listed files to look at one by one (new, touched, or rejected before) with their
-    inventory rows (None for new ones), and the inventory's articles no longer listed
-    (article_id -> ingest_month)."""
-    # Null rows where new.
-    before = inventory.take(positions(listing.column("source_path"), inventory.column("source_path")))
+    """The listed files to look at one by one (new, touched, or rejected before), in path
+    order, with their inventory rows (None for new ones), and the inventory's articles no
+    longer listed (article_id -> ingest_month). Only the columns the comparison needs are
+    gathered for every file (a million files: a second less than whole rows)."""
+    at = positions(listing.column("source_path"), inventory.column("source_path"))  # null: new
+    before = inventory.select(["size", "mtime_ns", "content_sha256"]).take(at)
     suspects = pc.indices_nonzero(pc.invert(_unchanged(listing, before)))
+    looked_at = listing.take(suspects)
+    order = pc.sort_indices(looked_at, [("source_path", "ascending")])
+    looked_at, suspects = looked_at.take(order), suspects.take(order)
     previous = [RawFile(**row) if row["article_id"] is not None else None
-                for row in before.take(suspects).to_pylist()]
-    gone = inventory.filter(pc.invert(pc.is_in(inventory.column("source_path"),
-                                               value_set=listing.column("source_path"))))
-    deleted = dict(zip(gone.column("article_id").to_pylist(), gone.column("ingest_month").to_pylist()))
-    return listing.take(suspects), previous, deleted
+                for row in inventory.take(at.take(suspects)).to_pylist()]
+    deleted: dict[str, str] = {}
+    # Paths are unique: when every inventory row was listed, none is gone.
+    if pc.count(at).as_py() < inventory.num_rows:
+        gone = inventory.filter(pc.invert(pc.is_in(inventory.column("source_path"),
+                                                   value_set=listing.column("source_path"))))
+        deleted = dict(zip(gone.column("article_id").to_pylist(),
+                           gone.column("ingest_month").to_pylist()))
+    return looked_at, previous, deleted
 
 
 def _unchanged(listing: pa.Table, before: pa.Table) -> pa.ChunkedArray:
