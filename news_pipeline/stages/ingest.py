@@ -62,18 +62,22 @@ def stat_raw_files(raw_dir: Path) -> pa.Table:
     the other bytes as \\xNN).
 
     The folder can hold millions of files: one stat per file, relative to its folder's
-    descriptor, and plain lists until the end (no Path or stat result kept per file)."""
+    descriptor, into plain lists that become Arrow batches every few thousand files (no
+    Path, stat result or Python object kept per file)."""
     check_raw_folder(raw_dir)
     columns = _Columns()
     _stat_folder(os.fspath(raw_dir), "", True, columns)
-    return pa.table({"source_path": columns.paths, "size": columns.sizes,
-                     "mtime_ns": columns.mtimes, "plain": columns.plain,
-                     "utf8_path": columns.utf8}, schema=_LISTING_SCHEMA)
+    columns.flush()
+    return pa.Table.from_batches(columns.batches, _LISTING_SCHEMA)
 
 
 _LISTING_SCHEMA = pa.schema([("source_path", pa.string()), ("size", pa.int64()),
                              ("mtime_ns", pa.int64()), ("plain", pa.bool_()),
                              ("utf8_path", pa.bool_())])
+
+
+# Files listed into Python lists before they become an Arrow batch.
+_LISTING_BATCH = 8192
 
 
 @dataclass
@@ -83,6 +87,17 @@ class _Columns:
     mtimes: list[int] = field(default_factory=list)
     plain: list[bool] = field(default_factory=list)
     utf8: list[bool] = field(default_factory=list)
+    batches: list[pa.RecordBatch] = field(default_factory=list)
+
+    def flush(self) -> None:
+        """The listed files as one Arrow batch; the lists start empty again."""
+        if self.paths:
+            self.batches.append(pa.RecordBatch.from_arrays(
+                [pa.array(self.paths, pa.string()), pa.array(self.sizes, pa.int64()),
+                 pa.array(self.mtimes, pa.int64()), pa.array(self.plain, pa.bool_()),
+                 pa.array(self.utf8, pa.bool_())], schema=_LISTING_SCHEMA))
+        for values in (self.paths, self.sizes, self.mtimes, self.plain, self.utf8):
+            values.clear()
 
 
 def _stat_folder(folder: str, prefix: str, utf8_prefix: bool, columns: _Columns) -> None:
@@ -116,6 +131,8 @@ def _stat_folder(folder: str, prefix: str, utf8_prefix: bool, columns: _Columns)
             columns.utf8.append(utf8)
     finally:
         os.close(descriptor)
+    if len(columns.paths) >= _LISTING_BATCH:
+        columns.flush()
     for name in subfolders:
         _stat_folder(os.path.join(folder, name), f"{prefix}{_readable(name)}/",
                      utf8_prefix and _utf8(name), columns)
