@@ -119,6 +119,17 @@ def plan(inputs: pa.Table, records: pa.Table, match: Sequence[str],
                 unchanged=(inputs.num_rows if total is None else total) - todo.num_rows)
 
 
+def data_versions(warehouse: Warehouse, tables: Collection[str]) -> dict[str, int]:
+    """The data version of each of `tables`, creating the ones not written yet: a table
+    created later (a first rejection; publish creates every table) would change it."""
+    versions = {table: warehouse.data_version(table) for table in tables}
+    missing = [table for table, version in versions.items() if version is None]
+    if missing:
+        warehouse.ensure(*missing)
+        versions.update({table: warehouse.data_version(table) for table in missing})
+    return {table: version for table, version in versions.items() if version is not None}
+
+
 # Commit metadata of a stage's last commit of a run: its Watermark as JSON.
 WATERMARK = "news_pipeline.watermark"
 
@@ -205,9 +216,7 @@ class Watermark:
         mark = self._recorded(warehouse)
         if mark is not None and mark["inputs"] == dict(inputs.versions):
             return
-        # Tables written later (a first rejection; publish creates every table) would void it.
-        warehouse.ensure(*self.outputs)
-        outputs = {table: warehouse.data_version(table) for table in self.outputs}
+        outputs = data_versions(warehouse, self.outputs)
         text = json.dumps({"inputs": dict(inputs.versions), "outputs": outputs,
                            "versions": dict(self.versions)}, sort_keys=True)
         warehouse.mark(self.table, {**(metadata or {}), WATERMARK: text})

@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from news_pipeline import engine
-from news_pipeline.engine import Watermark, chunks
+from news_pipeline.engine import Watermark, chunks, data_versions
 from news_pipeline.progress import InfoLogger
 from news_pipeline.resolve import (
     RESOLVE_VERSION,
@@ -138,15 +138,13 @@ def state_in_sync(warehouse: Warehouse) -> bool:
     if warehouse.data_version("_resolve_forms") is None:
         return False
     recorded = warehouse.commit_metadata("_resolve_forms").get(SYNCED_WITH)
-    return recorded is not None and json.loads(recorded) == _synced_with(warehouse)
-
-
-def _synced_with(warehouse: Warehouse) -> dict[str, int | None]:
-    return {table: warehouse.data_version(table) for table in OUTPUTS}
+    return recorded is not None and json.loads(recorded) == {
+        table: warehouse.data_version(table) for table in OUTPUTS}
 
 
 def _state_metadata(warehouse: Warehouse) -> dict[str, str]:
-    return {SYNCED_WITH: json.dumps(_synced_with(warehouse), sort_keys=True)}
+    """What the state's commit names: every table's version (all exist from then on)."""
+    return {SYNCED_WITH: json.dumps(data_versions(warehouse, OUTPUTS), sort_keys=True)}
 
 
 def resolve_changed(spans: pd.DataFrame) -> pd.DataFrame:
@@ -333,7 +331,6 @@ def _resolve_batch(tx: Transaction, work: Plan, batch: list[str], history: pd.Da
               known_new=new)
     tx.upsert("_resolve_runs", _run_rows(work, batch, fresh), delete_keys=dropped,
               months=dropped_months, known_new=new)
-    tx.warehouse.ensure(*OUTPUTS)  # the state names each table's version: all exist
     tx.replace("_resolve_forms", update.forms, _state_metadata(tx.warehouse))
     return _BatchResult(len(rewritten), update.keys_changed,
                         "rebuilt" if state is None else "incremental", local_s, global_s)
