@@ -130,6 +130,12 @@ def data_versions(warehouse: Warehouse, tables: Collection[str]) -> dict[str, in
     return {table: version for table, version in versions.items() if version is not None}
 
 
+def changed_articles(changes: Mapping[str, Changes]) -> tuple[list[str], set[str]]:
+    """The ids (sorted) and months of the articles that changed in any of the input tables."""
+    ids = sorted(set().union(*(changed.ids.to_pylist() for changed in changes.values())))
+    return ids, set().union(*(changed.months for changed in changes.values()))
+
+
 # Commit metadata of a stage's last commit of a run: its Watermark as JSON.
 WATERMARK = "news_pipeline.watermark"
 

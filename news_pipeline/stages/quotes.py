@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from news_pipeline import engine
-from news_pipeline.engine import Watermark, chunks
+from news_pipeline.engine import Watermark, changed_articles, chunks
 from news_pipeline.progress import InfoLogger
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import PARTITION, SCHEMAS, Warehouse, count_rows, read_arrow, rows
@@ -102,8 +102,7 @@ def link_changed_quotes(warehouse: Warehouse, logger: InfoLogger = log) -> Stage
                if in_step else None)
     keys = months = mentions_changed = None
     if changes is not None:
-        keys = sorted(set().union(*(c.ids.to_pylist() for c in changes.values())))
-        months = set().union(*(c.months for c in changes.values()))
+        keys, months = changed_articles(changes)
         mentions_changed = set(changes["mentions"].ids.to_pylist())
     runs = read_arrow(inputs, "_quote_runs", [*RUN_KEY, "n_quotes", PARTITION], keys, months)
     links = warehouse.read_arrow("_quote_links", [*RUN_KEY, PARTITION], keys=keys, months=months)

@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from news_pipeline import engine
-from news_pipeline.engine import Watermark, chunks, data_versions
+from news_pipeline.engine import Watermark, changed_articles, chunks, data_versions
 from news_pipeline.progress import InfoLogger
 from news_pipeline.resolve import (
     RESOLVE_VERSION,
@@ -176,8 +176,7 @@ def resolve_all(warehouse: Warehouse, logger: InfoLogger = log) -> StageReport:
                                                     "_ner_runs": ["article_id"]})
     keys = months = cached = None
     if changes is not None:
-        keys = sorted(set().union(*(c.ids.to_pylist() for c in changes.values())))
-        months = set().union(*(c.months for c in changes.values()))
+        keys, months = changed_articles(changes)
         cached = count_rows(snapshot, "_resolve_runs")
     work = plan(read_arrow(snapshot, "articles", ["article_id", "text_sha256"], keys, months),
                 read_arrow(snapshot, "_ner_runs", ["article_id", "text_sha256",
