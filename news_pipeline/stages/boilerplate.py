@@ -124,18 +124,18 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
         run_in_chunks(todo, line_rows, partial(_commit_lines, warehouse, set(work.new), touched),
                       progress)
     drop_deleted(warehouse, ("_line_stats",), work.deleted)
+    stored = warehouse.read("source_boilerplate")
     if inventory.incremental:
         # Only the sources whose articles came, changed or went learn anew.
         redone = pa.array([*work.todo.column("article_id").to_pylist(), *work.deleted], pa.string())
         before = records.filter(pc.is_in(records.column("article_id"), value_set=redone))
         touched |= set(before.column("source").drop_null().to_pylist())
-        table = _relearn(warehouse, touched)
+        table = _relearn(warehouse, stored, touched) if touched else stored
     else:
         table = boilerplate_table(warehouse.read("_line_stats", ["article_id", "source", "lines"]))
-    if table is not None and not _same_rows(warehouse.read("source_boilerplate"), table):
+    if table is not stored and not _same_rows(stored, table):
         warehouse.replace("source_boilerplate", table)
     watermark.record(warehouse, pinned)
-    table = warehouse.read("source_boilerplate") if table is None else table
     report.extra.update({
         "learn_version": LEARN_VERSION, "processes": pool.workers if pool else 1,
         "cluster_articles": len(todo) if cluster is not None else 0,
@@ -148,14 +148,11 @@ def learn_source_boilerplate(warehouse: Warehouse, raw_dir: Path, logger: InfoLo
     return report
 
 
-def _relearn(warehouse: Warehouse, sources: set[str]) -> pd.DataFrame | None:
-    """The model table with the rows of `sources` learnt anew from their line stats, the
-    others' kept; None where no source changed."""
-    if not sources:
-        return None
+def _relearn(warehouse: Warehouse, stored: pd.DataFrame, sources: set[str]) -> pd.DataFrame:
+    """The model table `stored` with the rows of `sources` learnt anew from their line
+    stats, the others' kept."""
     stats = warehouse.read_arrow("_line_stats", ["article_id", "source", "lines"],
                                  where={"source": sources}).to_pandas()
-    stored = warehouse.read("source_boilerplate")
     kept = stored[~stored["source"].isin(sources)]
     fresh = learnt_lines(stats)
     return with_model_digest(pd.concat([kept, fresh], ignore_index=True) if len(kept) else fresh)
