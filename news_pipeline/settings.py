@@ -16,6 +16,8 @@ REPORTS_ENV = "NEWS_PIPELINE_REPORTS_DIR"
 CACHE_ENV = "NEWS_PIPELINE_CACHE_DIR"
 VACUUM_ENV = "NEWS_PIPELINE_VACUUM_RETENTION_HOURS"
 DASK_SCHEDULER_ENV = "NEWS_PIPELINE_DASK_SCHEDULER"
+RAW_SCAN_ENV = "NEWS_PIPELINE_RAW_SCAN"
+RAW_SCANS = ("files", "folders")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")  # two letters at least: not "C:\"
 
 
@@ -104,3 +106,16 @@ def vacuum_retention_hours() -> int:
     successful run (locally) or the maintenance job deletes it; 0 (the default) deletes it
     at the end of the run, so that a table folder holds exactly its newest version."""
     return _whole_number(VACUUM_ENV, 0, 0)
+
+
+def raw_scan() -> str:
+    """How a run reads the raw folder: "files" (the default) stats every file; "folders"
+    lists only the folders whose modification time changed (for archives whose articles are
+    added, renamed or deleted but never rewritten in place; docs/scaling.md)."""
+    return checked_raw_scan(os.environ.get(RAW_SCAN_ENV) or "files", RAW_SCAN_ENV)
+
+
+def checked_raw_scan(value: str, where: str) -> str:
+    if value not in RAW_SCANS:
+        raise ValueError(f"{where} must be one of {', '.join(RAW_SCANS)}, not {value!r}")
+    return value

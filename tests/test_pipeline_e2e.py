@@ -16,13 +16,13 @@ from news_pipeline.resources import NerModel, PipelinePaths, Processing
 TABLES = ("articles", "mentions", "entities", "cooccurrences", "rejected")
 
 
-def materialise(raw_dir: Path, warehouse_dir: Path, model: str,
-                n_process: int = 1) -> dg.ExecuteInProcessResult:
+def materialise(raw_dir: Path, warehouse_dir: Path, model: str, n_process: int = 1,
+                instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
     definitions = build_definitions(PipelinePaths(raw_dir=str(raw_dir),
                                                   warehouse_dir=str(warehouse_dir)),
                                     NerModel(model=model), Processing(n_process=n_process))
     job = definitions.resolve_job_def("news_pipeline_job")
-    result = job.execute_in_process(instance=dg.DagsterInstance.ephemeral())
+    result = job.execute_in_process(instance=instance or dg.DagsterInstance.ephemeral())
     assert result.success
     failed = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]
     assert failed == []
@@ -84,8 +84,10 @@ def test_rerun_without_change_processes_nothing(raw_dir: Path, warehouse_dir: Pa
                                   after.sort_values(key).reset_index(drop=True))
 
 
-def test_incremental_add_change_delete(raw_dir: Path, warehouse_dir: Path, tiny_model: str) -> None:
-    materialise(raw_dir, warehouse_dir, tiny_model)
+def test_incremental_add_change_delete(raw_dir: Path, warehouse_dir: Path, tiny_model: str,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    instance = dg.DagsterInstance.ephemeral()
+    materialise(raw_dir, warehouse_dir, tiny_model, instance=instance)
     files = sorted(raw_dir.glob("*.txt"))
     (raw_dir / "new_article.txt").write_text(
         "Neuer Titel\n\nWladimir Putin traf in Pjöngjang ein, wo ihn Kim Jong Un empfing.\n",
@@ -96,12 +98,17 @@ def test_incremental_add_change_delete(raw_dir: Path, warehouse_dir: Path, tiny_
         "</p>", "</p>\n<p>Die NATO reagierte am Abend auf den Besuch des Präsidenten in Nordkorea.</p>", 1),
         encoding="utf-8")
     files[1].unlink()
-    result = materialise(raw_dir, warehouse_dir, tiny_model)
+    # The label counts come from the change feed, not from a read of the whole table.
+    monkeypatch.setattr("news_pipeline.assets.recognition.read_arrow", None)
+    result = materialise(raw_dir, warehouse_dir, tiny_model, instance=instance)
     articles_meta = metadata(result, "articles")
     assert (articles_meta["new"], articles_meta["changed"], articles_meta["deleted"],
             articles_meta["unchanged"]) == (1, 1, 1, 3)
     ner_meta = metadata(result, "ner_spans")
     assert (ner_meta["new"], ner_meta["changed"], ner_meta["deleted"]) == (1, 1, 1)
+    # Counted from the last run's counts and this run's changes: as a count of the table.
+    counts = pd.read_parquet(warehouse_dir / "_spans")["label"].value_counts().to_dict()
+    assert ner_meta["mentions_by_label"] == counts
     articles = pd.read_parquet(warehouse_dir / "articles")
     assert sorted(articles["source_path"]) == sorted(p.name for p in raw_dir.iterdir())
     # Each stage planned from what its inputs' change feeds say changed, not from whole tables.

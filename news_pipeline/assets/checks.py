@@ -45,7 +45,7 @@ class CheckRun:
 Rule = Callable[[CheckRun], dg.AssetCheckResult]
 NewFiles = dict[str, set[str] | None]  # table -> files not verified yet (None: all)
 # The tables the incremental rules read.
-RULE_INPUTS = ("articles", "mentions", "entities", "quotes")
+RULE_INPUTS = ("articles", "rejected", "mentions", "entities", "quotes")
 
 
 def _result(run: CheckRun, offending: pd.DataFrame, what: str,
@@ -71,8 +71,9 @@ class IncrementalRule:
 
 
 def _incremental_check(run: CheckRun, rule: IncrementalRule,
-                       offending_in: Callable[[Snapshot, NewFiles], pd.DataFrame],
-                       what: str) -> dg.AssetCheckResult:
+                       offending_in: Callable[[Snapshot, NewFiles], pd.DataFrame], what: str,
+                       severity: dg.AssetCheckSeverity = dg.AssetCheckSeverity.ERROR
+                       ) -> dg.AssetCheckResult:
     snapshot = run.paths.warehouse().current(*RULE_INPUTS)
     before = previously_verified(run.instance, run.key)
     new = {table: new_files(snapshot, table, rule.version, before) for table in rule.tables}
@@ -85,7 +86,7 @@ def _incremental_check(run: CheckRun, rule: IncrementalRule,
     checked = sum(len(files) if files is not None else len(data_files(snapshot, table))
                   for table, files in new.items())
     return _result(run, offending, what, {"files_checked": checked,
-                                          VERIFIED_KEY: record.as_metadata()})
+                                          VERIFIED_KEY: record.as_metadata()}, severity)
 
 
 def _rows_of(snapshot: Snapshot, table: str, new: NewFiles, columns: list[str],
@@ -115,6 +116,7 @@ MENTION_KEYS_RULE = IncrementalRule("mention-keys-2", ("mentions",))
 QUOTE_OFFSETS_RULE = IncrementalRule("quote-offsets-1", ("quotes", "articles"))
 QUOTE_KEYS_RULE = IncrementalRule("quote-keys-1", ("quotes",))
 QUOTE_SPEAKERS_RULE = IncrementalRule("quote-speakers-1", ("quotes",))
+CLEANER_ERRORS_RULE = IncrementalRule("cleaner-errors-1", ("rejected",))
 
 
 def boilerplate_share_is_sane(run: CheckRun) -> dg.AssetCheckResult:
@@ -142,10 +144,13 @@ def article_ids_unique(run: CheckRun) -> dg.AssetCheckResult:
 
 
 def no_cleaner_errors(run: CheckRun) -> dg.AssetCheckResult:
-    rejected = run.paths.warehouse().read("rejected",
-                                          ["article_id", "source_path", "reason", "detail"])
-    return _result(run, rejected[rejected["reason"] == "cleaner_error"], "reason != cleaner_error",
-                   severity=dg.AssetCheckSeverity.WARN)
+    def cleaner_errors(snapshot: Snapshot, new: NewFiles) -> pd.DataFrame:
+        rejected = rows_in_files(snapshot, "rejected", new["rejected"],
+                                 ["article_id", "source_path", "reason", "detail"])
+        return rejected[rejected["reason"] == "cleaner_error"]
+
+    return _incremental_check(run, CLEANER_ERRORS_RULE, cleaner_errors, "reason != cleaner_error",
+                              severity=dg.AssetCheckSeverity.WARN)
 
 
 def _offsets_check(run: CheckRun, table: str, rule: IncrementalRule) -> dg.AssetCheckResult:
@@ -262,7 +267,8 @@ cleaning_checks = _check_group("cleaning_checks", [
     Check(article_ids_unique, "articles",
           "article_id is unique." + INCREMENTAL_NOTE),
     Check(no_cleaner_errors, "rejected",
-          "No input was rejected because the cleaner itself failed (a bug to report)."),
+          "No input was rejected because the cleaner itself failed (a bug to report)."
+          + INCREMENTAL_NOTE),
 ], "The checks of the tables the boilerplate and cleaning steps write (source_boilerplate, "
    "articles, rejected).")
 

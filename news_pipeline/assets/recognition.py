@@ -1,10 +1,15 @@
+from collections import Counter
+
 import dagster as dg
+import pyarrow.compute as pc
 
 from news_pipeline.assets.metadata import stored_table_metadata
 from news_pipeline.ner import NER_VERSION
 from news_pipeline.quotes.spans import QUOTES_VERSION
 from news_pipeline.resources import WAREHOUSE_POOL, NerModel, PipelinePaths, Processing
 from news_pipeline.stages.recognition import recognise_changed_articles
+from news_pipeline.warehouse import Snapshot, count_rows, read_arrow
+from news_pipeline.warehouse.delta import change_feed
 
 PREVIEW_COLUMNS = ["article_id", "start", "end", "label", "text", "sentence_index"]
 
@@ -21,8 +26,30 @@ def ner_spans(context: dg.AssetExecutionContext, paths: PipelinePaths, ner: NerM
                                         n_process=processing.n_process, warm=ner.warm(),
                                         cluster=processing.cluster())
     ner.release_warm()
-    labels = warehouse.read("_spans", ["label"])["label"]
+    metadata = stored_table_metadata(warehouse, "_spans", PREVIEW_COLUMNS, report)
+    version = int(metadata["delta_version"])  # the snapshot the metadata describes
+    snapshot = Snapshot(warehouse.root, {"_spans": version} if version >= 0 else {})
     return dg.MaterializeResult(metadata={
-        **stored_table_metadata(warehouse, "_spans", PREVIEW_COLUMNS, report),
-        "mentions_by_label": dg.MetadataValue.json(labels.value_counts().to_dict()),
+        **metadata,
+        "mentions_by_label": dg.MetadataValue.json(_spans_by_label(context, snapshot)),
     })
+
+
+def _spans_by_label(context: dg.AssetExecutionContext, snapshot: Snapshot) -> dict[str, int]:
+    """Spans per label: the counts of the last materialisation plus the rows the change feed
+    of `_spans` wrote and deleted since its version (a rerun reads its own changes, not the
+    table); counted whole where the feed cannot say."""
+    event = context.instance.get_latest_materialization_event(context.asset_key)
+    before = event.asset_materialization.metadata if event and event.asset_materialization else {}
+    counts, version = before.get("mentions_by_label"), before.get("delta_version")
+    if isinstance(counts, dg.JsonMetadataValue) and isinstance(version, dg.IntMetadataValue):
+        feed = change_feed(snapshot, "_spans", int(version.value or 0), ["label"])
+        if feed is not None and isinstance(counts.value, dict):
+            labels = Counter(counts.value)
+            labels.update(feed.filter(feed.column("written")).column("label").to_pylist())
+            labels.subtract(feed.filter(pc.invert(feed.column("written"))).column("label").to_pylist())
+            if labels.total() == count_rows(snapshot, "_spans"):
+                return {label: n for label, n in labels.most_common() if n}
+    labels = read_arrow(snapshot, "_spans", ["label"]).column("label")
+    return {str(row["values"]): int(row["counts"]) for row in
+            sorted(pc.value_counts(labels).to_pylist(), key=lambda row: -row["counts"])}

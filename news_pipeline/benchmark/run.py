@@ -31,7 +31,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -137,12 +137,14 @@ def _last_json_line(stdout: str) -> dict | None:
 
 
 def run_pipeline_process(raw_dir: Path, warehouse_dir: Path, dagster_home: Path, model: str,
-                         profile: Path | None = None) -> dict:
-    """One run of the whole job in a child process; its JSON result plus wall and memory."""
+                         profile: Path | None = None, environment: Mapping[str, str] | None = None
+                         ) -> dict:
+    """One run of the whole job in a child process (with these `environment` variables
+    besides this process's); its JSON result plus wall and memory."""
     args = {"raw_dir": str(Path(raw_dir).absolute()),
             "warehouse_dir": str(Path(warehouse_dir).absolute()), "model": model,
             "profile": str(Path(profile).absolute()) if profile else None}
-    env = {**os.environ, "DAGSTER_HOME": str(Path(dagster_home).absolute())}
+    env = {**os.environ, **(environment or {}), "DAGSTER_HOME": str(Path(dagster_home).absolute())}
     started = time.perf_counter()
     # `-m` puts the working directory first on sys.path, before PYTHONPATH: started from a
     # checkout, the child would run that checkout's code instead of this process's.

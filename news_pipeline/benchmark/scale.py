@@ -28,6 +28,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from news_pipeline import settings
 from news_pipeline.benchmark.corpus import DEFAULT_CORPUS, CorpusMissing, load_sources, relative_path
 from news_pipeline.benchmark.run import default_work_dir, run_pipeline_process
 
@@ -81,7 +82,7 @@ def _prepare_raw(raw_dir: Path, n_articles: int, sources: list[list[str]], seed:
 
 def run_scale_benchmark(n_articles: int, work_dir: Path, model: str = "default",
                         corpus: Path = DEFAULT_CORPUS, seed: int = 0,
-                        reuse_warehouse: bool = False) -> dict:
+                        reuse_warehouse: bool = False, raw_scan: str = "files") -> dict:
     if n_articles < 1:
         raise ValueError("n_articles must be at least 1")
     work_dir = Path(work_dir).resolve()
@@ -108,7 +109,8 @@ def run_scale_benchmark(n_articles: int, work_dir: Path, model: str = "default",
         if name == "incremental":
             write_short_corpus(raw_dir, n_articles, n_articles + 1, sources, seed)
         log.info("%s run ...", name)
-        runs[name] = run_pipeline_process(raw_dir, warehouse_dir, home, model)
+        runs[name] = run_pipeline_process(raw_dir, warehouse_dir, home, model,
+                                          environment={settings.RAW_SCAN_ENV: raw_scan})
         log.info("%s run: %.2fs, main process peak %.0f MB, steps %s", name, runs[name]["run_s"],
                  runs[name]["peak_rss_self_mb"], runs[name]["steps_s"])
         if name == "full":
@@ -119,7 +121,7 @@ def run_scale_benchmark(n_articles: int, work_dir: Path, model: str = "default",
         "articles": n_articles, "words_per_article": WORDS_PER_ARTICLE,
         "full_run_s": full_s,
         "articles_per_s": round(n_articles / full_s, 1) if full_s else None,
-        "reused_warehouse": reuse,
+        "reused_warehouse": reuse, "raw_scan": raw_scan,
         **({"catch_up_run_s": runs["catch_up"]["run_s"]} if reuse else {}),
         "incremental_run_s": runs["incremental"]["run_s"],
         "unchanged_run_s": runs["unchanged"]["run_s"],
@@ -142,6 +144,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reuse-warehouse", action="store_true",
                         help="start from the warehouse an earlier benchmark of the same N left "
                              "(a catch-up run instead of the full run)")
+    parser.add_argument("--raw-scan", choices=settings.RAW_SCANS, default="files",
+                        help="how the runs read the raw folder (NEWS_PIPELINE_RAW_SCAN; "
+                             "default: files, every file stat-ed)")
 
 
 def run_from_args(args: argparse.Namespace) -> int:
@@ -150,7 +155,7 @@ def run_from_args(args: argparse.Namespace) -> int:
                             format="%(asctime)s %(name)s: %(message)s")
     try:
         results = run_scale_benchmark(args.articles, args.work_dir, args.model, args.corpus,
-                                      args.seed, args.reuse_warehouse)
+                                      args.seed, args.reuse_warehouse, args.raw_scan)
     except CorpusMissing as error:
         print(f"news-pipeline bench-scale: {error}", file=sys.stderr)
         return 2

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from news_pipeline.stages.report import StageReport
-from news_pipeline.warehouse import Warehouse, positions
+from news_pipeline.warehouse import SCHEMAS, Transaction, Warehouse, positions
 
 SCAN_VERSION = "scan-1"
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm")
@@ -59,16 +61,50 @@ def stat_raw_files(raw_dir: Path) -> pa.Table:
     """Every non-hidden file under `raw_dir` as one lstat saw it, in listing order: its
     `source_path` (relative, posix), size, mtime_ns, whether it is a plain file (not a
     symlink, a device, ...) and whether its path is valid UTF-8 (if not, `source_path` spells
-    the other bytes as \\xNN).
+    the other bytes as \\xNN)."""
+    return list_raw_folder(raw_dir).files
 
-    The folder can hold millions of files: one stat per file, relative to its folder's
-    descriptor, into plain lists that become Arrow batches every few thousand files (no
-    Path, stat result or Python object kept per file)."""
+
+@dataclass(frozen=True)
+class RawFolder:
+    folder: str  # the prefix of its files' paths: "" for the raw folder, else ending in "/"
+    mtime_ns: int  # -1: not to be trusted, list it again
+    files: int  # listed directly in it
+
+
+RAW_FOLDER_FIELDS = tuple(RawFolder.__annotations__)
+
+# A folder changed this close to its listing can change again within the same tick of the
+# file system's clock, keeping its mtime: it is trusted only once a later listing sees it older.
+_RACY_NS = 2_000_000_000
+
+
+@dataclass
+class Listing:
+    files: pa.Table  # the files of the folders listed (_LISTING_SCHEMA)
+    folders: list[RawFolder]  # every folder under the raw folder, as it is now
+    listed: set[str]  # the folders whose files were listed; the others were trusted
+
+    @property
+    def trusted_files(self) -> int:
+        return sum(f.files for f in self.folders if f.folder not in self.listed)
+
+
+def list_raw_folder(raw_dir: Path, trusted: Mapping[str, RawFolder] | None = None) -> Listing:
+    """Every folder under `raw_dir`, and the files of those not `trusted`.
+
+    A folder's modification time changes when an entry is added to it, removed or renamed,
+    not when a file in it is rewritten in place: a folder recorded in `trusted` whose mtime is
+    unchanged is not listed (its files are taken as they were, its subfolders as recorded).
+    Without `trusted` every file is stat-ed. The folder can hold millions of files: one stat
+    per file, relative to its folder's descriptor, into plain lists that become Arrow batches
+    every few thousand files (no Path, stat result or Python object kept per file)."""
     check_raw_folder(raw_dir)
-    columns = _Columns()
-    _stat_folder(os.fspath(raw_dir), "", True, columns)
-    columns.flush()
-    return pa.Table.from_batches(columns.batches, _LISTING_SCHEMA)
+    walk = _Walk(dict(trusted or {}), time.time_ns())
+    _list_folder(os.fspath(raw_dir), "", True, walk)
+    walk.columns.flush()
+    return Listing(pa.Table.from_batches(walk.columns.batches, _LISTING_SCHEMA), walk.folders,
+                   walk.listed)
 
 
 _LISTING_SCHEMA = pa.schema([("source_path", pa.string()), ("size", pa.int64()),
@@ -100,7 +136,23 @@ class _Columns:
             values.clear()
 
 
-def _stat_folder(folder: str, prefix: str, utf8_prefix: bool, columns: _Columns) -> None:
+@dataclass
+class _Walk:
+    trusted: dict[str, RawFolder]
+    started_ns: int
+    columns: _Columns = field(default_factory=_Columns)
+    folders: list[RawFolder] = field(default_factory=list)
+    listed: set[str] = field(default_factory=set)
+    subfolders: dict[str, list[str]] = field(default_factory=dict)  # of trusted folders, by name
+
+    def __post_init__(self) -> None:
+        for folder in self.trusted:
+            if folder:
+                parent, _, name = folder[:-1].rpartition("/")
+                self.subfolders.setdefault(parent + "/" if parent else "", []).append(name)
+
+
+def _list_folder(folder: str, prefix: str, utf8_prefix: bool, walk: _Walk) -> None:
     try:
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as error:
@@ -108,34 +160,51 @@ def _stat_folder(folder: str, prefix: str, utf8_prefix: bool, columns: _Columns)
         raise RawFolderError(f"cannot list raw folder {folder}: {error.strerror}; make it "
                              "readable, or move it out of the raw folder") from None
     try:
-        with os.scandir(descriptor) as entries:
-            # The folder entry's own type: no stat for subfolders; symlinks to folders are
-            # files here (not followed), and their stat says they are links.
-            names = [(e.name, e.is_dir(follow_symlinks=False)) for e in entries
-                     if not e.name.startswith(".")]
-        subfolders = []
-        for name, is_folder in names:
-            if is_folder:
-                subfolders.append(name)
-                continue
-            try:
-                stat = os.stat(name, dir_fd=descriptor, follow_symlinks=False)
-                size, mtime, regular = stat.st_size, stat.st_mtime_ns, S_ISREG(stat.st_mode)
-            except OSError:  # gone since the listing, or unreadable: inspected one by one
-                size, mtime, regular = 0, 0, False
-            utf8 = utf8_prefix and _utf8(name)
-            columns.paths.append(prefix + (name if utf8 else _readable(name)))
-            columns.sizes.append(size)
-            columns.mtimes.append(mtime)
-            columns.plain.append(regular and utf8)
-            columns.utf8.append(utf8)
+        mtime = os.fstat(descriptor).st_mtime_ns
+        known = walk.trusted.get(prefix)
+        if known is not None and known.mtime_ns == mtime:
+            walk.folders.append(known)
+            subfolders = walk.subfolders.get(prefix, [])
+        else:
+            subfolders, files = _list_files(descriptor, prefix, utf8_prefix, walk.columns)
+            trust = mtime < walk.started_ns - _RACY_NS and all(map(_utf8, subfolders))
+            walk.folders.append(RawFolder(prefix, mtime if trust else -1, files))
+            walk.listed.add(prefix)
     finally:
         os.close(descriptor)
-    if len(columns.paths) >= _LISTING_BATCH:
-        columns.flush()
+    if len(walk.columns.paths) >= _LISTING_BATCH:
+        walk.columns.flush()
     for name in subfolders:
-        _stat_folder(os.path.join(folder, name), f"{prefix}{_readable(name)}/",
-                     utf8_prefix and _utf8(name), columns)
+        _list_folder(os.path.join(folder, name), f"{prefix}{_readable(name)}/",
+                     utf8_prefix and _utf8(name), walk)
+
+
+def _list_files(descriptor: int, prefix: str, utf8_prefix: bool,
+                columns: _Columns) -> tuple[list[str], int]:
+    """Stat the files of the folder open as `descriptor` into `columns`; the names of its
+    subfolders, and how many files it holds."""
+    with os.scandir(descriptor) as entries:
+        # The folder entry's own type: no stat for subfolders; symlinks to folders are
+        # files here (not followed), and their stat says they are links.
+        names = [(e.name, e.is_dir(follow_symlinks=False)) for e in entries
+                 if not e.name.startswith(".")]
+    subfolders = []
+    for name, is_folder in names:
+        if is_folder:
+            subfolders.append(name)
+            continue
+        try:
+            stat = os.stat(name, dir_fd=descriptor, follow_symlinks=False)
+            size, mtime, regular = stat.st_size, stat.st_mtime_ns, S_ISREG(stat.st_mode)
+        except OSError:  # gone since the listing, or unreadable: inspected one by one
+            size, mtime, regular = 0, 0, False
+        utf8 = utf8_prefix and _utf8(name)
+        columns.paths.append(prefix + (name if utf8 else _readable(name)))
+        columns.sizes.append(size)
+        columns.mtimes.append(mtime)
+        columns.plain.append(regular and utf8)
+        columns.utf8.append(utf8)
+    return subfolders, len(names) - len(subfolders)
 
 
 def _utf8(name: str) -> bool:
@@ -224,15 +293,19 @@ def _sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def scan_raw_folder(warehouse: Warehouse, raw_dir: Path) -> StageReport:
+def scan_raw_folder(warehouse: Warehouse, raw_dir: Path, trust_folders: bool = False) -> StageReport:
     """Record the current inventory of `raw_dir`; count what changed since the last scan.
 
     Listing and inventory are compared column-wise: only files whose stat differs from
-    their inventory row (new, touched, rejected before) are looked at one by one."""
+    their inventory row (new, touched, rejected before) are looked at one by one. With
+    `trust_folders`, folders whose mtime is as recorded are not listed (list_raw_folder):
+    for archives whose articles are added, replaced by rename or deleted, never rewritten in
+    place."""
     month = this_month()
     with warehouse.transaction() as tx:
-        listing = stat_raw_files(raw_dir)
-        looked_at, previous, deleted = _compare(listing, tx.read_arrow("_inventory"))
+        recorded = {f.folder: f for f in map(_raw_folder, tx.read_arrow("_raw_folders").to_pylist())}
+        listing = list_raw_folder(raw_dir, recorded if trust_folders else None)
+        looked_at, previous, deleted = _compare(listing.files, _inventory_of(tx, listing, recorded))
         root = os.fspath(raw_dir)
         files = [inspect_file(raw_dir, relative, os.path.join(root, relative) if utf8 else None,
                               earlier, month)
@@ -246,15 +319,48 @@ def scan_raw_folder(warehouse: Warehouse, raw_dir: Path) -> StageReport:
             elif (earlier.content_sha256, earlier.error) != (file.content_sha256, file.error):
                 report.changed += 1
             report.rejected += file.error is not None
-        report.unchanged = listing.num_rows - report.new - report.changed
+        listed = listing.files.num_rows + listing.trusted_files
+        report.unchanged = listed - report.new - report.changed
         changed_rows = [f for f, earlier in zip(files, previous) if f != earlier]
         tx.upsert("_inventory", pd.DataFrame(changed_rows, columns=list(RAW_FILE_FIELDS)),
                   delete_keys=list(deleted),
                   months={f.ingest_month for f in changed_rows} | set(deleted.values()),
                   known_new=[f.article_id for f, earlier in zip(files, previous) if earlier is None])
-        report.extra["files"] = listing.num_rows
+        # After the inventory: a run killed between the two lists the folders again.
+        if sorted(listing.folders, key=_by_folder) != sorted(recorded.values(), key=_by_folder):
+            tx.replace("_raw_folders", pd.DataFrame(listing.folders, columns=list(RAW_FOLDER_FIELDS)))
+        report.extra["files"] = listed
+        report.extra["folders_listed"] = len(listing.listed)
+        report.extra["folders_trusted"] = len(listing.folders) - len(listing.listed)
     log.info("scanned %s: %s", raw_dir, report.as_metadata())
     return report
+
+
+def _raw_folder(row: dict) -> RawFolder:
+    return RawFolder(**row)
+
+
+def _by_folder(folder: RawFolder) -> str:
+    return folder.folder
+
+
+# More folders listed than this: the inventory is read whole rather than by path ranges.
+_RANGES_LIMIT = 64
+
+
+def _inventory_of(tx: Transaction, listing: Listing, recorded: Mapping[str, RawFolder]) -> pa.Table:
+    """The inventory rows of the files the listing stands for: all of them when every folder
+    was listed, else those of the folders listed and of the recorded folders now gone."""
+    if len(listing.listed) == len(listing.folders):
+        return tx.read_arrow("_inventory")
+    folders = listing.listed | (recorded.keys() - {f.folder for f in listing.folders})
+    if not folders:
+        return SCHEMAS["_inventory"].empty_table()
+    ranged = len(folders) <= _RANGES_LIMIT and "" not in folders
+    inventory = tx.read_arrow("_inventory", starting_with=("source_path", folders) if ranged else None)
+    # A range of a folder holds its subfolders' files too.
+    parent = pc.replace_substring_regex(inventory.column("source_path"), "[^/]*$", "")
+    return inventory.filter(pc.is_in(parent, value_set=pa.array(sorted(folders), pa.string())))
 
 
 def _compare(listing: pa.Table, inventory: pa.Table

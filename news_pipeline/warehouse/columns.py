@@ -96,6 +96,13 @@ COLUMN_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "content_sha256": "SHA-256 of the file's bytes (null when it could not be read).",
         "error": "Why the file cannot be used (e.g. unsupported_file_type), or null.",
     },
+    "_raw_folders": {
+        "folder": ("Folder under the raw folder, as the prefix of its files' paths "
+                   "(empty for the raw folder itself, else ending in /)."),
+        "mtime_ns": ("The folder's modification time when listed (ns), or -1: not to be trusted "
+                     "(changed too recently, or it holds a folder whose name is not UTF-8)."),
+        "files": "Files listed directly in the folder (not in its subfolders).",
+    },
     "_spans": {
         "article_id": "Article the span is in.",
         "start": "Character offset of the span's start in articles.text.",

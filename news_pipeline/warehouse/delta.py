@@ -173,6 +173,16 @@ def _values_condition(where: Mapping[str, Collection[str]]) -> str:
                         for column, values in where.items())
 
 
+def _prefix_condition(column: str, prefixes: Collection[str]) -> str:
+    """SQL for rows whose `column` starts with one of `prefixes`, as ranges ('a/' <= value <
+    'a0'), which the query engine can skip files and row groups by."""
+    if "" in prefixes:
+        return "TRUE"
+    ranges = [f'("{column}" >= {_literal(p)} AND "{column}" < {_literal(p[:-1] + chr(ord(p[-1]) + 1))})'
+              for p in sorted(set(prefixes))]
+    return "(" + " OR ".join(ranges) + ")" if ranges else "FALSE"
+
+
 def _key_condition(table: str, keys: Collection[str] | None,
                    months: Collection[str] | None) -> str | None:
     """SQL for the rows of `keys` in the `months` partitions (None: no condition); an empty
@@ -222,10 +232,12 @@ def _root_text(source: Snapshot | Location | None) -> str:
 def read_arrow(source: Snapshot | Location | None, table: str, columns: Collection[str] | None = None,
                keys: Collection[str] | None = None, months: Collection[str] | None = None,
                limit: int | None = None,
-               where: Mapping[str, Collection[str]] | None = None) -> pa.Table:
+               where: Mapping[str, Collection[str]] | None = None,
+               starting_with: tuple[str, Collection[str]] | None = None) -> pa.Table:
     """Rows of `table`; with `keys`, only those of these article ids (and with `months`, only
     from these partitions: a read by key then opens one month's files); with `where`
-    (column -> values), only rows whose columns each hold one of a few values. `source`: a
+    (column -> values), only rows whose columns each hold one of a few values; with
+    `starting_with` (column, prefixes), only rows whose column starts with one of them. `source`: a
     Snapshot, a warehouse location (read as of its last completed run, see snapshot_of), or
     None for an empty table."""
     wanted = _columns(table, columns)
@@ -236,6 +248,8 @@ def read_arrow(source: Snapshot | Location | None, table: str, columns: Collecti
     condition = _key_condition(table, None if many else keys, months)
     if where is not None:
         condition = " AND ".join(filter(None, [condition, _values_condition(where)]))
+    if starting_with is not None:
+        condition = " AND ".join(filter(None, [condition, _prefix_condition(*starting_with)]))
     reader = _query(source, table, selected, condition, limit)
     if reader is None:
         return SCHEMAS[table].empty_table().select(wanted)
@@ -471,9 +485,11 @@ class Warehouse:
 
     def read_arrow(self, table: str, columns: Collection[str] | None = None,
                    keys: Collection[str] | None = None, months: Collection[str] | None = None,
-                   where: Mapping[str, Collection[str]] | None = None) -> pa.Table:
-        """read() as an Arrow table (and `where`, see read_arrow)."""
-        return read_arrow(self.current(table), table, columns, keys, months, where=where)
+                   where: Mapping[str, Collection[str]] | None = None,
+                   starting_with: tuple[str, Collection[str]] | None = None) -> pa.Table:
+        """read() as an Arrow table (and `where`, `starting_with`: see read_arrow)."""
+        return read_arrow(self.current(table), table, columns, keys, months, where=where,
+                          starting_with=starting_with)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -726,8 +742,10 @@ class Transaction:
 
     def read_arrow(self, table: str, columns: Collection[str] | None = None,
                    keys: Collection[str] | None = None,
-                   months: Collection[str] | None = None) -> pa.Table:
-        return read_arrow(self.base(table), table, columns, keys, months)
+                   months: Collection[str] | None = None,
+                   starting_with: tuple[str, Collection[str]] | None = None) -> pa.Table:
+        return read_arrow(self.base(table), table, columns, keys, months,
+                          starting_with=starting_with)
 
     def upsert(self, table: str, rows: pd.DataFrame | pa.Table, delete_keys: Collection[str] = (),
                months: Collection[str] | None = None, known_new: Collection[str] = ()) -> None:

@@ -105,6 +105,11 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("content_sha256", pa.string()),
         ("error", pa.string()),
     ]),
+    "_raw_folders": pa.schema([
+        ("folder", pa.string()),
+        ("mtime_ns", pa.int64()),
+        ("files", pa.int64()),
+    ]),
     "_spans": pa.schema([
         ("article_id", pa.string()),
         ("start", pa.int64()),
