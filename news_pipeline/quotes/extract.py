@@ -339,6 +339,8 @@ class _Article:
         source = unit.said or unit.voice or previous
         for first, end in self._lone_quotes(unit):
             speaker = self._introducer(unit, first) or (source.speaker if source else None)
+            if speaker is None and source is None:
+                speaker = self._person_before(k, unit, first)
             found = _Found(first, end, None, speaker, k)
             self._add(found)
             unit.said = unit.said or found
@@ -408,11 +410,12 @@ class _Article:
         # in its main clause, before any indicative ("..., die ... darstellen würden" is a
         # relative clause); "dürfte" is a guess of the writer's, no report
         clause = self._clause_end(unit, 0)
-        for t, p in zip(unit.tokens[:clause], unit.pair[:clause]):
+        for j, (t, p) in enumerate(zip(unit.tokens[:clause], unit.pair[:clause])):
             if p < 0 and t.text in cues.MAIN_CLAUSE_VERBS:
                 return False
             if p < 0 and t.text in cues.KONJUNKTIV_II and t.text not in ("dürfte", "dürften"):
-                return True
+                # "Sie führen mit 2:1 und würden ... siegen": a second verb of the writer's
+                return j == 0 or unit.lower[j - 1] not in ("und", "oder")
         return False
 
     def _continuation_end(self, unit: _Unit, head: int) -> int:
@@ -447,6 +450,22 @@ class _Article:
             i = end
         return lone
 
+    def _person_before(self, k: int, unit: _Unit, first: int) -> _Speaker | None:
+        """"Sportchef X ist Tag und Nacht auf Achse. „Es ist intensiver denn je.“": a quotation
+        no cue attributes, after a sentence that names one person (outside quotation marks
+        and reported speech), is that person's."""
+        named: list[MentionLike] = []
+        places = [(self.units[k - 1], len(self.units[k - 1].tokens))] if k else []
+        for place, stop in places + [(unit, first)]:
+            for m, p in zip(self._mentions(place)[:stop], place.pair[:stop]):
+                mention = self.mentions[m] if m >= 0 and p < 0 and m not in self.reported else None
+                if mention is not None and mention.label == "PER" and (not named or named[-1] is not mention):
+                    named.append(mention)
+        if not named or len({m.text.split()[-1] for m in named}) > 1:
+            return None
+        mention = named[-1]
+        return _Speaker(mention.text, _entity_id(mention), mention.start, True)
+
     def _introducer(self, unit: _Unit, first: int) -> _Speaker | None:
         """"Ministerin Schulze: „...“", "Homrighausen beglückwünschte die Geehrten: „...“":
         the subject of the clause a colon ends introduces the quotation after it."""
@@ -456,8 +475,8 @@ class _Article:
         if unit.lower[start] in ("und", "aber", "doch") and start + 1 < first - 1:
             start += 1  # "Und Yücel setzte noch einen drauf: „...“"
         np = self._np(unit, start, first - 1)
-        if np is None or unit.lower[start] in cues.FRONTED:
-            return None
+        if np is None or unit.lower[start] in cues.FRONTED or unit.lower[np[1] - 1] in cues.LABEL_NOUNS:
+            return None  # "Sein Fazit: „...“" names what is said, not who says it
         named = any(self._mention_label(unit, j) in ("PER", "ORG") for j in range(*np))
         if np[1] == first - 1 or named:
             speaker, _ = self._speaker_after(unit, start, allow_pp=False)
@@ -517,6 +536,12 @@ class _Article:
             return _Cue("zufolge", "zufolge", i, i)
         if lower in cues.RELATIVE_SOURCES and i >= 2 and unit.tokens[i - 1].text == ",":
             return _Cue("relative", lower, i, i)
+        if lower == "nach" and i >= 2 and unit.lower[i - 1] in cues.ANGABEN_NOUNS \
+                and unit.lower[i - 2] in cues.POSSESSIVES:  # "Seinen Angaben nach"
+            return _Cue("angaben", "possessive", i - 2, i)
+        if lower == "nach" and i + 2 < len(unit.tokens) and unit.lower[i + 1] in cues.POSSESSIVES \
+                and unit.lower[i + 2] in cues.ANGABEN_NOUNS:  # "nach ihren Worten"
+            return _Cue("angaben", "possessive", i, i + 2)
         if lower == "nach" and i + 2 < len(unit.tokens) and unit.lower[i + 1] in cues.OWN \
                 and unit.lower[i + 2] in cues.ANGABEN_NOUNS:
             return _Cue("angaben", "eigenen", i, i + 2)
@@ -594,11 +619,13 @@ class _Article:
         np_end = max(np_end, cue.last + 1)
         if speaker is None or comma <= start:
             return []
-        if np_end < self._last_word(unit) and unit.tokens[np_end].text == ":":
+        colon = self._clause_end(unit, np_end)  # "..., sagte X am Montag in Berlin: ..."
+        if colon < self._last_word(unit) and unit.tokens[colon].text == ":" and colon - np_end <= 8:
             # "..., kritisierte X: ...": the content follows the colon, and precedes the cue
             # only where it reads as reported speech (not "Auf die Frage, ob ..., erklärte X:")
-            right = _Found(np_end + 1, self._last_word(unit), text, speaker, k)
-            if unit.lower[start] in cues.PREPOSITIONS or not self._is_content(unit, start):
+            right = _Found(colon + 1, self._last_word(unit), text, speaker, k)
+            if unit.lower[start] in cues.PREPOSITIONS or unit.lower[start] in cues.ADVERBIAL_OPENERS \
+                    or not (cue.lemma in cues.STRONG or self._is_content(unit, start)):
                 return [right]
             return [_Found(start, comma, text, speaker, k), right]
         if cue.lemma not in cues.STRONG and not self._is_content(unit, start):
@@ -745,7 +772,7 @@ class _Article:
         """"„...“, heißt es in der Mitteilung", "In der Erklärung heißt es: „...“"."""
         start = self._segment_start(unit, cue.first)
         speaker, text = None, self._cue_text(unit, cue)
-        after = cue.last + 1
+        after = self._past_time(unit, cue.last + 1)  # "hieß es am Freitag in einer Aussendung"
         if after < len(unit.tokens) and unit.lower[after] in cues.PLACE_AGENT_PREPOSITIONS | \
                 cues.AGENT_PREPOSITIONS | {"bei"}:
             np = self._np(unit, after + 1, len(unit.tokens))
@@ -764,6 +791,18 @@ class _Article:
             return [_Found(after + 1, self._content_end(unit, after + 1), text, speaker, k)]
         return []
 
+    def _past_time(self, unit: _Unit, i: int) -> int:
+        """Past adverbs and a day ("am Freitag", "gestern") after a cue."""
+        n = len(unit.tokens)
+        while i < n - 1:
+            if unit.lower[i] in cues.ADVERBS and unit.pair[i] < 0:
+                i += 1
+            elif unit.lower[i] == "am" and unit.lower[i + 1] in cues.TIME_NOUNS:
+                i += 2
+            else:
+                break
+        return i
+
     def _so(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
         """"Die Reise werde ... beitragen, so Putin." """
         speaker, np_end = self._speaker_after(unit, cue.first + 1, allow_pp=False)
@@ -771,25 +810,41 @@ class _Article:
         if speaker is None or cue.first - 1 <= start or \
                 self._head(unit, cue.first + 1, np_end) in cues.NON_SPEAKERS:  # "so die Hoffnung"
             return []
+        np_end = self._after_parenthesis(unit, np_end)  # "so der Verband (DJV) in ..."
         rest = unit.tokens[np_end].text if np_end < len(unit.tokens) else "."
-        if rest not in _FINAL and rest != "," and unit.lower[np_end] not in {"weiter", "in", "im",
-                                                                             "am", "gegenüber"}:
+        after = unit.tokens[np_end + 1].text if np_end + 1 < len(unit.tokens) else "."
+        # "so X.", "so X weiter", "so X in einer Mitteilung", "so X nach dem Spiel", and one
+        # word of manner closing the sentence ("so Renkema geknickt.")
+        if rest not in _FINAL and rest != "," and unit.lower[np_end] not in cues.SO_FOLLOWERS \
+                and not (rest.islower() and rest.isalpha() and after in _FINAL):
             return []
         return [_Found(start, cue.first - 1, "so", speaker, k)]
+
+    def _after_parenthesis(self, unit: _Unit, end: int) -> int:
+        """Past a short parenthesis after a noun phrase ("der Deutsche Jagdverband (DJV)")."""
+        if end < len(unit.tokens) and unit.tokens[end].text == "(":
+            close = next((j for j in range(end + 1, min(end + 6, len(unit.tokens)))
+                          if unit.tokens[j].text == ")"), None)
+            return close + 1 if close is not None else end
+        return end
 
     def _laut(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
         np = self._np(unit, cue.first + 1, len(unit.tokens))
         return self._source(k, unit, cue, np, cue.first, np[1] if np else cue.first)
 
-    def _zufolge(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
-        start = self._segment_start(unit, cue.first)
-        j = cue.first
+    def _np_ending_at(self, unit: _Unit, start: int, end: int) -> tuple[int, int] | None:
+        """The longest noun phrase that ends right before token end (no earlier than start)."""
+        j = end
         while j > start and self._np_token(unit, j - 1):
             j -= 1
-        starts = (s for s in range(j, cue.first)
+        starts = (s for s in range(j, end)
                   if unit.tokens[s].text[:1].isupper() or unit.lower[s] in cues.DETERMINERS)
-        np = next((np for np in (self._np(unit, s, cue.first) for s in starts)
-                   if np and np[1] == cue.first), None)
+        return next((np for np in (self._np(unit, s, end) for s in starts)
+                     if np and np[1] == end), None)
+
+    def _zufolge(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
+        start = self._segment_start(unit, cue.first)
+        np = self._np_ending_at(unit, start, cue.first)
         if np is None:
             return []
         if unit.lower[np[0]] == "eigenen":  # "eigenen Angaben zufolge": the subject's words
@@ -803,6 +858,11 @@ class _Article:
         "nach eigenen Angaben"."""
         noun = cue.last
         after = noun + 1
+        if cue.lemma == "possessive":  # "seinen Angaben nach": the person named before
+            word = unit.lower[cue.first if unit.lower[cue.first] in cues.POSSESSIVES else cue.first + 1]
+            speaker = self._resolve_pronoun(unit.tokens[cue.first].start,
+                                            "m" if word.startswith("sein") else None)
+            return self._found_for_source(k, unit, cue, speaker, cue.first, after)
         if unit.lower[noun] not in cues.ANGABEN_NOUNS:  # a compound: "Kreml-Angaben"
             token = unit.tokens[noun]
             head = token.text[:len(token.text) - len(cues.ANGABEN_SUFFIX)].rstrip("-")
@@ -812,7 +872,13 @@ class _Article:
                                mention is not None)
             return self._found_for_source(k, unit, cue, speaker, cue.first, after)
         if cue.lemma == "eigenen":  # "nach eigenen Angaben": the subject's own words
-            np = self._np(unit, self._segment_start(unit, cue.first), cue.first)
+            start = self._segment_start(unit, cue.first)
+            if unit.lower[start] in cues.FRONTED or unit.lower[start] in cues.AGENT_PREPOSITIONS:
+                # "Von den ... vertritt der Verband nach eigenen Angaben ...": the subject
+                # after the verb, right before the phrase
+                np = self._np_ending_at(unit, start + 1, cue.first)
+            else:
+                np = self._np(unit, start, cue.first)
             speaker = self._speaker(unit, *np) if np else None
             if np is None and after + 1 < len(unit.tokens):
                 # "Nach eigenen Angaben kaufte er ...": the subject follows the verb
@@ -1087,7 +1153,10 @@ class _Article:
         if unit.lower[first] in cues.PRONOUNS and end - first == 1:
             return self._resolve_pronoun(unit.tokens[first].start)
         mentions = [m for m in self._mentions(unit)[first:end] if m >= 0]
-        person = next((m for m in mentions if self.mentions[m].label == "PER"), None)
+        persons = list(dict.fromkeys(m for m in mentions if self.mentions[m].label == "PER"))
+        person = persons[0] if persons else None
+        if len(persons) > 1 and self._genitive_of_role(unit, persons[0], end):
+            person = persons[1]  # "Prieths Anwalt Mathias Kapferer": the lawyer
         if person is not None:
             mention = self.mentions[person]
             return _Speaker(mention.text, _entity_id(mention), mention.start, True)
@@ -1105,6 +1174,14 @@ class _Article:
                     return person
         entity = _entity_id(self.mentions[mentions[0]]) if mentions else None
         return _Speaker(self.text[start:unit.tokens[end - 1].end], entity, start, bool(mentions))
+
+    def _genitive_of_role(self, unit: _Unit, m: int, end: int) -> bool:
+        """Is person mention m a genitive before a role noun ("Putins Sprecher X")?"""
+        mention = self.mentions[m]
+        if not mention.text.endswith(("s", "’", "'")):
+            return False
+        j = next((j for j in range(end) if unit.tokens[j].start >= mention.end), end)
+        return j < end and self._mentions(unit)[j] < 0 and unit.tokens[j].text[:1].isupper()
 
     def _resolve_pronoun(self, at: int, gender: str | None = None,
                          persons_only: bool = False) -> _Speaker | None:
