@@ -190,7 +190,10 @@ STRONG = frozenset({
     "sagen", "erklären", "betonen", "schreiben", "berichten", "melden", "meinen", "bekräftigen",
     "versichern", "behaupten", "unterstreichen", "ergänzen", "erläutern", "antworten",
     "entgegnen", "mitteilen", "hinzufügen", "hinweisen", "anmerken", "einräumen", "zitieren",
-    "twittern", "heißen", "so",
+    "twittern", "heißen", "so", "verraten", "erzählen", "schildern", "beteuern", "bestätigen",
+    "verkünden", "ankündigen", "bilanzieren", "resümieren", "konstatieren", "kommentieren",
+    "präzisieren", "erwidern", "kontern", "scherzen", "bemerken", "klarstellen", "zugeben",
+    "ausführen", "darlegen", "äußern",
 })
 
 # "heißt es", "hieß es": reported speech without a named subject.
@@ -296,6 +299,10 @@ COMPLEMENTISERS = frozenset({"dass", "ob"})
 ADVERBIAL_OPENERS = frozenset({"als", "nachdem", "bevor", "während", "weil", "da", "obwohl",
                                "wenn", "sobald", "bis", "damit", "sodass", "und", "aber", "um",
                                "ohne", "statt", "anstatt"})
+# Conjunctions that open only an adverbial clause ("Nachdem er ankam, erzählte er ..."),
+# unlike "um", "bis" or "ohne", which are prepositions too ("Um den Nachwuchs will er ...").
+SUBORDINATORS = frozenset({"als", "nachdem", "bevor", "weil", "obwohl", "wenn", "sobald",
+                           "damit", "sodass"})
 
 # Finite verbs that start a new main clause after a comma ("..., im Vorfeld hat sich Putin
 # ... bedankt"): reported content stops there.

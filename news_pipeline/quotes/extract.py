@@ -309,7 +309,7 @@ class _Article:
                 speaker = self._subject(unit, cue, self._segment_start(unit, cue.first))
                 if speaker is not None and speaker.named:
                     unit.voice = _Found(0, 0, self._cue_text(unit, cue), speaker, k)
-            for f in found:
+            for f in [part for f in found for part in self._split_at_colon(f)]:
                 self._add(f)
                 unit.said = f
                 if f.speaker:
@@ -472,6 +472,10 @@ class _Article:
         if first == 0 or unit.tokens[first - 1].text != ":":
             return None
         start = self._segment_start(unit, first - 1)
+        dash = next((j for j in range(first - 2, max(start, first - 7), -1)
+                     if unit.tokens[j].text in ("-", "–") and unit.pair[j] < 0), None)
+        if dash is not None:
+            start = dash + 1  # a heading's "... - Präsident: „...“"
         if unit.lower[start] in ("und", "aber", "doch") and start + 1 < first - 1:
             start += 1  # "Und Yücel setzte noch einen drauf: „...“"
         np = self._np(unit, start, first - 1)
@@ -488,6 +492,25 @@ class _Article:
         quoted = self.pairs[pair]
         words = self.text[quoted.open + 1:quoted.close].split()
         return len(words) >= 4 or (bool(words) and words[-1][-1] in ".!?…")
+
+    def _split_at_colon(self, found: _Found) -> list[_Found]:
+        """"Es stehe ihnen frei, ... auszusetzen: „Niemand soll ...“, so X": reported speech
+        whose colon introduces one quotation to its end is two quotations."""
+        unit = self.units[found.unit]
+        end = found.end
+        while end > found.first and unit.tokens[end - 1].text in _FINAL and unit.pair[end - 1] < 0:
+            end -= 1
+        colon = next((j for j in range(found.first, end)
+                      if unit.tokens[j].text == ":" and unit.pair[j] < 0), -1)
+        if colon < 0 or colon + 1 >= end or unit.pair[colon + 1] < 0 \
+                or any(p != unit.pair[colon + 1] for p in unit.pair[colon + 1:end]):
+            return [found]
+        before = [t.text for t, p in zip(unit.tokens[found.first:colon], unit.pair[found.first:colon])
+                  if p < 0 and t.text not in _PUNCT]
+        if len(before) < 5 or not any(_finite_verb(w) for w in before):
+            return [found]
+        return [_Found(found.first, colon, found.cue, found.speaker, found.unit),
+                _Found(colon + 1, found.end, found.cue, found.speaker, found.unit)]
 
     def _add(self, found: _Found) -> None:
         unit = self.units[found.unit]
@@ -628,8 +651,10 @@ class _Article:
                     or not (cue.lemma in cues.STRONG or self._is_content(unit, start)):
                 return [right]
             return [_Found(start, comma, text, speaker, k), right]
-        if cue.lemma not in cues.STRONG and not self._is_content(unit, start):
-            return []
+        if (cue.lemma not in cues.STRONG or (unit.lower[start] in cues.SUBORDINATORS and not any(
+                unit.tokens[j].text == "," and unit.pair[j] < 0 for j in range(start, comma)))) \
+                and not self._is_content(unit, start):
+            return []  # "Nachdem er ankam, erzählte er von ...": an adverbial clause
         if np_end + 1 < len(unit.tokens) and unit.tokens[np_end].text == ",":
             # "„...“, sagte X, „...“": the quotation goes on after the speaker
             if unit.pair[np_end + 1] >= 0:
@@ -687,6 +712,8 @@ class _Article:
         after = finite + 1 if finite < cue.first else cue.last + 1
         if finite == cue.first and cue.last > cue.first:  # separable: subject after the stem
             after = cue.first + 1
+        if after < len(unit.tokens) - 1 and unit.lower[after] == "sich":
+            after += 1  # "Ähnlich äußerte sich X"
         if np and not fronted:
             # "Freilich sagt er", "Stolz vermeldet das Management", "Vereinfachend sagen wir":
             # a lone capitalised word before the verb is an adverb when a subject follows it
@@ -733,6 +760,12 @@ class _Article:
                 before = self._subject(unit, cue, segment)
                 speaker = before if before is not None and before.named else speaker
         first = cue.last + 1
+        if (speaker is None or not speaker.named) and first < len(unit.tokens):
+            # "Die Aktion bezeichnete Jonas Berg als Kunst": a fronted object, the named
+            # subject after the verb
+            later, _ = self._speaker_after(unit, first, allow_pp=False)
+            if later is not None and later.named and later.at >= unit.tokens[first].start:
+                speaker = later
         if speaker and first < len(unit.tokens) and unit.tokens[first].start <= speaker.at:
             np = self._np(unit, first, len(unit.tokens))
             first = np[1] if np else first
@@ -740,12 +773,22 @@ class _Article:
         if end > first and unit.lower[end - 1] in _FOREIGN_PARTICLES | {"zurück", "an", "aus"}:
             end -= 1
         end = self._quoted_clauses_after(unit, end)
+        if cue.lemma in cues.ALS_PREDICATE and "als" not in unit.lower[first:end]:
+            end = self._als_after_apposition(unit, first, end)
         # "bezeichnete sie als Kampf für Souveränität" is speech where someone named says it;
         # "diesen Effekt bezeichnen Genetiker als Drift" is terminology
         judged = cue.lemma in cues.ALS_PREDICATE and "als" in unit.lower[first:end] and \
             speaker is not None and speaker.named
         if self._has_speech_pair(unit, first, end) or judged:
-            return [_Found(first, end, self._cue_text(unit, cue), speaker, k)]
+            text = self._cue_text(unit, cue)
+            if judged and unit.lower[first] == "als" and speaker.at > unit.tokens[cue.first].start \
+                    and segment < cue.first and unit.pair[segment] < 0:
+                first = segment  # "Die Domain bezeichnete Prieth als Kunstprojekt": fronted object
+            found = [_Found(first, end, text, speaker, k)]
+            if end + 1 < self._last_word(unit) and unit.tokens[end].text == ":":
+                # "bezeichnete X als Y: ...": what the colon introduces is said too
+                found.append(_Found(end + 1, self._last_word(unit), text, speaker, k))
+            return found
         # verb last: "Dabei wurde von einer „...“ gesprochen"
         finite = self._finite(unit, start, cue.first)
         if finite < cue.first and self._has_speech_pair(unit, finite + 1, cue.first):
@@ -755,6 +798,21 @@ class _Article:
                 first = np[1]
             return [_Found(first, cue.first, self._cue_text(unit, cue), speaker, k)]
         return []
+
+    def _als_after_apposition(self, unit: _Unit, first: int, end: int) -> int:
+        """"beschrieb die Monate, vor allem die ersten, als Martyrium": the "als" predicate
+        after commas of an apposition (no verb between), else end unchanged."""
+        last = self._last_word(unit)
+        for j in range(end, min(last, end + 25)):
+            word = unit.lower[j]
+            if unit.pair[j] >= 0:
+                continue
+            if word == "als":
+                return self._clause_end(unit, j)
+            if word in cues.TRIGGERS or _finite_verb(word) or unit.tokens[j].text in _SENTENCE_END \
+                    or unit.tokens[j].text == ":":
+                return end
+        return end
 
     def _quoted_clauses_after(self, unit: _Unit, end: int) -> int:
         """"nannte den Prozess „unverzichtbar“, um den „Reformstau“ zu lösen": clauses after
@@ -895,13 +953,14 @@ class _Article:
         """"ein Reuters-Bericht, demzufolge Apple ... entwickle": the source is the noun
         phrase before the comma."""
         start = self._segment_start(unit, cue.first)
-        j = cue.first - 1
-        while j > start and self._np_token(unit, j - 1):
-            j -= 1
-        starts = (s for s in range(j, cue.first - 1) if unit.tokens[s].text[:1].isupper()
-                  or unit.lower[s] in cues.DETERMINERS)
-        np = next((np for np in (self._np(unit, s, cue.first - 1) for s in starts)
-                   if np and np[1] == cue.first - 1), None)
+        end = cue.first - 1
+        # "hat auf Berichte reagiert, wonach ...": past the verb that closes the clause
+        while end > start + 1 and end > cue.first - 3 and unit.tokens[end - 1].text.isalpha() \
+                and unit.tokens[end - 1].text.islower() and unit.lower[end - 1] not in cues.DETERMINERS:
+            end -= 1
+        np = self._np_ending_at(unit, start, end)
+        if np is None and end < cue.first - 1:
+            np = self._np_ending_at(unit, start, cue.first - 1)
         if np is None or self._head(unit, *np) in cues.NON_SPEAKERS:
             return []
         content = cue.first + 1
@@ -925,7 +984,8 @@ class _Article:
             return [_Found(phrase_end, self._content_end(unit, phrase_end), text, speaker, k)]
         if phrase_end >= last:
             return [_Found(start, phrase_start, text, speaker, k)]
-        return [_Found(start, last, text, speaker, k)]
+        dash = self._dash_before_introducer(unit, phrase_end, self._clause_end(unit, phrase_end))
+        return [_Found(start, last if dash is None else dash, text, speaker, k)]
 
     # -- clauses ----------------------------------------------------------------------------
 
@@ -964,6 +1024,9 @@ class _Article:
         main clause ("..., im Vorfeld hat sich Putin bedankt")."""
         last = self._last_word(unit)
         while True:
+            dash = self._dash_before_introducer(unit, i, self._clause_end(unit, i))
+            if dash is not None:
+                return dash
             i = self._clause_end(unit, i)
             if i >= last or unit.tokens[i].text != ",":
                 return i
@@ -977,6 +1040,13 @@ class _Article:
                         w in cues.MAIN_CLAUSE_VERBS for w in unit.lower[i + 1:min(nxt, i + 6)]):
                 return i
             i += 1
+
+    def _dash_before_introducer(self, unit: _Unit, i: int, end: int) -> int | None:
+        """A heading's dash before "Name: „...“" ("X laut Y am Leben - Präsident: „...“")."""
+        if end >= len(unit.tokens) - 1 or unit.tokens[end].text != ":" or unit.pair[end + 1] < 0:
+            return None
+        return next((j for j in range(end - 1, max(i, end - 5), -1)
+                     if unit.tokens[j].text in ("-", "–") and unit.pair[j] < 0), None)
 
     def _content_after(self, unit: _Unit, comma: int, inverted: bool) -> int | None:
         """Start of the content after "sagte X," or, where X came after the cue, after an
@@ -1001,7 +1071,8 @@ class _Article:
             return True
         end = self._content_end(unit, i)
         words = [t.text for t in unit.tokens[i:end]]  # verbs are lower-case: "Gewinne" is a noun
-        return any(cues.konjunktiv_i(w) or w in cues.KONJUNKTIV_II or _ZU_INFINITIVE.fullmatch(w)
+        return any(cues.konjunktiv_i(w) or w in cues.KONJUNKTIV_II or w in ("sollte", "sollten")
+                   or _ZU_INFINITIVE.fullmatch(w)
                    for w in words) or any(a == "zu" and b[:1].islower() for a, b in pairwise(words))
 
     def _relative_clause(self, unit: _Unit, i: int) -> bool:

@@ -84,3 +84,58 @@ def test_wie_x_sich_ausdrueckte() -> None:
     text = 'Die Opposition hält das für einen "Fehler", wie der Abgeordnete Jonas Berg sich ausdrückte.'
     assert quotes(text, Jonas_Berg="PER") == [
         ("mixed", 'Die Opposition hält das für einen "Fehler"', "Jonas Berg", "ausdrückte")]
+
+
+def test_relative_source_after_the_verb_that_closes_the_clause() -> None:
+    text = "Die Stadt hat auf Berichte reagiert, wonach die Brücke gesperrt werde."
+    assert quotes(text) == [("indirect", "die Brücke gesperrt werde", "Berichte", "wonach")]
+
+
+def test_content_before_a_cue_with_a_modal_of_demand() -> None:
+    text = "Ein solches Angebot sollte es überall geben, forderte der Landesverband Pflege."
+    assert quotes(text, Landesverband_Pflege="ORG") == [
+        ("indirect", "Ein solches Angebot sollte es überall geben", "Landesverband Pflege", "forderte")]
+
+
+def test_a_reflexive_between_cue_and_speaker() -> None:
+    text = 'Ähnlich äußerte sich der Abgeordnete Jonas Berg: "Das kommt zu spät."'
+    assert quotes(text, Jonas_Berg="PER") == [("direct", "Das kommt zu spät.", "Jonas Berg", "äußerte")]
+
+
+def test_als_predicate_after_an_apposition_of_the_object() -> None:
+    text = "Das Gericht Linz beschrieb die Haft, vor allem die ersten Wochen, als harte Zeit."
+    found = quotes(text, Gericht_Linz="ORG")
+    assert found[0][0] == "indirect" and found[0][1].endswith("als harte Zeit")
+
+
+def test_fronted_object_of_an_als_predicate_and_a_colon_after_it() -> None:
+    text = "Die Aktion bezeichnete Jonas Berg als Kunst: Mir schien es nötig, etwas zu tun."
+    assert quotes(text, Jonas_Berg="PER") == [
+        ("indirect", "Die Aktion bezeichnete Jonas Berg als Kunst", "Jonas Berg", "bezeichnete"),
+        ("indirect", "Mir schien es nötig, etwas zu tun", "Jonas Berg", "bezeichnete")]
+
+
+def test_reported_speech_whose_colon_introduces_one_quotation_is_two() -> None:
+    text = ('Den Gemeinden stehe es frei, die Feiern abzusagen: "Niemand muss sich gedrängt '
+            'fühlen", so Ina Vogt.')
+    assert quotes(text, Ina_Vogt="PER") == [
+        ("indirect", "Den Gemeinden stehe es frei, die Feiern abzusagen", "Ina Vogt", "so"),
+        ("direct", "Niemand muss sich gedrängt fühlen", "Ina Vogt", "so")]
+
+
+def test_a_heading_with_a_source_and_a_quotation_after_a_dash() -> None:
+    text = 'Firma laut Ina Vogt gerettet - Ministerin: "Wir haben es geschafft"'
+    found = quotes(text, Ina_Vogt="PER")
+    assert found == [("indirect", "Firma laut Ina Vogt gerettet", "Ina Vogt", "laut"),
+                     ("direct", "Wir haben es geschafft", "Ina Vogt", None)]
+
+
+def test_content_before_verraten() -> None:
+    text = "Jonas Berg war lange weg. Um die Jugend will er sich weiter kümmern, verriet er der Zeitung."
+    assert quotes(text, Jonas_Berg="PER") == [
+        ("indirect", "Um die Jugend will er sich weiter kümmern", "Jonas Berg", "verriet")]
+
+
+def test_an_adverbial_clause_before_a_strong_cue_is_no_content() -> None:
+    text = "Nachdem Jonas Berg angekommen war, erzählte er von seiner Reise."
+    assert quotes(text, Jonas_Berg="PER") == []
