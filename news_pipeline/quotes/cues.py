@@ -204,9 +204,9 @@ LAUT = "laut"
 ZUFOLGE = "zufolge"
 ANGABEN_NOUNS = frozenset({"angaben", "informationen", "darstellung", "aussagen", "worten",
                            "aussage", "auskunft"})
-OWN = frozenset({"eigenen", "eigener"})
+OWN = frozenset({"eigenen", "eigener"})  # "nach eigenen Angaben", "nach eigener Aussage"
 # "seinen Angaben nach", "nach ihren Worten": the person named before
-POSSESSIVES = frozenset({"seinen", "seiner", "ihren", "ihrer"})  # "nach eigenen Angaben", "nach eigener Aussage"
+POSSESSIVES = frozenset({"seinen", "seiner", "ihren", "ihrer"})
 # A man or woman the text introduces without a name ("Der Mann veröffentlicht ..."): as the
 # subject opening a sentence, the antecedent of a later "er"/"sie".
 UNNAMED_PERSONS = {"mann": "m", "frau": "f"}

@@ -309,7 +309,7 @@ class _Article:
                 speaker = self._subject(unit, cue, self._segment_start(unit, cue.first))
                 if speaker is not None and speaker.named:
                     unit.voice = _Found(0, 0, self._cue_text(unit, cue), speaker, k)
-            for f in [part for f in found for part in self._split_at_colon(f)]:
+            for f in [part for each in found for part in self._split_at_colon(each)]:
                 self._add(f)
                 unit.said = f
                 if f.speaker:
@@ -456,7 +456,7 @@ class _Article:
         and reported speech), is that person's."""
         named: list[MentionLike] = []
         places = [(self.units[k - 1], len(self.units[k - 1].tokens))] if k else []
-        for place, stop in places + [(unit, first)]:
+        for place, stop in [*places, (unit, first)]:
             for m, p in zip(self._mentions(place)[:stop], place.pair[:stop]):
                 mention = self.mentions[m] if m >= 0 and p < 0 and m not in self.reported else None
                 if mention is not None and mention.label == "PER" and (not named or named[-1] is not mention):
