@@ -89,6 +89,7 @@ SPEECH_VERBS = _forms({
     "jubeln": "jubelt jubelte jubelten",
     "beten": "betet betete beteten",
     "posten": "postet postete posteten",
+    "äußern": "äußert äußerte äußerten geäußert",
 })
 
 # Verbs that mostly take an object, and so count as a cue only when the object holds a
@@ -143,6 +144,7 @@ for _lemma, _particle, _stems in (
     ("zugestehen", "zu", "gesteht gestand gestanden"),
     ("eingestehen", "ein", "gesteht gestand gestanden"),
     ("nachlegen", "nach", "legt legte legten"),
+    ("ausdrücken", "aus", "drückt drückte drückten"),
 ):
     for _stem in _stems.split():
         SEPARABLE_STEMS.setdefault(_stem, {})[_particle] = _lemma
@@ -178,6 +180,7 @@ SEPARABLE_WHOLE = _forms({
     "vorhalten": "vorgehalten vorhielt",
     "zugestehen": "zugestanden zugestand",
     "eingestehen": "eingestanden eingestand",
+    "ausdrücken": "ausgedrückt ausdrückte ausdrückten",
 })
 
 # Cues whose bare use in inverted order ("..., sagte X") is reported speech whatever the
@@ -187,7 +190,10 @@ STRONG = frozenset({
     "sagen", "erklären", "betonen", "schreiben", "berichten", "melden", "meinen", "bekräftigen",
     "versichern", "behaupten", "unterstreichen", "ergänzen", "erläutern", "antworten",
     "entgegnen", "mitteilen", "hinzufügen", "hinweisen", "anmerken", "einräumen", "zitieren",
-    "twittern", "heißen", "so",
+    "twittern", "heißen", "so", "verraten", "erzählen", "schildern", "beteuern", "bestätigen",
+    "verkünden", "ankündigen", "bilanzieren", "resümieren", "konstatieren", "kommentieren",
+    "präzisieren", "erwidern", "kontern", "scherzen", "bemerken", "klarstellen", "zugeben",
+    "ausführen", "darlegen", "äußern",
 })
 
 # "heißt es", "hieß es": reported speech without a named subject.
@@ -199,6 +205,8 @@ ZUFOLGE = "zufolge"
 ANGABEN_NOUNS = frozenset({"angaben", "informationen", "darstellung", "aussagen", "worten",
                            "aussage", "auskunft"})
 OWN = frozenset({"eigenen", "eigener"})  # "nach eigenen Angaben", "nach eigener Aussage"
+# "seinen Angaben nach", "nach ihren Worten": the person named before
+POSSESSIVES = frozenset({"seinen", "seiner", "ihren", "ihrer"})
 # A man or woman the text introduces without a name ("Der Mann veröffentlicht ..."): as the
 # subject opening a sentence, the antecedent of a later "er"/"sie".
 UNNAMED_PERSONS = {"mann": "m", "frau": "f"}
@@ -214,6 +222,16 @@ NON_SPEAKERS = frozenset({
     "gesetz", "modell", "wetterbericht", "hoffnung", "idee", "ziel", "devise", "logik",
     "kalkül", "theorie", "rechnung", "überlegung", "vorstellung", "annahme",
 })
+# What may follow the speaker of "..., so X": "so X weiter", "so X gegenüber der Zeitung",
+# "so X in einer Mitteilung", "so X nach dem Spiel", "so X über ...".
+SO_FOLLOWERS = frozenset({"weiter", "gegenüber", "in", "im", "am", "beim", "bei", "nach",
+                          "über", "auf", "zum", "zur", "vor", "mit", "abschließend"})
+# Nouns that name what is said, not who says it ("Sein Fazit: „...“", "Ernster Nachsatz:
+# „...“"): the speaker of such a quotation is the one before.
+LABEL_NOUNS = frozenset({"fazit", "nachsatz", "antwort", "begründung", "botschaft", "kommentar",
+                         "reaktion", "motto", "devise", "zitat", "appell", "forderung", "warnung",
+                         "prognose", "einschätzung", "urteil", "credo", "ansage", "bilanz",
+                         "kritik", "aussage", "worte", "losung", "analyse", "diagnose"})
 # "laut" is also the adjective "loud": not a cue after these.
 LAUT_ADJECTIVE_BEFORE = frozenset({"so", "zu", "sehr", "ganz", "recht", "ziemlich", "besonders",
                                    "war", "ist", "wurde", "wird", "und", "nicht", "immer"})
@@ -243,6 +261,8 @@ fließe mangle stamme stecke scheitere verändere verbinde verlaufe vermittle ve
 verzichte ziehe greife rufe zweifle frage antworte warne meine wohne fahre fliege sterbe
 bewege verschiebe verwende handele sammle wechsle bezahle erinnere rate berichte empfehle
 vergesse wiege ergebe gebe verlaufe vertraue verweigere widerspreche behaupte bestreite
+obliege unterliege erhole kümmere ermittle erscheine verbleibe belaufe überwiege verstoße
+bedürfe vermöge genüge bestätige begründe benenne erkenne überlege
 """)
 # Particles of separable verbs, for Konjunktiv I written as one word at a clause end ("...,
 # weil die Zahl weiter zunehme").
@@ -279,6 +299,10 @@ COMPLEMENTISERS = frozenset({"dass", "ob"})
 ADVERBIAL_OPENERS = frozenset({"als", "nachdem", "bevor", "während", "weil", "da", "obwohl",
                                "wenn", "sobald", "bis", "damit", "sodass", "und", "aber", "um",
                                "ohne", "statt", "anstatt"})
+# Conjunctions that open only an adverbial clause ("Nachdem er ankam, erzählte er ..."),
+# unlike "um", "bis" or "ohne", which are prepositions too ("Um den Nachwuchs will er ...").
+SUBORDINATORS = frozenset({"als", "nachdem", "bevor", "weil", "obwohl", "wenn", "sobald",
+                           "damit", "sodass"})
 
 # Finite verbs that start a new main clause after a comma ("..., im Vorfeld hat sich Putin
 # ... bedankt"): reported content stops there.

@@ -309,7 +309,7 @@ class _Article:
                 speaker = self._subject(unit, cue, self._segment_start(unit, cue.first))
                 if speaker is not None and speaker.named:
                     unit.voice = _Found(0, 0, self._cue_text(unit, cue), speaker, k)
-            for f in found:
+            for f in [part for each in found for part in self._split_at_colon(each)]:
                 self._add(f)
                 unit.said = f
                 if f.speaker:
@@ -339,6 +339,8 @@ class _Article:
         source = unit.said or unit.voice or previous
         for first, end in self._lone_quotes(unit):
             speaker = self._introducer(unit, first) or (source.speaker if source else None)
+            if speaker is None and source is None:
+                speaker = self._person_before(k, unit, first)
             found = _Found(first, end, None, speaker, k)
             self._add(found)
             unit.said = unit.said or found
@@ -408,11 +410,12 @@ class _Article:
         # in its main clause, before any indicative ("..., die ... darstellen würden" is a
         # relative clause); "dürfte" is a guess of the writer's, no report
         clause = self._clause_end(unit, 0)
-        for t, p in zip(unit.tokens[:clause], unit.pair[:clause]):
+        for j, (t, p) in enumerate(zip(unit.tokens[:clause], unit.pair[:clause])):
             if p < 0 and t.text in cues.MAIN_CLAUSE_VERBS:
                 return False
             if p < 0 and t.text in cues.KONJUNKTIV_II and t.text not in ("dürfte", "dürften"):
-                return True
+                # "Sie führen mit 2:1 und würden ... siegen": a second verb of the writer's
+                return j == 0 or unit.lower[j - 1] not in ("und", "oder")
         return False
 
     def _continuation_end(self, unit: _Unit, head: int) -> int:
@@ -447,17 +450,37 @@ class _Article:
             i = end
         return lone
 
+    def _person_before(self, k: int, unit: _Unit, first: int) -> _Speaker | None:
+        """"Sportchef X ist Tag und Nacht auf Achse. „Es ist intensiver denn je.“": a quotation
+        no cue attributes, after a sentence that names one person (outside quotation marks
+        and reported speech), is that person's."""
+        named: list[MentionLike] = []
+        places = [(self.units[k - 1], len(self.units[k - 1].tokens))] if k else []
+        for place, stop in [*places, (unit, first)]:
+            for m, p in zip(self._mentions(place)[:stop], place.pair[:stop]):
+                mention = self.mentions[m] if m >= 0 and p < 0 and m not in self.reported else None
+                if mention is not None and mention.label == "PER" and (not named or named[-1] is not mention):
+                    named.append(mention)
+        if not named or len({m.text.split()[-1] for m in named}) > 1:
+            return None
+        mention = named[-1]
+        return _Speaker(mention.text, _entity_id(mention), mention.start, True)
+
     def _introducer(self, unit: _Unit, first: int) -> _Speaker | None:
         """"Ministerin Schulze: „...“", "Homrighausen beglückwünschte die Geehrten: „...“":
         the subject of the clause a colon ends introduces the quotation after it."""
         if first == 0 or unit.tokens[first - 1].text != ":":
             return None
         start = self._segment_start(unit, first - 1)
+        dash = next((j for j in range(first - 2, max(start, first - 7), -1)
+                     if unit.tokens[j].text in ("-", "–") and unit.pair[j] < 0), None)
+        if dash is not None:
+            start = dash + 1  # a heading's "... - Präsident: „...“"
         if unit.lower[start] in ("und", "aber", "doch") and start + 1 < first - 1:
             start += 1  # "Und Yücel setzte noch einen drauf: „...“"
         np = self._np(unit, start, first - 1)
-        if np is None or unit.lower[start] in cues.FRONTED:
-            return None
+        if np is None or unit.lower[start] in cues.FRONTED or unit.lower[np[1] - 1] in cues.LABEL_NOUNS:
+            return None  # "Sein Fazit: „...“" names what is said, not who says it
         named = any(self._mention_label(unit, j) in ("PER", "ORG") for j in range(*np))
         if np[1] == first - 1 or named:
             speaker, _ = self._speaker_after(unit, start, allow_pp=False)
@@ -469,6 +492,25 @@ class _Article:
         quoted = self.pairs[pair]
         words = self.text[quoted.open + 1:quoted.close].split()
         return len(words) >= 4 or (bool(words) and words[-1][-1] in ".!?…")
+
+    def _split_at_colon(self, found: _Found) -> list[_Found]:
+        """"Es stehe ihnen frei, ... auszusetzen: „Niemand soll ...“, so X": reported speech
+        whose colon introduces one quotation to its end is two quotations."""
+        unit = self.units[found.unit]
+        end = found.end
+        while end > found.first and unit.tokens[end - 1].text in _FINAL and unit.pair[end - 1] < 0:
+            end -= 1
+        colon = next((j for j in range(found.first, end)
+                      if unit.tokens[j].text == ":" and unit.pair[j] < 0), -1)
+        if colon < 0 or colon + 1 >= end or unit.pair[colon + 1] < 0 \
+                or any(p != unit.pair[colon + 1] for p in unit.pair[colon + 1:end]):
+            return [found]
+        before = [t.text for t, p in zip(unit.tokens[found.first:colon], unit.pair[found.first:colon])
+                  if p < 0 and t.text not in _PUNCT]
+        if len(before) < 5 or not any(_finite_verb(w) for w in before):
+            return [found]
+        return [_Found(found.first, colon, found.cue, found.speaker, found.unit),
+                _Found(colon + 1, found.end, found.cue, found.speaker, found.unit)]
 
     def _add(self, found: _Found) -> None:
         unit = self.units[found.unit]
@@ -517,6 +559,12 @@ class _Article:
             return _Cue("zufolge", "zufolge", i, i)
         if lower in cues.RELATIVE_SOURCES and i >= 2 and unit.tokens[i - 1].text == ",":
             return _Cue("relative", lower, i, i)
+        if lower == "nach" and i >= 2 and unit.lower[i - 1] in cues.ANGABEN_NOUNS \
+                and unit.lower[i - 2] in cues.POSSESSIVES:  # "Seinen Angaben nach"
+            return _Cue("angaben", "possessive", i - 2, i)
+        if lower == "nach" and i + 2 < len(unit.tokens) and unit.lower[i + 1] in cues.POSSESSIVES \
+                and unit.lower[i + 2] in cues.ANGABEN_NOUNS:  # "nach ihren Worten"
+            return _Cue("angaben", "possessive", i, i + 2)
         if lower == "nach" and i + 2 < len(unit.tokens) and unit.lower[i + 1] in cues.OWN \
                 and unit.lower[i + 2] in cues.ANGABEN_NOUNS:
             return _Cue("angaben", "eigenen", i, i + 2)
@@ -594,15 +642,19 @@ class _Article:
         np_end = max(np_end, cue.last + 1)
         if speaker is None or comma <= start:
             return []
-        if np_end < self._last_word(unit) and unit.tokens[np_end].text == ":":
+        colon = self._clause_end(unit, np_end)  # "..., sagte X am Montag in Berlin: ..."
+        if colon < self._last_word(unit) and unit.tokens[colon].text == ":" and colon - np_end <= 8:
             # "..., kritisierte X: ...": the content follows the colon, and precedes the cue
             # only where it reads as reported speech (not "Auf die Frage, ob ..., erklärte X:")
-            right = _Found(np_end + 1, self._last_word(unit), text, speaker, k)
-            if unit.lower[start] in cues.PREPOSITIONS or not self._is_content(unit, start):
+            right = _Found(colon + 1, self._last_word(unit), text, speaker, k)
+            if unit.lower[start] in cues.PREPOSITIONS or unit.lower[start] in cues.ADVERBIAL_OPENERS \
+                    or not (cue.lemma in cues.STRONG or self._is_content(unit, start)):
                 return [right]
             return [_Found(start, comma, text, speaker, k), right]
-        if cue.lemma not in cues.STRONG and not self._is_content(unit, start):
-            return []
+        if (cue.lemma not in cues.STRONG or (unit.lower[start] in cues.SUBORDINATORS and not any(
+                unit.tokens[j].text == "," and unit.pair[j] < 0 for j in range(start, comma)))) \
+                and not self._is_content(unit, start):
+            return []  # "Nachdem er ankam, erzählte er von ...": an adverbial clause
         if np_end + 1 < len(unit.tokens) and unit.tokens[np_end].text == ",":
             # "„...“, sagte X, „...“": the quotation goes on after the speaker
             if unit.pair[np_end + 1] >= 0:
@@ -660,6 +712,8 @@ class _Article:
         after = finite + 1 if finite < cue.first else cue.last + 1
         if finite == cue.first and cue.last > cue.first:  # separable: subject after the stem
             after = cue.first + 1
+        if after < len(unit.tokens) - 1 and unit.lower[after] == "sich":
+            after += 1  # "Ähnlich äußerte sich X"
         if np and not fronted:
             # "Freilich sagt er", "Stolz vermeldet das Management", "Vereinfachend sagen wir":
             # a lone capitalised word before the verb is an adverb when a subject follows it
@@ -706,6 +760,12 @@ class _Article:
                 before = self._subject(unit, cue, segment)
                 speaker = before if before is not None and before.named else speaker
         first = cue.last + 1
+        if (speaker is None or not speaker.named) and first < len(unit.tokens):
+            # "Die Aktion bezeichnete Jonas Berg als Kunst": a fronted object, the named
+            # subject after the verb
+            later, _ = self._speaker_after(unit, first, allow_pp=False)
+            if later is not None and later.named and later.at >= unit.tokens[first].start:
+                speaker = later
         if speaker and first < len(unit.tokens) and unit.tokens[first].start <= speaker.at:
             np = self._np(unit, first, len(unit.tokens))
             first = np[1] if np else first
@@ -713,12 +773,22 @@ class _Article:
         if end > first and unit.lower[end - 1] in _FOREIGN_PARTICLES | {"zurück", "an", "aus"}:
             end -= 1
         end = self._quoted_clauses_after(unit, end)
+        if cue.lemma in cues.ALS_PREDICATE and "als" not in unit.lower[first:end]:
+            end = self._als_after_apposition(unit, first, end)
         # "bezeichnete sie als Kampf für Souveränität" is speech where someone named says it;
         # "diesen Effekt bezeichnen Genetiker als Drift" is terminology
         judged = cue.lemma in cues.ALS_PREDICATE and "als" in unit.lower[first:end] and \
             speaker is not None and speaker.named
         if self._has_speech_pair(unit, first, end) or judged:
-            return [_Found(first, end, self._cue_text(unit, cue), speaker, k)]
+            text = self._cue_text(unit, cue)
+            if judged and unit.lower[first] == "als" and speaker.at > unit.tokens[cue.first].start \
+                    and segment < cue.first and unit.pair[segment] < 0:
+                first = segment  # "Die Domain bezeichnete Prieth als Kunstprojekt": fronted object
+            found = [_Found(first, end, text, speaker, k)]
+            if end + 1 < self._last_word(unit) and unit.tokens[end].text == ":":
+                # "bezeichnete X als Y: ...": what the colon introduces is said too
+                found.append(_Found(end + 1, self._last_word(unit), text, speaker, k))
+            return found
         # verb last: "Dabei wurde von einer „...“ gesprochen"
         finite = self._finite(unit, start, cue.first)
         if finite < cue.first and self._has_speech_pair(unit, finite + 1, cue.first):
@@ -728,6 +798,21 @@ class _Article:
                 first = np[1]
             return [_Found(first, cue.first, self._cue_text(unit, cue), speaker, k)]
         return []
+
+    def _als_after_apposition(self, unit: _Unit, first: int, end: int) -> int:
+        """"beschrieb die Monate, vor allem die ersten, als Martyrium": the "als" predicate
+        after commas of an apposition (no verb between), else end unchanged."""
+        last = self._last_word(unit)
+        for j in range(end, min(last, end + 25)):
+            word = unit.lower[j]
+            if unit.pair[j] >= 0:
+                continue
+            if word == "als":
+                return self._clause_end(unit, j)
+            if word in cues.TRIGGERS or _finite_verb(word) or unit.tokens[j].text in _SENTENCE_END \
+                    or unit.tokens[j].text == ":":
+                return end
+        return end
 
     def _quoted_clauses_after(self, unit: _Unit, end: int) -> int:
         """"nannte den Prozess „unverzichtbar“, um den „Reformstau“ zu lösen": clauses after
@@ -745,7 +830,7 @@ class _Article:
         """"„...“, heißt es in der Mitteilung", "In der Erklärung heißt es: „...“"."""
         start = self._segment_start(unit, cue.first)
         speaker, text = None, self._cue_text(unit, cue)
-        after = cue.last + 1
+        after = self._past_time(unit, cue.last + 1)  # "hieß es am Freitag in einer Aussendung"
         if after < len(unit.tokens) and unit.lower[after] in cues.PLACE_AGENT_PREPOSITIONS | \
                 cues.AGENT_PREPOSITIONS | {"bei"}:
             np = self._np(unit, after + 1, len(unit.tokens))
@@ -764,6 +849,18 @@ class _Article:
             return [_Found(after + 1, self._content_end(unit, after + 1), text, speaker, k)]
         return []
 
+    def _past_time(self, unit: _Unit, i: int) -> int:
+        """Past adverbs and a day ("am Freitag", "gestern") after a cue."""
+        n = len(unit.tokens)
+        while i < n - 1:
+            if unit.lower[i] in cues.ADVERBS and unit.pair[i] < 0:
+                i += 1
+            elif unit.lower[i] == "am" and unit.lower[i + 1] in cues.TIME_NOUNS:
+                i += 2
+            else:
+                break
+        return i
+
     def _so(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
         """"Die Reise werde ... beitragen, so Putin." """
         speaker, np_end = self._speaker_after(unit, cue.first + 1, allow_pp=False)
@@ -771,25 +868,41 @@ class _Article:
         if speaker is None or cue.first - 1 <= start or \
                 self._head(unit, cue.first + 1, np_end) in cues.NON_SPEAKERS:  # "so die Hoffnung"
             return []
+        np_end = self._after_parenthesis(unit, np_end)  # "so der Verband (DJV) in ..."
         rest = unit.tokens[np_end].text if np_end < len(unit.tokens) else "."
-        if rest not in _FINAL and rest != "," and unit.lower[np_end] not in {"weiter", "in", "im",
-                                                                             "am", "gegenüber"}:
+        after = unit.tokens[np_end + 1].text if np_end + 1 < len(unit.tokens) else "."
+        # "so X.", "so X weiter", "so X in einer Mitteilung", "so X nach dem Spiel", and one
+        # word of manner closing the sentence ("so Renkema geknickt.")
+        if rest not in _FINAL and rest != "," and unit.lower[np_end] not in cues.SO_FOLLOWERS \
+                and not (rest.islower() and rest.isalpha() and after in _FINAL):
             return []
         return [_Found(start, cue.first - 1, "so", speaker, k)]
+
+    def _after_parenthesis(self, unit: _Unit, end: int) -> int:
+        """Past a short parenthesis after a noun phrase ("der Deutsche Jagdverband (DJV)")."""
+        if end < len(unit.tokens) and unit.tokens[end].text == "(":
+            close = next((j for j in range(end + 1, min(end + 6, len(unit.tokens)))
+                          if unit.tokens[j].text == ")"), None)
+            return close + 1 if close is not None else end
+        return end
 
     def _laut(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
         np = self._np(unit, cue.first + 1, len(unit.tokens))
         return self._source(k, unit, cue, np, cue.first, np[1] if np else cue.first)
 
-    def _zufolge(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
-        start = self._segment_start(unit, cue.first)
-        j = cue.first
+    def _np_ending_at(self, unit: _Unit, start: int, end: int) -> tuple[int, int] | None:
+        """The longest noun phrase that ends right before token end (no earlier than start)."""
+        j = end
         while j > start and self._np_token(unit, j - 1):
             j -= 1
-        starts = (s for s in range(j, cue.first)
+        starts = (s for s in range(j, end)
                   if unit.tokens[s].text[:1].isupper() or unit.lower[s] in cues.DETERMINERS)
-        np = next((np for np in (self._np(unit, s, cue.first) for s in starts)
-                   if np and np[1] == cue.first), None)
+        return next((np for np in (self._np(unit, s, end) for s in starts)
+                     if np and np[1] == end), None)
+
+    def _zufolge(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
+        start = self._segment_start(unit, cue.first)
+        np = self._np_ending_at(unit, start, cue.first)
         if np is None:
             return []
         if unit.lower[np[0]] == "eigenen":  # "eigenen Angaben zufolge": the subject's words
@@ -803,6 +916,11 @@ class _Article:
         "nach eigenen Angaben"."""
         noun = cue.last
         after = noun + 1
+        if cue.lemma == "possessive":  # "seinen Angaben nach": the person named before
+            word = unit.lower[cue.first if unit.lower[cue.first] in cues.POSSESSIVES else cue.first + 1]
+            speaker = self._resolve_pronoun(unit.tokens[cue.first].start,
+                                            "m" if word.startswith("sein") else None)
+            return self._found_for_source(k, unit, cue, speaker, cue.first, after)
         if unit.lower[noun] not in cues.ANGABEN_NOUNS:  # a compound: "Kreml-Angaben"
             token = unit.tokens[noun]
             head = token.text[:len(token.text) - len(cues.ANGABEN_SUFFIX)].rstrip("-")
@@ -812,7 +930,13 @@ class _Article:
                                mention is not None)
             return self._found_for_source(k, unit, cue, speaker, cue.first, after)
         if cue.lemma == "eigenen":  # "nach eigenen Angaben": the subject's own words
-            np = self._np(unit, self._segment_start(unit, cue.first), cue.first)
+            start = self._segment_start(unit, cue.first)
+            if unit.lower[start] in cues.FRONTED or unit.lower[start] in cues.AGENT_PREPOSITIONS:
+                # "Von den ... vertritt der Verband nach eigenen Angaben ...": the subject
+                # after the verb, right before the phrase
+                np = self._np_ending_at(unit, start + 1, cue.first)
+            else:
+                np = self._np(unit, start, cue.first)
             speaker = self._speaker(unit, *np) if np else None
             if np is None and after + 1 < len(unit.tokens):
                 # "Nach eigenen Angaben kaufte er ...": the subject follows the verb
@@ -829,13 +953,14 @@ class _Article:
         """"ein Reuters-Bericht, demzufolge Apple ... entwickle": the source is the noun
         phrase before the comma."""
         start = self._segment_start(unit, cue.first)
-        j = cue.first - 1
-        while j > start and self._np_token(unit, j - 1):
-            j -= 1
-        starts = (s for s in range(j, cue.first - 1) if unit.tokens[s].text[:1].isupper()
-                  or unit.lower[s] in cues.DETERMINERS)
-        np = next((np for np in (self._np(unit, s, cue.first - 1) for s in starts)
-                   if np and np[1] == cue.first - 1), None)
+        end = cue.first - 1
+        # "hat auf Berichte reagiert, wonach ...": past the verb that closes the clause
+        while end > start + 1 and end > cue.first - 3 and unit.tokens[end - 1].text.isalpha() \
+                and unit.tokens[end - 1].text.islower() and unit.lower[end - 1] not in cues.DETERMINERS:
+            end -= 1
+        np = self._np_ending_at(unit, start, end)
+        if np is None and end < cue.first - 1:
+            np = self._np_ending_at(unit, start, cue.first - 1)
         if np is None or self._head(unit, *np) in cues.NON_SPEAKERS:
             return []
         content = cue.first + 1
@@ -859,7 +984,8 @@ class _Article:
             return [_Found(phrase_end, self._content_end(unit, phrase_end), text, speaker, k)]
         if phrase_end >= last:
             return [_Found(start, phrase_start, text, speaker, k)]
-        return [_Found(start, last, text, speaker, k)]
+        dash = self._dash_before_introducer(unit, phrase_end, self._clause_end(unit, phrase_end))
+        return [_Found(start, last if dash is None else dash, text, speaker, k)]
 
     # -- clauses ----------------------------------------------------------------------------
 
@@ -898,6 +1024,9 @@ class _Article:
         main clause ("..., im Vorfeld hat sich Putin bedankt")."""
         last = self._last_word(unit)
         while True:
+            dash = self._dash_before_introducer(unit, i, self._clause_end(unit, i))
+            if dash is not None:
+                return dash
             i = self._clause_end(unit, i)
             if i >= last or unit.tokens[i].text != ",":
                 return i
@@ -911,6 +1040,13 @@ class _Article:
                         w in cues.MAIN_CLAUSE_VERBS for w in unit.lower[i + 1:min(nxt, i + 6)]):
                 return i
             i += 1
+
+    def _dash_before_introducer(self, unit: _Unit, i: int, end: int) -> int | None:
+        """A heading's dash before "Name: „...“" ("X laut Y am Leben - Präsident: „...“")."""
+        if end >= len(unit.tokens) - 1 or unit.tokens[end].text != ":" or unit.pair[end + 1] < 0:
+            return None
+        return next((j for j in range(end - 1, max(i, end - 5), -1)
+                     if unit.tokens[j].text in ("-", "–") and unit.pair[j] < 0), None)
 
     def _content_after(self, unit: _Unit, comma: int, inverted: bool) -> int | None:
         """Start of the content after "sagte X," or, where X came after the cue, after an
@@ -935,7 +1071,8 @@ class _Article:
             return True
         end = self._content_end(unit, i)
         words = [t.text for t in unit.tokens[i:end]]  # verbs are lower-case: "Gewinne" is a noun
-        return any(cues.konjunktiv_i(w) or w in cues.KONJUNKTIV_II or _ZU_INFINITIVE.fullmatch(w)
+        return any(cues.konjunktiv_i(w) or w in cues.KONJUNKTIV_II or w in ("sollte", "sollten")
+                   or _ZU_INFINITIVE.fullmatch(w)
                    for w in words) or any(a == "zu" and b[:1].islower() for a, b in pairwise(words))
 
     def _relative_clause(self, unit: _Unit, i: int) -> bool:
@@ -1087,7 +1224,10 @@ class _Article:
         if unit.lower[first] in cues.PRONOUNS and end - first == 1:
             return self._resolve_pronoun(unit.tokens[first].start)
         mentions = [m for m in self._mentions(unit)[first:end] if m >= 0]
-        person = next((m for m in mentions if self.mentions[m].label == "PER"), None)
+        persons = list(dict.fromkeys(m for m in mentions if self.mentions[m].label == "PER"))
+        person = persons[0] if persons else None
+        if len(persons) > 1 and self._genitive_of_role(unit, persons[0], end):
+            person = persons[1]  # "Prieths Anwalt Mathias Kapferer": the lawyer
         if person is not None:
             mention = self.mentions[person]
             return _Speaker(mention.text, _entity_id(mention), mention.start, True)
@@ -1105,6 +1245,14 @@ class _Article:
                     return person
         entity = _entity_id(self.mentions[mentions[0]]) if mentions else None
         return _Speaker(self.text[start:unit.tokens[end - 1].end], entity, start, bool(mentions))
+
+    def _genitive_of_role(self, unit: _Unit, m: int, end: int) -> bool:
+        """Is person mention m a genitive before a role noun ("Putins Sprecher X")?"""
+        mention = self.mentions[m]
+        if not mention.text.endswith(("s", "’", "'")):
+            return False
+        j = next((j for j in range(end) if unit.tokens[j].start >= mention.end), end)
+        return j < end and self._mentions(unit)[j] < 0 and unit.tokens[j].text[:1].isupper()
 
     def _resolve_pronoun(self, at: int, gender: str | None = None,
                          persons_only: bool = False) -> _Speaker | None:
