@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from news_pipeline import settings
 from news_pipeline.assets.maintenance import warehouse_maintenance_job
 from news_pipeline.resources import PipelinePaths
 from news_pipeline.stages.ingest import RawFolderError, fingerprint_raw_folder
@@ -37,9 +38,10 @@ weekly_maintenance_schedule = dg.ScheduleDefinition(
            default_status=dg.DefaultSensorStatus.STOPPED)
 def raw_folder_sensor(context: dg.SensorEvaluationContext,
                       paths: PipelinePaths) -> dg.SensorResult | dg.SkipReason:
-    """Requests a run when files in the raw folder are added, changed or removed."""
+    """Requests a run when files in the raw folder are added, changed or removed (with
+    NEWS_PIPELINE_RAW_SCAN=folders: when a folder's modification time changed)."""
     try:
-        fingerprint = fingerprint_raw_folder(paths.raw_path)
+        fingerprint = fingerprint_raw_folder(paths.raw_path, settings.raw_scan() == "folders")
     except RawFolderError as error:
         return dg.SkipReason(str(error))
     if fingerprint == context.cursor:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
+from news_pipeline import settings
 from news_pipeline.automation import daily_schedule, raw_folder_sensor
 from news_pipeline.definitions import build_definitions, defs
 from news_pipeline.resources import PipelinePaths
@@ -62,3 +64,16 @@ def test_sensor_skips_with_reason_when_raw_folder_is_missing(tmp_path: Path) -> 
     paths = PipelinePaths(raw_dir=str(tmp_path / "missing"), warehouse_dir=str(tmp_path / "wh"))
     result = _evaluate_sensor(paths, None)
     assert isinstance(result, dg.SkipReason) and "does not exist" in str(result.skip_message)
+
+
+def test_sensor_trusting_folders_watches_folder_mtimes(raw_dir: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(settings.RAW_SCAN_ENV, "folders")
+    paths = PipelinePaths(raw_dir=str(raw_dir), warehouse_dir=str(tmp_path / "wh"))
+    (raw_dir / "2026" / "12").mkdir(parents=True)
+    first = _evaluate_sensor(paths, None)
+    assert isinstance(first, dg.SensorResult)
+    assert isinstance(_evaluate_sensor(paths, first.cursor), dg.SkipReason)
+    (raw_dir / "2026" / "12" / "neu.txt").write_text("Titel\n\nEin neuer Artikel über Berlin.")
+    again = _evaluate_sensor(paths, first.cursor)
+    assert isinstance(again, dg.SensorResult) and again.cursor != first.cursor

@@ -19,9 +19,12 @@ import pandas as pd
 
 from news_pipeline.assets import quality
 from news_pipeline.assets.increments import (
+    ARTICLE_SLICES,
     INCREMENTAL_NOTE,
     VERIFIED_KEY,
+    ArticleSlice,
     Record,
+    Rows,
     new_files,
     previously_verified,
     rows_in_files,
@@ -43,7 +46,7 @@ class CheckRun:
 
 
 Rule = Callable[[CheckRun], dg.AssetCheckResult]
-NewFiles = dict[str, set[str] | None]  # table -> files not verified yet (None: all)
+NewFiles = dict[str, Rows]  # table -> files not verified yet, or a slice of every row
 # The tables the incremental rules read.
 RULE_INPUTS = ("articles", "rejected", "mentions", "entities", "quotes")
 
@@ -77,7 +80,13 @@ def _incremental_check(run: CheckRun, rule: IncrementalRule,
     snapshot = run.paths.warehouse().current(*RULE_INPUTS)
     before = previously_verified(run.instance, run.key)
     new = {table: new_files(snapshot, table, rule.version, before) for table in rule.tables}
-    offending = offending_in(snapshot, new)
+    if any(files is None for files in new.values()):
+        # Every row (a first evaluation, a new rule): a slice of the articles at a time, so
+        # that memory does not grow with the corpus.
+        offending = pd.concat([offending_in(snapshot, dict.fromkeys(rule.tables, part))
+                               for part in ARTICLE_SLICES], ignore_index=True)
+    else:
+        offending = offending_in(snapshot, new)
     if offending.empty:
         record = Record(rule.version, {t: snapshot.versions[t] for t in rule.tables
                                        if t in snapshot.versions})
@@ -93,7 +102,7 @@ def _rows_of(snapshot: Snapshot, table: str, new: NewFiles, columns: list[str],
              also: pd.Series | None = None) -> pd.DataFrame:
     """Rows of `table` in its new files, and (if given) all its rows of the articles `also`."""
     rows = rows_in_files(snapshot, table, new[table], columns)
-    if new[table] is None or also is None or also.empty:
+    if isinstance(new[table], ArticleSlice) or also is None or also.empty:
         return rows
     others = read_table(snapshot, table, columns, keys=set(also.tolist()))
     return pd.concat([rows, others], ignore_index=True).drop_duplicates().reset_index(drop=True)
@@ -103,9 +112,17 @@ def _same_articles(snapshot: Snapshot, table: str, new: NewFiles, columns: list[
     """All rows of `table` of the articles that have rows in its new files: a duplicate of
     a new row can be in an old file."""
     rows = rows_in_files(snapshot, table, new[table], columns)
-    if new[table] is None or rows.empty:
+    if isinstance(new[table], ArticleSlice) or rows.empty:
         return rows
     return read_table(snapshot, table, columns, keys=set(rows["article_id"].tolist()))
+
+
+def _of_articles(snapshot: Snapshot, table: str, scope: Rows, columns: list[str],
+                 ids: pd.Series) -> pd.DataFrame:
+    """The rows of `table` of the articles `ids` (in a slice: of the slice's articles)."""
+    if isinstance(scope, ArticleSlice):
+        return rows_in_files(snapshot, table, scope, columns)
+    return read_table(snapshot, table, columns, keys=set(ids.tolist()))
 
 
 TEXT_RULE = IncrementalRule("text-2", ("articles",))
@@ -162,8 +179,8 @@ def _offsets_check(run: CheckRun, table: str, rule: IncrementalRule) -> dg.Asset
         spans = _rows_of(snapshot, table, new, columns, changed)
         if spans.empty:  # no need to read article texts
             return spans
-        texts = read_table(snapshot, "articles", ["article_id", "text"],
-                           keys=set(spans["article_id"].tolist()))
+        texts = _of_articles(snapshot, "articles", new[table], ["article_id", "text"],
+                             spans["article_id"])
         return quality.bad_offsets(spans, texts)
 
     return _incremental_check(run, rule, bad_offsets, f"articles.text[start:end] == {table}.text")
@@ -204,13 +221,15 @@ def no_orphan_mentions(run: CheckRun) -> dg.AssetCheckResult:
     def orphans(snapshot: Snapshot, new: NewFiles) -> pd.DataFrame:
         mentions = rows_in_files(snapshot, "mentions", new["mentions"], columns)
         entities = read_table(snapshot, "entities", ["entity_id", "n_mentions"])
-        articles = read_table(snapshot, "articles", ["article_id"],
-                              keys=set(mentions["article_id"].tolist()))
+        articles = _of_articles(snapshot, "articles", new["mentions"], ["article_id"],
+                                mentions["article_id"])
         found = quality.orphan_mentions(mentions, articles, entities)
         # Older mentions whose entity or article went away: the entities' counts, which
-        # resolution derives from the mentions it keeps, no longer add up to the table.
+        # resolution derives from the mentions it keeps, no longer add up to the table
+        # (asked once, in the last slice when every row is read).
         stored = count_rows(snapshot, "mentions")
-        if found.empty and int(entities["n_mentions"].sum()) != stored:
+        once = not isinstance(new["mentions"], ArticleSlice) or new["mentions"] == ARTICLE_SLICES[-1]
+        if found.empty and once and int(entities["n_mentions"].sum()) != stored:
             return pd.DataFrame([{"article_id": None, "entity_id": None,
                                   "text": f"{stored} mentions stored, "
                                           f"{int(entities['n_mentions'].sum())} counted by entities",

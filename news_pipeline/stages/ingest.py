@@ -6,7 +6,7 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -157,8 +157,7 @@ def _list_folder(folder: str, prefix: str, utf8_prefix: bool, walk: _Walk) -> No
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as error:
         # Skipping it would take its articles for deleted.
-        raise RawFolderError(f"cannot list raw folder {folder}: {error.strerror}; make it "
-                             "readable, or move it out of the raw folder") from None
+        raise _unlistable(folder, error) from None
     try:
         mtime = os.fstat(descriptor).st_mtime_ns
         known = walk.trusted.get(prefix)
@@ -177,6 +176,11 @@ def _list_folder(folder: str, prefix: str, utf8_prefix: bool, walk: _Walk) -> No
     for name in subfolders:
         _list_folder(os.path.join(folder, name), f"{prefix}{_readable(name)}/",
                      utf8_prefix and _utf8(name), walk)
+
+
+def _unlistable(folder: str, error: OSError) -> RawFolderError:
+    return RawFolderError(f"cannot list raw folder {folder}: {error.strerror}; make it "
+                          "readable, or move it out of the raw folder")
 
 
 def _list_files(descriptor: int, prefix: str, utf8_prefix: bool,
@@ -221,13 +225,30 @@ def _readable(name: str) -> str:
     return name if _utf8(name) else os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
-def fingerprint_raw_folder(raw_dir: Path) -> str:
-    """Cheap digest of paths, sizes and mtimes: changes when any file is added/changed/removed."""
+def fingerprint_raw_folder(raw_dir: Path, trust_folders: bool = False) -> str:
+    """Cheap digest of paths, sizes and mtimes: changes when any file is added/changed/removed
+    (`trust_folders`: of the folders' paths and mtimes, which change when a file in them is
+    added, removed or renamed: no stat of a file, as a scan trusting folders does)."""
+    if trust_folders:
+        check_raw_folder(raw_dir)
+        return hashlib.sha256(repr(sorted(_folder_mtimes(os.fspath(raw_dir), ""))).encode()).hexdigest()
     table = _in_path_order(stat_raw_files(raw_dir))
     digest = hashlib.sha256("\0".join(table.column("source_path").to_pylist()).encode())
     for column in ("size", "mtime_ns"):
         digest.update(table.column(column).to_numpy().tobytes())
     return digest.hexdigest()
+
+
+def _folder_mtimes(folder: str, prefix: str) -> Iterator[tuple[str, int]]:
+    try:
+        yield prefix, os.stat(folder).st_mtime_ns
+        with os.scandir(folder) as entries:
+            subfolders = [e.name for e in entries
+                          if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)]
+    except OSError as error:
+        raise _unlistable(folder, error) from None
+    for name in subfolders:
+        yield from _folder_mtimes(os.path.join(folder, name), f"{prefix}{_readable(name)}/")
 
 
 def _in_path_order(table: pa.Table) -> pa.Table:

@@ -183,6 +183,13 @@ def _prefix_condition(column: str, prefixes: Collection[str]) -> str:
     return "(" + " OR ".join(ranges) + ")" if ranges else "FALSE"
 
 
+def _range_condition(column: str, low: str | None, high: str | None) -> str:
+    """SQL for rows whose `column` lies in [low, high) (None: unbounded)."""
+    parts = ([f'"{column}" >= {_literal(low)}'] if low is not None else []) + (
+        [f'"{column}" < {_literal(high)}'] if high is not None else [])
+    return " AND ".join(parts) or "TRUE"
+
+
 def _key_condition(table: str, keys: Collection[str] | None,
                    months: Collection[str] | None) -> str | None:
     """SQL for the rows of `keys` in the `months` partitions (None: no condition); an empty
@@ -233,11 +240,13 @@ def read_arrow(source: Snapshot | Location | None, table: str, columns: Collecti
                keys: Collection[str] | None = None, months: Collection[str] | None = None,
                limit: int | None = None,
                where: Mapping[str, Collection[str]] | None = None,
-               starting_with: tuple[str, Collection[str]] | None = None) -> pa.Table:
+               starting_with: tuple[str, Collection[str]] | None = None,
+               between: tuple[str, str | None, str | None] | None = None) -> pa.Table:
     """Rows of `table`; with `keys`, only those of these article ids (and with `months`, only
     from these partitions: a read by key then opens one month's files); with `where`
     (column -> values), only rows whose columns each hold one of a few values; with
-    `starting_with` (column, prefixes), only rows whose column starts with one of them. `source`: a
+    `starting_with` (column, prefixes), only rows whose column starts with one of them; with
+    `between` (column, low, high), only rows whose column is in [low, high). `source`: a
     Snapshot, a warehouse location (read as of its last completed run, see snapshot_of), or
     None for an empty table."""
     wanted = _columns(table, columns)
@@ -250,6 +259,8 @@ def read_arrow(source: Snapshot | Location | None, table: str, columns: Collecti
         condition = " AND ".join(filter(None, [condition, _values_condition(where)]))
     if starting_with is not None:
         condition = " AND ".join(filter(None, [condition, _prefix_condition(*starting_with)]))
+    if between is not None:
+        condition = " AND ".join(filter(None, [condition, _range_condition(*between)]))
     reader = _query(source, table, selected, condition, limit)
     if reader is None:
         return SCHEMAS[table].empty_table().select(wanted)

@@ -8,9 +8,11 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from news_pipeline.assets import quality
-from news_pipeline.assets.increments import Record, new_files
+from news_pipeline.assets.increments import ARTICLE_SLICES, Record, new_files
 from news_pipeline.definitions import build_definitions
 from news_pipeline.resources import NerModel, PipelinePaths, Processing
 from news_pipeline.warehouse import PARTITION, Warehouse
@@ -152,3 +154,26 @@ def test_one_check_of_a_group_runs_alone(raw_dir: Path, warehouse_dir: Path, tin
     evaluation = check_alone(raw_dir, warehouse_dir, tiny_model, instance, key)
     assert (evaluation.asset_check_key, evaluation.passed) == (key, True)
     assert evaluation.metadata["files_checked"].value == 0  # verified by the first run
+
+
+def test_a_first_evaluation_reads_every_row_a_slice_of_the_articles_at_a_time(
+        raw_dir: Path, warehouse_dir: Path, tiny_model: str, instance: dg.DagsterInstance) -> None:
+    run(raw_dir, warehouse_dir, tiny_model, instance)
+    corrupt_one_mention(warehouse_dir)
+    warehouse = Warehouse(warehouse_dir)
+    warehouse.append("articles", warehouse.read("articles").iloc[:1])
+    never_checked = dg.DagsterInstance.ephemeral()
+    offsets = check_alone(raw_dir, warehouse_dir, tiny_model, never_checked,
+                          dg.AssetCheckKey(dg.AssetKey("mentions"), "mention_offsets_match_text"))
+    assert offsets.metadata["offending_rows"].value == 1
+    unique = check_alone(raw_dir, warehouse_dir, tiny_model, never_checked,
+                         dg.AssetCheckKey(dg.AssetKey("articles"), "article_ids_unique"))
+    assert unique.metadata["offending_rows"].value == 2
+
+
+@given(st.text(max_size=20))
+def test_every_article_id_is_in_exactly_one_slice(article_id: str) -> None:
+    inside = [part for part in ARTICLE_SLICES
+              if (part.low is None or article_id >= part.low)
+              and (part.high is None or article_id < part.high)]
+    assert len(inside) == 1
