@@ -488,6 +488,12 @@ class Warehouse:
     def published(self) -> Snapshot | None:
         return published_snapshot(self.root)
 
+    def written_since(self, before: Snapshot | None, after: Snapshot) -> list[str]:
+        """The tables whose version in `after` differs from `before` (None: all), and the
+        record of completed runs, which every publish rewrites."""
+        return [*(t for t, v in after.versions.items()
+                  if before is None or before.versions.get(t) != v), RUNS_TABLE]
+
     def read(self, table: str, columns: Collection[str] | None = None,
              keys: Collection[str] | None = None,
              months: Collection[str] | None = None) -> pd.DataFrame:
@@ -634,33 +640,38 @@ class Warehouse:
 
     # ------------------------------------------------------------------ runs
 
-    def ensure(self, *tables: str) -> None:
+    def ensure(self, *tables: str) -> dict[str, int]:
         """Create these tables, empty, where they do not exist yet, and give the ones created
-        by older versions the table properties set at creation now."""
+        by older versions the table properties set at creation now; their versions."""
+        versions = {}
         for table in tables:
             delta = _open(self.uri(table), files=False)
             if delta is None:
                 self._write(table, SCHEMAS[table].empty_table(), "append")
             elif not _properties(table).items() <= delta.metadata().configuration.items():
                 self._commit(table, partial(delta.alter.set_table_properties, _properties(table)))
+            else:
+                versions[table] = delta.version()
+                continue
+            versions.update(current_snapshot(self.root, [table]).versions)
+        return versions
 
     def publish(self, run_id: str) -> Snapshot:
         """Record the newest versions as those of the last completed run (creating empty
         tables for any not written yet, so that every table can be read; see ensure)."""
-        self.ensure(*SCHEMAS)
-        snapshot = self.current()
-        versions = {t: v for t, v in snapshot.versions.items() if t != RUNS_TABLE}
+        versions = self.ensure(*SCHEMAS)
         row = pa.table({"run_id": [run_id], "finished_at": [datetime.now(timezone.utc)],
                         "versions": [json.dumps(versions, sort_keys=True)]}, schema=RUNS_SCHEMA)
         self._commit(RUNS_TABLE, lambda: write_deltalake(self.uri(RUNS_TABLE), row, mode="overwrite"))
         return Snapshot(self.root, versions)
 
-    def vacuum(self, retention_hours: int) -> dict[str, int]:
+    def vacuum(self, retention_hours: int, tables: Collection[str] | None = None) -> dict[str, int]:
         """Delete the files no version younger than `retention_hours` references (0: all but
         the newest version's), and files that are in no version at all (left by a killed
-        writer, or put there by hand); files removed per table."""
+        writer, or put there by hand), in every table (or these `tables`); files removed
+        per table."""
         removed = {}
-        for table in (*SCHEMAS, RUNS_TABLE):
+        for table in tables if tables is not None else (*SCHEMAS, RUNS_TABLE):
             delta = _open(self.uri(table))
             if delta is not None:
                 removed[table] = len(delta.vacuum(retention_hours=retention_hours, dry_run=False,
