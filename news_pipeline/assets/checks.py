@@ -2,8 +2,9 @@
 
 Rules about single articles (text, offsets, orphans, duplicates) read only the data files
 added since the check last passed, and the rows of the same articles elsewhere (see
-increments.py): a rerun after adding one article reads that article's rows, and memory does
-not grow with the corpus.
+increments.py): a rerun after adding one article reads that article's rows. A rule with no
+record (a new Dagster home, a new rule version) reads every row, a slice of the articles at
+a time: memory does not grow with the corpus either way.
 
 The checks run in two steps (multi-asset checks), one after cleaning and one after
 resolution: each step costs Dagster several event-log writes, more than a one-article

@@ -69,10 +69,11 @@ class ArticleSlice:
     high: str | None
 
 
-# Article ids are hex digests: sixteen slices by their first digit (and whatever else sorts
-# before "1" or from "f" on).
+# Article ids are hex digests: 64 slices by their first two digits (and whatever else sorts
+# before the first bound or from the last on).
+_BOUNDS = [f"{i:02x}" for i in range(4, 256, 4)]
 ARTICLE_SLICES = tuple(ArticleSlice(low, high) for low, high in
-                       zip([None, *"123456789abcdef"], [*"123456789abcdef", None]))
+                       zip([None, *_BOUNDS], [*_BOUNDS, None]))
 
 Rows = set[str] | ArticleSlice | None  # data files, a slice of the articles, or all rows
 
