@@ -48,6 +48,9 @@ class CheckRun:
 
 Rule = Callable[[CheckRun], dg.AssetCheckResult]
 NewFiles = dict[str, Rows]  # table -> files not verified yet, or a slice of every row
+# Rows of a table above which a rule that reads every row reads it a slice at a time (each
+# slice a scan of the table: below, one read is faster and small enough).
+SLICED_ABOVE_ROWS = 500_000
 # The tables the incremental rules read.
 RULE_INPUTS = ("articles", "rejected", "mentions", "entities", "quotes")
 
@@ -82,10 +85,12 @@ def _incremental_check(run: CheckRun, rule: IncrementalRule,
     before = previously_verified(run.instance, run.key)
     new = {table: new_files(snapshot, table, rule.version, before) for table in rule.tables}
     if any(files is None for files in new.values()):
-        # Every row (a first evaluation, a new rule): a slice of the articles at a time, so
-        # that memory does not grow with the corpus.
+        # Every row (a first evaluation, a new rule): in large tables a slice of the articles
+        # at a time, so that memory does not grow with the corpus.
+        large = max(count_rows(snapshot, table) for table in rule.tables) > SLICED_ABOVE_ROWS
         offending = pd.concat([offending_in(snapshot, dict.fromkeys(rule.tables, part))
-                               for part in ARTICLE_SLICES], ignore_index=True)
+                               for part in (ARTICLE_SLICES if large else [None])],
+                              ignore_index=True)
     else:
         offending = offending_in(snapshot, new)
     if offending.empty:
