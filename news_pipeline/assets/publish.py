@@ -22,13 +22,11 @@ def published_dataset(context: dg.AssetExecutionContext, paths: PipelinePaths) -
     referenced (older than NEWS_PIPELINE_VACUUM_RETENTION_HOURS), so that plain
     `pandas.read_parquet` of a table folder reads exactly this version."""
     warehouse = paths.warehouse()
-    before = warehouse.published()
     snapshot = warehouse.publish(context.run_id)
-    # The tables this run (or a run killed since the last one completed) wrote: the others
-    # hold no file to delete, except what a killed writer left uncommitted, which the next
-    # write of that table, or the maintenance job, removes.
-    removed = ({} if is_url(warehouse.location) else warehouse.vacuum(
-        settings.vacuum_retention_hours(), warehouse.written_since(before, snapshot)))
+    # Every table, written by this run or not: a killed writer's files, in no version, are
+    # in table folders that plain pandas reads.
+    removed = ({} if is_url(warehouse.location)
+               else warehouse.vacuum(settings.vacuum_retention_hours()))
     context.log.info(f"published table versions of run {context.run_id}: {dict(snapshot.versions)}")
     return dg.MaterializeResult(metadata={
         "versions": dg.MetadataValue.json(dict(snapshot.versions)),

@@ -488,12 +488,6 @@ class Warehouse:
     def published(self) -> Snapshot | None:
         return published_snapshot(self.root)
 
-    def written_since(self, before: Snapshot | None, after: Snapshot) -> list[str]:
-        """The tables whose version in `after` differs from `before` (None: all), and the
-        record of completed runs, which every publish rewrites."""
-        return [*(t for t, v in after.versions.items()
-                  if before is None or before.versions.get(t) != v), RUNS_TABLE]
-
     def read(self, table: str, columns: Collection[str] | None = None,
              keys: Collection[str] | None = None,
              months: Collection[str] | None = None) -> pd.DataFrame:
@@ -665,13 +659,12 @@ class Warehouse:
         self._commit(RUNS_TABLE, lambda: write_deltalake(self.uri(RUNS_TABLE), row, mode="overwrite"))
         return Snapshot(self.root, versions)
 
-    def vacuum(self, retention_hours: int, tables: Collection[str] | None = None) -> dict[str, int]:
+    def vacuum(self, retention_hours: int) -> dict[str, int]:
         """Delete the files no version younger than `retention_hours` references (0: all but
         the newest version's), and files that are in no version at all (left by a killed
-        writer, or put there by hand), in every table (or these `tables`); files removed
-        per table."""
+        writer, or put there by hand); files removed per table."""
         removed = {}
-        for table in tables if tables is not None else (*SCHEMAS, RUNS_TABLE):
+        for table in (*SCHEMAS, RUNS_TABLE):
             delta = _open(self.uri(table))
             if delta is not None:
                 removed[table] = len(delta.vacuum(retention_hours=retention_hours, dry_run=False,
