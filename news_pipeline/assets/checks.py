@@ -20,12 +20,12 @@ import pandas as pd
 
 from news_pipeline.assets import quality
 from news_pipeline.assets.increments import (
-    ARTICLE_SLICES,
     INCREMENTAL_NOTE,
     VERIFIED_KEY,
     ArticleSlice,
     Record,
     Rows,
+    article_slices,
     new_files,
     previously_verified,
     rows_in_files,
@@ -48,9 +48,17 @@ class CheckRun:
 
 Rule = Callable[[CheckRun], dg.AssetCheckResult]
 NewFiles = dict[str, Rows]  # table -> files not verified yet, or a slice of every row
-# Rows of a table above which a rule that reads every row reads it a slice at a time (each
-# slice a scan of the table: below, one read is faster and small enough).
-SLICED_ABOVE_ROWS = 500_000
+# The rows of the largest table a rule that reads every row reads at once, at most (each
+# slice is a scan of the table: more slices cost time).
+ROWS_PER_SLICE = 200_000
+
+
+def _slices_for(rows: int) -> int:
+    slices = 1
+    while rows > slices * ROWS_PER_SLICE and slices < 64:
+        slices *= 4
+    return slices
+
 # The tables the incremental rules read.
 RULE_INPUTS = ("articles", "rejected", "mentions", "entities", "quotes")
 
@@ -85,11 +93,11 @@ def _incremental_check(run: CheckRun, rule: IncrementalRule,
     before = previously_verified(run.instance, run.key)
     new = {table: new_files(snapshot, table, rule.version, before) for table in rule.tables}
     if any(files is None for files in new.values()):
-        # Every row (a first evaluation, a new rule): in large tables a slice of the articles
-        # at a time, so that memory does not grow with the corpus.
-        large = max(count_rows(snapshot, table) for table in rule.tables) > SLICED_ABOVE_ROWS
+        # Every row (a first evaluation, a new rule): a slice of the articles at a time, so
+        # that memory does not grow with the corpus.
+        largest = max(count_rows(snapshot, table) for table in rule.tables)
         offending = pd.concat([offending_in(snapshot, dict.fromkeys(rule.tables, part))
-                               for part in (ARTICLE_SLICES if large else [None])],
+                               for part in article_slices(_slices_for(largest))],
                               ignore_index=True)
     else:
         offending = offending_in(snapshot, new)
@@ -234,7 +242,7 @@ def no_orphan_mentions(run: CheckRun) -> dg.AssetCheckResult:
         # resolution derives from the mentions it keeps, no longer add up to the table
         # (asked once, in the last slice when every row is read).
         stored = count_rows(snapshot, "mentions")
-        once = not isinstance(new["mentions"], ArticleSlice) or new["mentions"] == ARTICLE_SLICES[-1]
+        once = not isinstance(new["mentions"], ArticleSlice) or new["mentions"].high is None
         if found.empty and once and int(entities["n_mentions"].sum()) != stored:
             return pd.DataFrame([{"article_id": None, "entity_id": None,
                                   "text": f"{stored} mentions stored, "

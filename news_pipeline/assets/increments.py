@@ -69,11 +69,12 @@ class ArticleSlice:
     high: str | None
 
 
-# Article ids are hex digests: 64 slices by their first two digits (and whatever else sorts
-# before the first bound or from the last on).
-_BOUNDS = [f"{i:02x}" for i in range(4, 256, 4)]
-ARTICLE_SLICES = tuple(ArticleSlice(low, high) for low, high in
-                       zip([None, *_BOUNDS], [*_BOUNDS, None]))
+def article_slices(n: int) -> list[ArticleSlice]:
+    """`n` slices (a power of two up to 256) that hold every article id between them:
+    article ids are hex digests, cut by their first two digits (the first slice also holds
+    whatever sorts before, the last whatever sorts after)."""
+    bounds = [f"{i:02x}" for i in range(256 // n, 256, 256 // n)]
+    return [ArticleSlice(low, high) for low, high in zip([None, *bounds], [*bounds, None])]
 
 Rows = set[str] | ArticleSlice | None  # data files, a slice of the articles, or all rows
 

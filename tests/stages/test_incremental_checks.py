@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from news_pipeline.assets import quality
-from news_pipeline.assets.increments import ARTICLE_SLICES, Record, new_files
+from news_pipeline.assets.increments import Record, article_slices, new_files
 from news_pipeline.definitions import build_definitions
 from news_pipeline.resources import NerModel, PipelinePaths, Processing
 from news_pipeline.warehouse import PARTITION, Warehouse
@@ -160,7 +160,7 @@ def test_a_first_evaluation_reads_every_row_a_slice_of_the_articles_at_a_time(
         raw_dir: Path, warehouse_dir: Path, tiny_model: str, instance: dg.DagsterInstance,
         monkeypatch: pytest.MonkeyPatch) -> None:
     run(raw_dir, warehouse_dir, tiny_model, instance)
-    monkeypatch.setattr("news_pipeline.assets.checks.SLICED_ABOVE_ROWS", 0)
+    monkeypatch.setattr("news_pipeline.assets.checks.ROWS_PER_SLICE", 1)  # 64 slices
     corrupt_one_mention(warehouse_dir)
     warehouse = Warehouse(warehouse_dir)
     warehouse.append("articles", warehouse.read("articles").iloc[:1])
@@ -173,9 +173,9 @@ def test_a_first_evaluation_reads_every_row_a_slice_of_the_articles_at_a_time(
     assert unique.metadata["offending_rows"].value == 2
 
 
-@given(st.text(max_size=20))
-def test_every_article_id_is_in_exactly_one_slice(article_id: str) -> None:
-    inside = [part for part in ARTICLE_SLICES
+@given(st.text(max_size=20), st.sampled_from([1, 4, 16, 64]))
+def test_every_article_id_is_in_exactly_one_slice(article_id: str, n: int) -> None:
+    inside = [part for part in article_slices(n)
               if (part.low is None or article_id >= part.low)
               and (part.high is None or article_id < part.high)]
     assert len(inside) == 1
