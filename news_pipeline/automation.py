@@ -39,9 +39,10 @@ weekly_maintenance_schedule = dg.ScheduleDefinition(
 def raw_folder_sensor(context: dg.SensorEvaluationContext,
                       paths: PipelinePaths) -> dg.SensorResult | dg.SkipReason:
     """Requests a run when files in the raw folder are added, changed or removed (with
-    NEWS_PIPELINE_RAW_SCAN=folders: when a folder's modification time changed)."""
+    NEWS_PIPELINE_RAW_SCAN=folders: when a folder's status-change time changed)."""
     try:
-        fingerprint = fingerprint_raw_folder(paths.raw_path, settings.raw_scan() == "folders")
+        fingerprint = fingerprint_raw_folder(paths.raw_path,
+                                             by_folders=settings.raw_scan() == "folders")
     except RawFolderError as error:
         return dg.SkipReason(str(error))
     if fingerprint == context.cursor:

@@ -110,8 +110,8 @@ def vacuum_retention_hours() -> int:
 
 def raw_scan() -> str:
     """How a run reads the raw folder: "files" (the default) stats every file; "folders"
-    lists only the folders whose modification time changed (for archives whose articles are
-    added, renamed or deleted but never rewritten in place; docs/scaling.md)."""
+    lists only the folders whose entries changed (for archives whose articles appear whole
+    and are never rewritten in place; docs/scaling.md)."""
     return checked_raw_scan(os.environ.get(RAW_SCAN_ENV) or "files", RAW_SCAN_ENV)
 
 

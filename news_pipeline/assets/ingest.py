@@ -9,9 +9,9 @@ PREVIEW_COLUMNS = ["article_id", "source_path", "size", "mtime_ns", "content_sha
 
 
 class RawScanConfig(dg.Config):
-    """`scan`: "files" stats every file; "folders" lists only the folders whose modification
-    time changed since the last scan (archives whose articles are added, renamed or deleted,
-    never rewritten in place). Default: $NEWS_PIPELINE_RAW_SCAN, else "files"."""
+    """`scan`: "files" stats every file; "folders" lists only the folders whose entries
+    changed since the last scan (archives whose articles appear whole and are never
+    rewritten in place). Default: $NEWS_PIPELINE_RAW_SCAN, else "files"."""
 
     scan: str = settings.raw_scan()
 

@@ -41,14 +41,17 @@ def _spans_by_label(context: dg.AssetExecutionContext, snapshot: Snapshot) -> di
     table); counted whole where the feed cannot say."""
     event = context.instance.get_latest_materialization_event(context.asset_key)
     before = event.asset_materialization.metadata if event and event.asset_materialization else {}
-    counts, version = before.get("mentions_by_label"), before.get("delta_version")
-    if isinstance(counts, dg.JsonMetadataValue) and isinstance(version, dg.IntMetadataValue):
-        feed = change_feed(snapshot, "_spans", int(version.value or 0), ["label"])
-        if feed is not None and isinstance(counts.value, dict):
+    counts, version, path = (before.get(key) for key in ("mentions_by_label", "delta_version", "path"))
+    # Counted on this table (not one of another warehouse under the same Dagster home).
+    same_table = isinstance(path, dg.PathMetadataValue) and path.value == snapshot.uri("_spans")
+    if (same_table and isinstance(counts, dg.JsonMetadataValue) and isinstance(counts.value, dict)
+            and isinstance(version, dg.IntMetadataValue) and version.value is not None):
+        feed = change_feed(snapshot, "_spans", version.value, ["label"])
+        if feed is not None:
             labels = Counter(counts.value)
             labels.update(feed.filter(feed.column("written")).column("label").to_pylist())
             labels.subtract(feed.filter(pc.invert(feed.column("written"))).column("label").to_pylist())
-            if labels.total() == count_rows(snapshot, "_spans"):
+            if min(labels.values(), default=0) >= 0 and labels.total() == count_rows(snapshot, "_spans"):
                 return {label: n for label, n in labels.most_common() if n}
     labels = read_arrow(snapshot, "_spans", ["label"]).column("label")
     return {str(row["values"]): int(row["counts"]) for row in

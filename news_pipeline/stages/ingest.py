@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from stat import S_ISLNK, S_ISREG
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -68,15 +69,19 @@ def stat_raw_files(raw_dir: Path) -> pa.Table:
 @dataclass(frozen=True)
 class RawFolder:
     folder: str  # the prefix of its files' paths: "" for the raw folder, else ending in "/"
-    mtime_ns: int  # -1: not to be trusted, list it again
+    ctime_ns: int  # its status-change time when listed; -1: not to be trusted, list it again
     files: int  # listed directly in it
 
 
 RAW_FOLDER_FIELDS = tuple(RawFolder.__annotations__)
 
 # A folder changed this close to its listing can change again within the same tick of the
-# file system's clock, keeping its mtime: it is trusted only once a later listing sees it older.
+# file system's clock, keeping its ctime: it is trusted only once a later listing sees it older.
 _RACY_NS = 2_000_000_000
+# A file modified this close to the listing may still be being written (in place, which
+# does not touch its folder): its folder is listed again until the file has been quiet.
+_WRITING_NS = 60_000_000_000
+_now_ns = time.time_ns
 
 
 @dataclass
@@ -93,14 +98,15 @@ class Listing:
 def list_raw_folder(raw_dir: Path, trusted: Mapping[str, RawFolder] | None = None) -> Listing:
     """Every folder under `raw_dir`, and the files of those not `trusted`.
 
-    A folder's modification time changes when an entry is added to it, removed or renamed,
-    not when a file in it is rewritten in place: a folder recorded in `trusted` whose mtime is
+    A folder's status-change time (ctime) changes when an entry is added to it, removed or
+    renamed (and no tool can set it back, as `touch -r` or `rsync -a` set an mtime), not when
+    a file in it is rewritten in place: a folder recorded in `trusted` whose ctime is
     unchanged is not listed (its files are taken as they were, its subfolders as recorded).
     Without `trusted` every file is stat-ed. The folder can hold millions of files: one stat
     per file, relative to its folder's descriptor, into plain lists that become Arrow batches
     every few thousand files (no Path, stat result or Python object kept per file)."""
     check_raw_folder(raw_dir)
-    walk = _Walk(dict(trusted or {}), time.time_ns())
+    walk = _Walk(dict(trusted or {}), _now_ns())
     _list_folder(os.fspath(raw_dir), "", True, walk)
     walk.columns.flush()
     return Listing(pa.Table.from_batches(walk.columns.batches, _LISTING_SCHEMA), walk.folders,
@@ -159,15 +165,16 @@ def _list_folder(folder: str, prefix: str, utf8_prefix: bool, walk: _Walk) -> No
         # Skipping it would take its articles for deleted.
         raise _unlistable(folder, error) from None
     try:
-        mtime = os.fstat(descriptor).st_mtime_ns
+        ctime = os.fstat(descriptor).st_ctime_ns
         known = walk.trusted.get(prefix)
-        if known is not None and known.mtime_ns == mtime:
+        if known is not None and known.ctime_ns == ctime:
             walk.folders.append(known)
             subfolders = walk.subfolders.get(prefix, [])
         else:
-            subfolders, files = _list_files(descriptor, prefix, utf8_prefix, walk.columns)
-            trust = mtime < walk.started_ns - _RACY_NS and all(map(_utf8, subfolders))
-            walk.folders.append(RawFolder(prefix, mtime if trust else -1, files))
+            subfolders, files, newest = _list_files(descriptor, prefix, utf8_prefix, walk.columns)
+            trust = (ctime < walk.started_ns - _RACY_NS and newest < walk.started_ns - _WRITING_NS
+                     and all(map(_utf8, subfolders)))
+            walk.folders.append(RawFolder(prefix, ctime if trust else -1, files))
             walk.listed.add(prefix)
     finally:
         os.close(descriptor)
@@ -184,15 +191,15 @@ def _unlistable(folder: str, error: OSError) -> RawFolderError:
 
 
 def _list_files(descriptor: int, prefix: str, utf8_prefix: bool,
-                columns: _Columns) -> tuple[list[str], int]:
+                columns: _Columns) -> tuple[list[str], int, int]:
     """Stat the files of the folder open as `descriptor` into `columns`; the names of its
-    subfolders, and how many files it holds."""
+    subfolders, how many files it holds and the newest mtime among them."""
     with os.scandir(descriptor) as entries:
         # The folder entry's own type: no stat for subfolders; symlinks to folders are
         # files here (not followed), and their stat says they are links.
         names = [(e.name, e.is_dir(follow_symlinks=False)) for e in entries
                  if not e.name.startswith(".")]
-    subfolders = []
+    subfolders, newest = [], 0
     for name, is_folder in names:
         if is_folder:
             subfolders.append(name)
@@ -208,7 +215,8 @@ def _list_files(descriptor: int, prefix: str, utf8_prefix: bool,
         columns.mtimes.append(mtime)
         columns.plain.append(regular and utf8)
         columns.utf8.append(utf8)
-    return subfolders, len(names) - len(subfolders)
+        newest = max(newest, mtime)
+    return subfolders, len(names) - len(subfolders), newest
 
 
 def _utf8(name: str) -> bool:
@@ -225,13 +233,13 @@ def _readable(name: str) -> str:
     return name if _utf8(name) else os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
-def fingerprint_raw_folder(raw_dir: Path, trust_folders: bool = False) -> str:
+def fingerprint_raw_folder(raw_dir: Path, by_folders: bool = False) -> str:
     """Cheap digest of paths, sizes and mtimes: changes when any file is added/changed/removed
-    (`trust_folders`: of the folders' paths and mtimes, which change when a file in them is
+    (`by_folders`: of the folders' paths and ctimes, which change when a file in them is
     added, removed or renamed: no stat of a file, as a scan trusting folders does)."""
-    if trust_folders:
+    if by_folders:
         check_raw_folder(raw_dir)
-        return hashlib.sha256(repr(sorted(_folder_mtimes(os.fspath(raw_dir), ""))).encode()).hexdigest()
+        return hashlib.sha256(repr(sorted(_folder_ctimes(os.fspath(raw_dir), ""))).encode()).hexdigest()
     table = _in_path_order(stat_raw_files(raw_dir))
     digest = hashlib.sha256("\0".join(table.column("source_path").to_pylist()).encode())
     for column in ("size", "mtime_ns"):
@@ -239,16 +247,16 @@ def fingerprint_raw_folder(raw_dir: Path, trust_folders: bool = False) -> str:
     return digest.hexdigest()
 
 
-def _folder_mtimes(folder: str, prefix: str) -> Iterator[tuple[str, int]]:
+def _folder_ctimes(folder: str, prefix: str) -> Iterator[tuple[str, int]]:
     try:
-        yield prefix, os.stat(folder).st_mtime_ns
+        yield prefix, os.stat(folder).st_ctime_ns
         with os.scandir(folder) as entries:
             subfolders = [e.name for e in entries
                           if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)]
     except OSError as error:
         raise _unlistable(folder, error) from None
     for name in subfolders:
-        yield from _folder_mtimes(os.path.join(folder, name), f"{prefix}{_readable(name)}/")
+        yield from _folder_ctimes(os.path.join(folder, name), f"{prefix}{_readable(name)}/")
 
 
 def _in_path_order(table: pa.Table) -> pa.Table:
@@ -319,9 +327,9 @@ def scan_raw_folder(warehouse: Warehouse, raw_dir: Path, trust_folders: bool = F
 
     Listing and inventory are compared column-wise: only files whose stat differs from
     their inventory row (new, touched, rejected before) are looked at one by one. With
-    `trust_folders`, folders whose mtime is as recorded are not listed (list_raw_folder):
+    `trust_folders`, folders whose ctime is as recorded are not listed (list_raw_folder):
     for archives whose articles are added, replaced by rename or deleted, never rewritten in
-    place."""
+    place, and appear whole (written aside, then renamed into place)."""
     month = this_month()
     with warehouse.transaction() as tx:
         recorded = {f.folder: f for f in map(_raw_folder, tx.read_arrow("_raw_folders").to_pylist())}
@@ -347,9 +355,13 @@ def scan_raw_folder(warehouse: Warehouse, raw_dir: Path, trust_folders: bool = F
                   delete_keys=list(deleted),
                   months={f.ingest_month for f in changed_rows} | set(deleted.values()),
                   known_new=[f.article_id for f, earlier in zip(files, previous) if earlier is None])
+        # A file that could not be read (permissions, I/O) is tried again at every run, as
+        # a scan of every file does: fixing it need not touch its folder.
+        retry = {_folder_of(f.source_path) for f in files if (f.error or "").startswith("unreadable")}
+        folders = [replace(f, ctime_ns=-1) if f.folder in retry else f for f in listing.folders]
         # After the inventory: a run killed between the two lists the folders again.
-        if sorted(listing.folders, key=_by_folder) != sorted(recorded.values(), key=_by_folder):
-            tx.replace("_raw_folders", pd.DataFrame(listing.folders, columns=list(RAW_FOLDER_FIELDS)))
+        if sorted(folders, key=_by_folder) != sorted(recorded.values(), key=_by_folder):
+            tx.replace("_raw_folders", pd.DataFrame(folders, columns=list(RAW_FOLDER_FIELDS)))
         report.extra["files"] = listed
         report.extra["folders_listed"] = len(listing.listed)
         report.extra["folders_trusted"] = len(listing.folders) - len(listing.listed)
@@ -357,8 +369,12 @@ def scan_raw_folder(warehouse: Warehouse, raw_dir: Path, trust_folders: bool = F
     return report
 
 
-def _raw_folder(row: dict) -> RawFolder:
+def _raw_folder(row: dict[str, Any]) -> RawFolder:
     return RawFolder(**row)
+
+
+def _folder_of(source_path: str) -> str:
+    return source_path[:source_path.rfind("/") + 1]
 
 
 def _by_folder(folder: RawFolder) -> str:

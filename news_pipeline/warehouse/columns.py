@@ -99,8 +99,9 @@ COLUMN_DESCRIPTIONS: dict[str, dict[str, str]] = {
     "_raw_folders": {
         "folder": ("Folder under the raw folder, as the prefix of its files' paths "
                    "(empty for the raw folder itself, else ending in /)."),
-        "mtime_ns": ("The folder's modification time when listed (ns), or -1: not to be trusted "
-                     "(changed too recently, or it holds a folder whose name is not UTF-8)."),
+        "ctime_ns": ("The folder's status-change time when listed (ns), or -1: list it again "
+                     "(changed too recently, holds a file written or unreadable lately, or a "
+                     "folder whose name is not UTF-8)."),
         "files": "Files listed directly in the folder (not in its subfolders).",
     },
     "_spans": {

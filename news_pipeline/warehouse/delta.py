@@ -174,20 +174,20 @@ def _values_condition(where: Mapping[str, Collection[str]]) -> str:
 
 
 def _prefix_condition(column: str, prefixes: Collection[str]) -> str:
-    """SQL for rows whose `column` starts with one of `prefixes`, as ranges ('a/' <= value <
-    'a0'), which the query engine can skip files and row groups by."""
-    if "" in prefixes:
-        return "TRUE"
+    """SQL for rows whose `column` starts with one of `prefixes` (none empty), as ranges
+    ('a/' <= value < 'a0'), which the query engine can skip files and row groups by."""
     ranges = [f'("{column}" >= {_literal(p)} AND "{column}" < {_literal(p[:-1] + chr(ord(p[-1]) + 1))})'
               for p in sorted(set(prefixes))]
-    return "(" + " OR ".join(ranges) + ")" if ranges else "FALSE"
+    return "(" + " OR ".join(ranges) + ")"
 
 
 def _range_condition(column: str, low: str | None, high: str | None) -> str:
-    """SQL for rows whose `column` lies in [low, high) (None: unbounded)."""
-    parts = ([f'"{column}" >= {_literal(low)}'] if low is not None else []) + (
-        [f'"{column}" < {_literal(high)}'] if high is not None else [])
-    return " AND ".join(parts) or "TRUE"
+    """SQL for rows whose `column` lies in [low, high) (None: unbounded; an unbounded low
+    takes null values too, so that ranges that cover all values cover every row)."""
+    below = f'"{column}" < {_literal(high)}' if high is not None else None
+    if low is None:
+        return f'({below} OR "{column}" IS NULL)' if below else "TRUE"
+    return " AND ".join(filter(None, [f'"{column}" >= {_literal(low)}', below]))
 
 
 def _key_condition(table: str, keys: Collection[str] | None,
@@ -496,11 +496,9 @@ class Warehouse:
 
     def read_arrow(self, table: str, columns: Collection[str] | None = None,
                    keys: Collection[str] | None = None, months: Collection[str] | None = None,
-                   where: Mapping[str, Collection[str]] | None = None,
-                   starting_with: tuple[str, Collection[str]] | None = None) -> pa.Table:
-        """read() as an Arrow table (and `where`, `starting_with`: see read_arrow)."""
-        return read_arrow(self.current(table), table, columns, keys, months, where=where,
-                          starting_with=starting_with)
+                   where: Mapping[str, Collection[str]] | None = None) -> pa.Table:
+        """read() as an Arrow table (and `where`, see read_arrow)."""
+        return read_arrow(self.current(table), table, columns, keys, months, where=where)
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:

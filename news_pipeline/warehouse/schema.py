@@ -107,7 +107,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     ]),
     "_raw_folders": pa.schema([
         ("folder", pa.string()),
-        ("mtime_ns", pa.int64()),
+        ("ctime_ns", pa.int64()),
         ("files", pa.int64()),
     ]),
     "_spans": pa.schema([
