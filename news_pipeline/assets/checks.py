@@ -241,9 +241,9 @@ def no_orphan_mentions(run: CheckRun) -> dg.AssetCheckResult:
         # Older mentions whose entity or article went away: the entities' counts, which
         # resolution derives from the mentions it keeps, no longer add up to the table
         # (asked once, in the last slice when every row is read).
-        stored = count_rows(snapshot, "mentions")
         once = not isinstance(new["mentions"], ArticleSlice) or new["mentions"].high is None
-        if found.empty and once and int(entities["n_mentions"].sum()) != stored:
+        stored = count_rows(snapshot, "mentions") if found.empty and once else None
+        if stored is not None and int(entities["n_mentions"].sum()) != stored:
             return pd.DataFrame([{"article_id": None, "entity_id": None,
                                   "text": f"{stored} mentions stored, "
                                           f"{int(entities['n_mentions'].sum())} counted by entities",

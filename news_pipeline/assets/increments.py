@@ -76,6 +76,7 @@ def article_slices(n: int) -> list[ArticleSlice]:
     bounds = [f"{i:02x}" for i in range(256 // n, 256, 256 // n)]
     return [ArticleSlice(low, high) for low, high in zip([None, *bounds], [*bounds, None])]
 
+
 Rows = set[str] | ArticleSlice | None  # data files, a slice of the articles, or all rows
 
 

@@ -52,7 +52,10 @@ def _spans_by_label(context: dg.AssetExecutionContext, snapshot: Snapshot) -> di
             labels.update(feed.filter(feed.column("written")).column("label").to_pylist())
             labels.subtract(feed.filter(pc.invert(feed.column("written"))).column("label").to_pylist())
             if min(labels.values(), default=0) >= 0 and labels.total() == count_rows(snapshot, "_spans"):
-                return {label: n for label, n in labels.most_common() if n}
-    labels = read_arrow(snapshot, "_spans", ["label"]).column("label")
-    return {str(row["values"]): int(row["counts"]) for row in
-            sorted(pc.value_counts(labels).to_pylist(), key=lambda row: -row["counts"])}
+                return _by_count(labels)
+    counted = pc.value_counts(read_arrow(snapshot, "_spans", ["label"]).column("label"))
+    return _by_count(Counter({str(row["values"]): int(row["counts"]) for row in counted.to_pylist()}))
+
+
+def _by_count(labels: Counter[str]) -> dict[str, int]:
+    return {label: n for label, n in labels.most_common() if n}

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from stat import S_ISLNK, S_ISREG
-from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -332,7 +331,7 @@ def scan_raw_folder(warehouse: Warehouse, raw_dir: Path, trust_folders: bool = F
     place, and appear whole (written aside, then renamed into place)."""
     month = this_month()
     with warehouse.transaction() as tx:
-        recorded = {f.folder: f for f in map(_raw_folder, tx.read_arrow("_raw_folders").to_pylist())}
+        recorded = {row["folder"]: RawFolder(**row) for row in tx.read_arrow("_raw_folders").to_pylist()}
         listing = list_raw_folder(raw_dir, recorded if trust_folders else None)
         looked_at, previous, deleted = _compare(listing.files, _inventory_of(tx, listing, recorded))
         root = os.fspath(raw_dir)
@@ -358,10 +357,11 @@ def scan_raw_folder(warehouse: Warehouse, raw_dir: Path, trust_folders: bool = F
         # A file that could not be read (permissions, I/O) is tried again at every run, as
         # a scan of every file does: fixing it need not touch its folder.
         retry = {_folder_of(f.source_path) for f in files if (f.error or "").startswith("unreadable")}
-        folders = [replace(f, ctime_ns=-1) if f.folder in retry else f for f in listing.folders]
+        folders = {f.folder: replace(f, ctime_ns=-1) if f.folder in retry else f
+                   for f in listing.folders}
         # After the inventory: a run killed between the two lists the folders again.
-        if sorted(folders, key=_by_folder) != sorted(recorded.values(), key=_by_folder):
-            tx.replace("_raw_folders", pd.DataFrame(folders, columns=list(RAW_FOLDER_FIELDS)))
+        if folders != recorded:
+            tx.replace("_raw_folders", pd.DataFrame(list(folders.values()), columns=list(RAW_FOLDER_FIELDS)))
         report.extra["files"] = listed
         report.extra["folders_listed"] = len(listing.listed)
         report.extra["folders_trusted"] = len(listing.folders) - len(listing.listed)
@@ -369,16 +369,8 @@ def scan_raw_folder(warehouse: Warehouse, raw_dir: Path, trust_folders: bool = F
     return report
 
 
-def _raw_folder(row: dict[str, Any]) -> RawFolder:
-    return RawFolder(**row)
-
-
 def _folder_of(source_path: str) -> str:
     return source_path[:source_path.rfind("/") + 1]
-
-
-def _by_folder(folder: RawFolder) -> str:
-    return folder.folder
 
 
 # More folders listed than this: the inventory is read whole rather than by path ranges.

@@ -176,9 +176,8 @@ def _values_condition(where: Mapping[str, Collection[str]]) -> str:
 def _prefix_condition(column: str, prefixes: Collection[str]) -> str:
     """SQL for rows whose `column` starts with one of `prefixes` (none empty), as ranges
     ('a/' <= value < 'a0'), which the query engine can skip files and row groups by."""
-    ranges = [f'("{column}" >= {_literal(p)} AND "{column}" < {_literal(p[:-1] + chr(ord(p[-1]) + 1))})'
-              for p in sorted(set(prefixes))]
-    return "(" + " OR ".join(ranges) + ")"
+    ranges = [_range_condition(column, p, p[:-1] + chr(ord(p[-1]) + 1)) for p in sorted(set(prefixes))]
+    return "(" + " OR ".join(f"({r})" for r in ranges) + ")"
 
 
 def _range_condition(column: str, low: str | None, high: str | None) -> str:
@@ -254,14 +253,11 @@ def read_arrow(source: Snapshot | Location | None, table: str, columns: Collecti
     # their months and keep the keys' rows here.
     many = keys is not None and len(keys) > _IN_LIST_LIMIT
     selected = [*wanted, ARTICLE_KEY] if many and ARTICLE_KEY not in wanted else wanted
-    condition = _key_condition(table, None if many else keys, months)
-    if where is not None:
-        condition = " AND ".join(filter(None, [condition, _values_condition(where)]))
-    if starting_with is not None:
-        condition = " AND ".join(filter(None, [condition, _prefix_condition(*starting_with)]))
-    if between is not None:
-        condition = " AND ".join(filter(None, [condition, _range_condition(*between)]))
-    reader = _query(source, table, selected, condition, limit)
+    conditions = [_key_condition(table, None if many else keys, months),
+                  _values_condition(where) if where is not None else None,
+                  _prefix_condition(*starting_with) if starting_with is not None else None,
+                  _range_condition(*between) if between is not None else None]
+    reader = _query(source, table, selected, " AND ".join(filter(None, conditions)) or None, limit)
     if reader is None:
         return SCHEMAS[table].empty_table().select(wanted)
     try:
@@ -635,18 +631,17 @@ class Warehouse:
     def ensure(self, *tables: str) -> dict[str, int]:
         """Create these tables, empty, where they do not exist yet, and give the ones created
         by older versions the table properties set at creation now; their versions."""
-        versions = {}
-        for table in tables:
-            delta = _open(self.uri(table), files=False)
-            if delta is None:
-                self._write(table, SCHEMAS[table].empty_table(), "append")
-            elif not _properties(table).items() <= delta.metadata().configuration.items():
-                self._commit(table, partial(delta.alter.set_table_properties, _properties(table)))
-            else:
-                versions[table] = delta.version()
-                continue
-            versions.update(current_snapshot(self.root, [table]).versions)
-        return versions
+        return {table: self._ensured(table) for table in tables}
+
+    def _ensured(self, table: str) -> int:
+        delta = _open(self.uri(table), files=False)
+        if delta is None:
+            self._write(table, SCHEMAS[table].empty_table(), "append")
+        elif not _properties(table).items() <= delta.metadata().configuration.items():
+            self._commit(table, partial(delta.alter.set_table_properties, _properties(table)))
+        else:
+            return delta.version()
+        return _open(self.uri(table), files=False).version()
 
     def publish(self, run_id: str) -> Snapshot:
         """Record the newest versions as those of the last completed run (creating empty
