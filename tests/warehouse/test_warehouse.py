@@ -13,6 +13,7 @@ import pytest
 from news_pipeline.warehouse import (
     PARTITION,
     SCHEMAS,
+    Snapshot,
     Warehouse,
     WarehouseError,
     changes_since,
@@ -22,6 +23,7 @@ from news_pipeline.warehouse import (
     read_batches,
     read_table,
 )
+from news_pipeline.warehouse import delta as delta_module
 from news_pipeline.warehouse.delta import data_files, read_files
 
 MONTHS = ("2026-01", "2026-02")
@@ -61,6 +63,30 @@ def test_a_table_written_anew_where_one_was_deleted_is_read_anew(tmp_path: Path)
     warehouse.upsert("_spans", spans(("b", 0)))  # version 0 again, another table
     assert keys(warehouse.read("_spans")) == [("b", 0)]
 
+
+
+def test_newest_versions_are_opened_once_until_a_commit_follows(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    warehouse = Warehouse(tmp_path / "warehouse")
+    warehouse.upsert("_spans", spans(("a", 0)))
+    opened: list[str] = []
+    real = delta_module.DeltaTable
+
+    def counting(uri: str, *args: object, **kwargs: object) -> object:
+        opened.append(uri)
+        return real(uri, *args, **kwargs)
+
+    monkeypatch.setattr(delta_module, "DeltaTable", counting)
+    for _ in range(3):
+        assert warehouse.data_version("_spans") == 0
+        assert keys(warehouse.read("_spans")) == [("a", 0)]
+    assert len(opened) <= 2  # the first open without files may be followed by one with them
+    warehouse.upsert("_spans", spans(("b", 0)))
+    assert warehouse.data_version("_spans") == 1  # a commit after the cached version: opened again
+    assert keys(warehouse.read("_spans")) == [("a", 0), ("b", 0)]
+    warehouse.delete("_spans", ["a"])  # through the cached table, which moves to the new version
+    assert keys(warehouse.read("_spans")) == [("b", 0)]
+    assert keys(read_table(Snapshot(warehouse.root, {"_spans": 1}), "_spans")) == [("a", 0), ("b", 0)]
 
 def test_rows_land_in_the_partition_of_their_month(location: str) -> None:
     warehouse = Warehouse(location)
