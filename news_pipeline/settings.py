@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Literal, get_args
 
 RAW_DIR_ENV = "NEWS_PIPELINE_RAW_DIR"
 WAREHOUSE_ENV = "NEWS_PIPELINE_WAREHOUSE"
@@ -17,7 +18,8 @@ CACHE_ENV = "NEWS_PIPELINE_CACHE_DIR"
 VACUUM_ENV = "NEWS_PIPELINE_VACUUM_RETENTION_HOURS"
 DASK_SCHEDULER_ENV = "NEWS_PIPELINE_DASK_SCHEDULER"
 RAW_SCAN_ENV = "NEWS_PIPELINE_RAW_SCAN"
-RAW_SCANS = ("files", "folders")
+RawScan = Literal["files", "folders"]
+RAW_SCANS: tuple[RawScan, ...] = get_args(RawScan)
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")  # two letters at least: not "C:\"
 
 
@@ -108,14 +110,12 @@ def vacuum_retention_hours() -> int:
     return _whole_number(VACUUM_ENV, 0, 0)
 
 
-def raw_scan() -> str:
+def raw_scan() -> RawScan:
     """How a run reads the raw folder: "files" (the default) stats every file; "folders"
     lists only the folders whose entries changed (for archives whose articles appear whole
     and are never rewritten in place; docs/scaling.md)."""
-    return checked_raw_scan(os.environ.get(RAW_SCAN_ENV) or "files", RAW_SCAN_ENV)
-
-
-def checked_raw_scan(value: str, where: str) -> str:
-    if value not in RAW_SCANS:
-        raise ValueError(f"{where} must be one of {', '.join(RAW_SCANS)}, not {value!r}")
-    return value
+    value = os.environ.get(RAW_SCAN_ENV) or "files"
+    for scan in RAW_SCANS:
+        if value == scan:
+            return scan
+    raise ValueError(f"{RAW_SCAN_ENV} must be one of {', '.join(RAW_SCANS)}, not {value!r}")

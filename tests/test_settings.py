@@ -1,9 +1,11 @@
-"""Where the charts go: a local folder, for a warehouse in a folder or at a URL."""
+"""Settings from the environment: where the charts go (a local folder, for a warehouse in a
+folder or at a URL) and how the raw folder is scanned."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from news_pipeline import settings
@@ -44,3 +46,28 @@ def test_the_resource_from_the_environment_names_the_folder(tmp_path: Path,
     assert paths.reports_dir == str(settings.project_root() / "data" / "reports")
     explicit = PipelinePaths(raw_dir="raw", warehouse_dir="s3://bucket/news", reports_dir=str(tmp_path))
     assert explicit.reports_path == tmp_path
+
+
+@pytest.mark.parametrize(("value", "scan"), [(None, "files"), ("", "files"), ("folders", "folders")])
+def test_the_raw_scan_comes_from_its_variable(value: str | None, scan: str,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    if value is None:
+        monkeypatch.delenv(settings.RAW_SCAN_ENV, raising=False)
+    else:
+        monkeypatch.setenv(settings.RAW_SCAN_ENV, value)
+    assert settings.raw_scan() == scan
+
+
+def test_an_unknown_raw_scan_names_the_variable_and_the_choices(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(settings.RAW_SCAN_ENV, "folder")
+    with pytest.raises(ValueError, match="RAW_SCAN must be one of files, folders, not 'folder'"):
+        settings.raw_scan()
+
+
+def test_the_launchpad_refuses_an_unknown_raw_scan(tmp_path: Path) -> None:
+    from news_pipeline.assets.ingest import raw_articles
+
+    with pytest.raises(dg.DagsterInvalidConfigError, match="not in enum"):
+        dg.materialize([raw_articles], resources={"paths": PipelinePaths(
+            raw_dir=str(tmp_path), warehouse_dir=str(tmp_path / "warehouse"))},
+            run_config={"ops": {"raw_articles": {"config": {"scan": "folder"}}}})

@@ -13,7 +13,7 @@ class RawScanConfig(dg.Config):
     changed since the last scan (archives whose articles appear whole and are never
     rewritten in place). Default: $NEWS_PIPELINE_RAW_SCAN, else "files"."""
 
-    scan: str = settings.raw_scan()
+    scan: settings.RawScan = settings.raw_scan()
 
 
 @dg.asset(group_name="ingest", code_version=SCAN_VERSION, kinds={"deltalake"}, pool=WAREHOUSE_POOL)
@@ -21,11 +21,10 @@ def raw_articles(context: dg.AssetExecutionContext, config: RawScanConfig,
                  paths: PipelinePaths) -> dg.MaterializeResult:
     """Inventory of the raw folder: one row per file with size, mtime and content hash."""
     warehouse = paths.warehouse()
-    scan = settings.checked_raw_scan(config.scan, "the raw_articles config's scan")
-    report = scan_raw_folder(warehouse, paths.raw_path, trust_folders=scan == "folders")
+    report = scan_raw_folder(warehouse, paths.raw_path, trust_folders=config.scan == "folders")
     context.log.info(f"raw folder {paths.raw_dir}: {report.as_metadata()}")
     return dg.MaterializeResult(metadata={
         **stored_table_metadata(warehouse, "_inventory", PREVIEW_COLUMNS, report),
         "raw_dir": dg.MetadataValue.path(paths.raw_dir),
-        "scan": scan,
+        "scan": config.scan,
     })
