@@ -222,6 +222,18 @@ NON_SPEAKERS = frozenset({
     "gesetz", "modell", "wetterbericht", "hoffnung", "idee", "ziel", "devise", "logik",
     "kalkül", "theorie", "rechnung", "überlegung", "vorstellung", "annahme",
 })
+# ... also as the head of a compound ("laut Marktprognosen", "den Fallzahlen zufolge"); not
+# "daten", the ending of "Kandidaten" and "Soldaten".
+NON_SPEAKER_HEADS = ("prognose", "prognosen", "umfrage", "umfragen", "statistik", "statistiken",
+                     "schätzung", "schätzungen", "rechnung", "rechnungen", "berechnungen",
+                     "messungen", "zahlen", "-daten", "modell", "modellen", "fahrplan")
+
+
+def non_speaker(head: str) -> bool:
+    """Does a source phrase with this head noun name a measurement or an expectation?"""
+    return head in NON_SPEAKERS or head.endswith(NON_SPEAKER_HEADS)
+
+
 # What may follow the speaker of "..., so X": "so X weiter", "so X gegenüber der Zeitung",
 # "so X in einer Mitteilung", "so X nach dem Spiel", "so X über ...".
 SO_FOLLOWERS = frozenset({"weiter", "gegenüber", "in", "im", "am", "beim", "bei", "nach",

@@ -39,6 +39,8 @@ _APOSTROPHES = frozenset({"’", "‘", "'"})
 _NUMBER_NOUN = re.compile(r"\d+-[A-ZÄÖÜ]")  # "der 46-Jährige"
 _FINAL = frozenset({".", "!", "?", "…", ";", ":"})
 _OPENING_MARKS = frozenset("„»«‚›‹“\"")
+_CLOSING_MARKS = frozenset("“”«»‘’‹›\"")
+_MARKS = _OPENING_MARKS | _CLOSING_MARKS
 # A zu-infinitive written as one word: "weiterzuentwickeln", "bereitzustellen".
 _ZU_INFINITIVE = re.compile(r"(?:an|auf|aus|bei|ein|fest|her|hin|mit|nach|vor|weiter|zurück|"
                             r"zusammen|ab|um|dar|bereit|durch|frei|statt|teil|los|wieder|fort|"
@@ -63,6 +65,29 @@ def _finite_verb(word: str) -> bool:
 # A past-tense verb in -te(n) right after a comma, before "sich" or an adverb ("..., hörte
 # sich allerdings ... an")
 _PAST_VERB = re.compile(r"[a-zäöüß]{3,}te(?:n)?")
+
+
+def _split_glued(tokens: Sequence[Token], glued: Sequence[int]) -> list[Token]:
+    """Tokens with a sentence's end, the opening mark and the word after it apart, where the
+    mark at one of the offsets `glued` lies inside a token ("CEO."Die" -> CEO . " Die)."""
+    result = []
+    for token in tokens:
+        at = next((g for g in glued if token.start < g < token.end), None)
+        if at is None:
+            result.append(token)
+            continue
+        for start, end in ((token.start, at - 1), (at - 1, at), (at, at + 1), (at + 1, token.end)):
+            if end > start:
+                result.append(Token(token.text[start - token.start:end - token.start], start, end))
+    return result
+
+
+def _role_stem(word: str) -> str | None:
+    """The role of a person noun, either gender: "minister" for "Integrationsministerin" and
+    "Bundesminister", "chef" for "Konzernchefin"; None for other words."""
+    if word.endswith("in") and word[:-2].endswith(cues.PERSON_ROLES):
+        word = word[:-2]
+    return next((r for r in cues.PERSON_ROLES if word.endswith(r)), None)
 
 
 def _role_gender(word: str) -> str | None:
@@ -211,6 +236,7 @@ class _Article:
         self.antecedent_starts = [self.mentions[m].start for m in self.antecedents]
         self.reported: set[int] = set()  # mentions inside reported content
         self.genders: dict[str, str | None] = {}  # a person's last name -> "f", "m" or None
+        self.roles: dict[str, str | None] = {}  # a person's last name -> role stem or None
         self.last_speaker: _Speaker | None = None
         self.unnamed = self._unnamed_persons()
 
@@ -222,8 +248,14 @@ class _Article:
 
     def _units(self, sentences: Sequence[TextSentence]) -> list[_Unit]:
         units: list[_Unit] = []
+        # 'so der Chef."Die Branche ...': a quotation opened right after a sentence's end,
+        # inside one token of the segmenter's
+        glued = [p.open for p in self.pairs
+                 if p.open and self.text[p.open - 1] in ".!?:" and self.text[p.open] == '"']
         for sentence in sentences:
             tokens = sentence.tokens
+            if glued and any(tokens[0].start < g < tokens[-1].end for g in glued):
+                tokens = _split_glued(tokens, glued)
             gap = self.text[units[-1].tokens[-1].end:tokens[0].start] if units else "\n"
             runs_on = "\n" not in gap and units and (
                 tokens[0].text == "," or (tokens[0].text[:1].islower()
@@ -348,8 +380,10 @@ class _Article:
     def _previous_said(self, k: int) -> _Found | None:
         """What the sentence before unit k said (or the voice of its speech act), looking
         past a heading or a short exclamation ("Durch Erneuerung!") between them."""
-        for before in range(k - 1, max(k - 3, -1), -1):
+        for before in range(k - 1, max(k - 4, -1), -1):
             unit = self.units[before]
+            if self._heading(unit):
+                continue  # "Weikert: „...“" or "„Zu 100 % Luftfahrt“" between two paragraphs
             said = unit.said or unit.voice
             if said:
                 return said
@@ -357,6 +391,23 @@ class _Article:
             if (unit.tokens[-1].text in _SENTENCE_END and not short) or unit.pair[-1] >= 0:
                 return None
         return None
+
+    def _heading(self, unit: _Unit) -> bool:
+        """A line of its own of at most 15 words that does not end like a sentence (also
+        where it is a quotation or holds one: "Weikert: „Menschenrechte sind unantastbar“")."""
+        tokens = unit.tokens
+        if len(tokens) > 30:
+            return False
+        last = len(tokens) - 1
+        while last > 0 and tokens[last].text in _MARKS:
+            last -= 1
+        if tokens[last].text in _FINAL:
+            return False
+        before = self.text.rfind("\n", 0, tokens[0].start)
+        after = self.text.find("\n", tokens[-1].end)
+        return not self.text[before + 1:tokens[0].start].strip() and (
+            after < 0 or not self.text[tokens[-1].end:after].strip()) and \
+            sum(t.text not in _PUNCT for t in tokens) <= 15
 
     def _unclaimed_head(self, unit: _Unit) -> int:
         """End of the sentences that open the unit before the first one a cue claimed
@@ -638,7 +689,12 @@ class _Article:
     def _left(self, k: int, unit: _Unit, cue: _Cue, start: int, text: str) -> list[_Found]:
         """"...“, sagte X" and "Die Lage sei ernst, sagte X": content before the cue."""
         comma = cue.first - 1 if unit.tokens[cue.first - 1].text == "," else cue.first
+        # "Ob X klug ist, weiß ich nicht, kritisierte der Landeschef": X, named in the
+        # content, is no antecedent of its speaker
+        inside = {m for m in self._mentions(unit)[start:comma] if m >= 0} - self.reported
+        self.reported |= inside
         speaker, np_end = self._speaker_after(unit, cue.first + 1)
+        self.reported -= inside
         np_end = max(np_end, cue.last + 1)
         if speaker is None or comma <= start:
             return []
@@ -866,7 +922,7 @@ class _Article:
         speaker, np_end = self._speaker_after(unit, cue.first + 1, allow_pp=False)
         start = self._segment_start(unit, cue.first)
         if speaker is None or cue.first - 1 <= start or \
-                self._head(unit, cue.first + 1, np_end) in cues.NON_SPEAKERS:  # "so die Hoffnung"
+                cues.non_speaker(self._head(unit, cue.first + 1, np_end)):  # "so die Hoffnung"
             return []
         np_end = self._after_parenthesis(unit, np_end)  # "so der Verband (DJV) in ..."
         rest = unit.tokens[np_end].text if np_end < len(unit.tokens) else "."
@@ -961,7 +1017,7 @@ class _Article:
         np = self._np_ending_at(unit, start, end)
         if np is None and end < cue.first - 1:
             np = self._np_ending_at(unit, start, cue.first - 1)
-        if np is None or self._head(unit, *np) in cues.NON_SPEAKERS:
+        if np is None or cues.non_speaker(self._head(unit, *np)):
             return []
         content = cue.first + 1
         return [_Found(content, self._content_end(unit, content), unit.tokens[cue.first].text,
@@ -969,7 +1025,7 @@ class _Article:
 
     def _source(self, k: int, unit: _Unit, cue: _Cue, np: tuple[int, int] | None,
                 phrase_start: int, phrase_end: int) -> list[_Found]:
-        if np is None or self._head(unit, *np) in cues.NON_SPEAKERS:
+        if np is None or cues.non_speaker(self._head(unit, *np)):
             return []
         return self._found_for_source(k, unit, cue, self._speaker(unit, *np), phrase_start,
                                       phrase_end)
@@ -1235,16 +1291,41 @@ class _Article:
                 unit.lower[first] in cues.PARTITIVES and unit.lower[first + 1] in cues.PARTITIVE_LINKS):
             first += 1
         start = unit.tokens[first].start
-        if not mentions and first > 0 and unit.lower[first - 1] in ("der", "die") and end - first <= 2:
-            # "der Konzernchef", "die Ministerin", "der 46-Jährige": the person named before
-            role = _role_gender(unit.lower[end - 1])
-            if role:
-                gender = "f" if unit.lower[first - 1] == "die" or role == "f" else "m"
-                person = self._resolve_pronoun(start, gender, persons_only=True)
-                if person is not None:
-                    return person
+        head = self._role_head(unit, first, end, bool(mentions))
+        if head is not None:
+            # "der Konzernchef (von FACC)", "die Familien- und Frauenministerin", "das
+            # Staatsoberhaupt", "der 46-Jährige": the person named before
+            role = _role_gender(unit.lower[head])
+            article = unit.lower[first - 1]
+            gender = "f" if article == "die" or role == "f" else "m" if article == "der" else "any"
+            person = self._resolve_pronoun(start, gender, persons_only=True,
+                                           role=_role_stem(unit.lower[head]))
+            if person is not None:
+                return person
         entity = _entity_id(self.mentions[mentions[0]]) if mentions else None
         return _Speaker(self.text[start:unit.tokens[end - 1].end], entity, start, bool(mentions))
+
+    def _role_head(self, unit: _Unit, first: int, end: int, named: bool) -> int | None:
+        """The role noun of a definite noun phrase that names a person by role ("der
+        Konzernchef", "die Familien- und Frauenministerin", "das Staatsoberhaupt", "der Chef
+        von FACC"), or None."""
+        if first == 0 or unit.lower[first - 1] not in ("der", "die", "das"):
+            return None
+        lower = unit.lower
+        # the noun and what may precede it: adjectives, "Familien- und"
+        head = first
+        while head < end - 1 and (self._adjective(lower[head]) or lower[head].endswith("-")
+                                  or lower[head] in ("und", "oder")):
+            head += 1
+        if not _role_gender(lower[head]) or head - first > 3:
+            return None
+        if head == end - 1 and not named:
+            return head
+        # an attribute after it: "der Konzernchef von FACC", "die Chefin des Verbands"
+        if head + 1 < end and lower[head + 1] in cues.GENITIVE_LINKS and \
+                all(self._mention_label(unit, j) != "PER" for j in range(head + 1, end)):
+            return head
+        return None
 
     def _genitive_of_role(self, unit: _Unit, m: int, end: int) -> bool:
         """Is person mention m a genitive before a role noun ("Putins Sprecher X")?"""
@@ -1254,8 +1335,8 @@ class _Article:
         j = next((j for j in range(end) if unit.tokens[j].start >= mention.end), end)
         return j < end and self._mentions(unit)[j] < 0 and unit.tokens[j].text[:1].isupper()
 
-    def _resolve_pronoun(self, at: int, gender: str | None = None,
-                         persons_only: bool = False) -> _Speaker | None:
+    def _resolve_pronoun(self, at: int, gender: str | None = None, persons_only: bool = False,
+                         role: str | None = None) -> _Speaker | None:
         """"er"/"sie" (gender "m"/"f"), "der Minister": the later of the last speaker and the
         last person (else organisation) mention outside quotation marks before the pronoun,
         passing over people of the other gender and, where there is a last speaker, people
@@ -1269,9 +1350,15 @@ class _Article:
             last = None
         k = bisect_right(self.antecedent_starts, at)
         before = [self.mentions[m] for m in self.antecedents[:k] if m not in self.reported]
+        if role is not None:
+            # "die Integrationsministerin": the person introduced as "Bundesministerin X"
+            same = next((m for m in reversed(before) if m.label == "PER"
+                         and self._gender(m) in (None, gender) and self._role(m) == role), None)
+            if same is not None:
+                return _Speaker(same.text, _entity_id(same), same.start, True)
         mention = next((m for m in reversed(before) if m.label == "PER"
-                        and self._gender(m) in (None, gender)
-                        and not (last and _IN_PP.search(self.text, max(0, m.start - 40), m.start))),
+                        and (gender == "any" or self._gender(m) in (None, gender))
+                        and not (last and self._in_pp(m.start))),
                        None)
         if mention is None and not persons_only:
             mention = next((m for m in reversed(before) if m.label == "ORG"), None)
@@ -1282,6 +1369,13 @@ class _Article:
         if last is not None and (candidate is None or last.at > candidate.at):
             return last
         return candidate
+
+    def _in_pp(self, at: int) -> bool:
+        """Is the name at `at` inside a prepositional phrase ("an den Soziologen X"), not the
+        subject after a fronted one ("Mit vielem hatte X gerechnet")?"""
+        pp = _IN_PP.search(self.text, max(0, at - 40), at)
+        return pp is not None and not any(w.lower() in cues.AUXILIARIES or w.lower() in cues.MODALS
+                                          for w in pp.group().split()[1:])
 
     def _gender(self, mention: MentionLike) -> str | None:
         """A person's gender where the article shows it: a first name, "Frau"/"Herr" or a
@@ -1296,6 +1390,21 @@ class _Article:
                         self.genders[key] = found
                         break
         return self.genders[key]
+
+    def _role(self, mention: MentionLike) -> str | None:
+        """The role a person is introduced with, in any mention of the same surname
+        ("Bundesministerin Susanne Raab" -> "minister"), or None."""
+        key = mention.text.split()[-1].lower() if mention.text.split() else ""
+        if key not in self.roles:
+            self.roles[key] = None
+            for m in self.mentions:
+                if m.label == "PER" and m.text.split() and m.text.split()[-1].lower() == key:
+                    before = _WORD_BEFORE.search(self.text, max(0, m.start - 40), m.start)
+                    role = _role_stem(before.group(1).lower()) if before else None
+                    if role:
+                        self.roles[key] = role
+                        break
+        return self.roles[key]
 
     def _gender_here(self, mention: MentionLike) -> str | None:
         first = mention.text.split()[0].lower()
@@ -1314,7 +1423,7 @@ class _Article:
         return _role_gender(words[-1].lower()) if words else None
 
     def _compatible(self, speaker: _Speaker, gender: str | None) -> bool:
-        return gender is None or self._speaker_gender(speaker) in (None, gender)
+        return gender in (None, "any") or self._speaker_gender(speaker) in (None, gender)
 
     def _is_person(self, speaker: _Speaker) -> bool:
         m = bisect_right(self.mention_ends, speaker.at)

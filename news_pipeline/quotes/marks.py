@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 _MARKS = re.compile("[„“”»«‚‘’›‹\"\n]")
-_SENTENCE_END = re.compile(r"[.!?…]\s")
+_SENTENCE_END = re.compile(r"[.!?…][\"“”«»]?\s")
 
 # opening mark -> marks that close it
 _CLOSERS = {"„": "“”", "»": "«", "«": "»", "‚": "‘’", "›": "‹", "‹": "›", "“": "”“", "‘": "’",
@@ -48,15 +48,26 @@ def _straight_closes(text: str, i: int) -> bool:
     return not before.isspace() and before not in "([" and (after.isspace() or after in ",.;:!?)–-")
 
 
+def _glued_open(text: str, i: int) -> bool:
+    """'... so der Chef."Die Branche ...': a straight mark between a sentence's end and a word,
+    the space before it lost."""
+    return 0 < i < len(text) - 1 and text[i - 1] in ".!?:" and text[i + 1].isalpha()
+
+
 def _missing_opening(text: str, line_start: int, close: int) -> QuotePair | None:
-    """'Wir kommen morgen", sagte er.' at a paragraph's start, its opening mark lost: the
-    quotation runs from the start of the line (the pair's open is the offset before it)."""
-    words = text[line_start:close].split()
-    # one sentence only: where the mark was lost inside the paragraph, its start is unknown
-    if len(words) < 3 or text[close + 1:close + 2] != "," or any(
-            m in text[line_start:close] for m in "„“”»«\"") or _SENTENCE_END.search(text, line_start, close):
+    """'Wir kommen morgen", sagte er.' with its opening mark lost: the quotation is the
+    sentence the mark closes, from the start of the line or of the sentence (the pair's open
+    is the offset before it)."""
+    if text[close + 1:close + 2] != ",":
         return None
-    return QuotePair(line_start - 1, close)
+    start = line_start
+    for end in _SENTENCE_END.finditer(text, line_start, close):
+        start = end.end()  # the last sentence: where more were quoted, their start is unknown
+    while start < close and text[start].isspace():
+        start += 1
+    if len(text[start:close].split()) < 3 or any(m in text[start:close] for m in "„“”»«\""):
+        return None
+    return QuotePair(start - 1, close)
 
 
 def pair_quotes(text: str) -> list[QuotePair]:
@@ -77,13 +88,14 @@ def pair_quotes(text: str) -> list[QuotePair]:
             depth = None
         if mark == '"' and not stack and _straight_closes(text, at) and not _can_open(text, at):
             lost = _missing_opening(text, line_start, at)
-            if lost is not None and (not pairs or pairs[-1].close < line_start):
+            if lost is not None and (not pairs or pairs[-1].close <= lost.open):
                 pairs.append(lost)
             continue
         if depth is not None and not (mark in "’‘" and text[at + 1:at + 2].isalpha()):
             if depth == 0:
                 pairs.append(QuotePair(stack[0][1], at))
             del stack[depth:]
-        elif len(stack) < _MAX_DEPTH and (mark in "„»«‚›‹" or (mark in "“\"‘" and _can_open(text, at))):
+        elif len(stack) < _MAX_DEPTH and (mark in "„»«‚›‹" or (mark in "“\"‘" and _can_open(text, at))
+                                          or (mark == '"' and not stack and _glued_open(text, at))):
             stack.append((mark, at))
     return pairs

@@ -49,5 +49,16 @@ def test_a_closing_straight_mark_without_opening_ends_a_quotation_from_the_parag
     assert quoted(text) == ["Das wird sehr teuer"]
 
 
-def test_a_lost_opening_mark_inside_a_paragraph_is_left_alone() -> None:
-    assert quoted('Erst kam er. Das wird sehr teuer", sagte er.') == []
+def test_a_lost_opening_mark_inside_a_paragraph_starts_the_quotation_with_its_sentence() -> None:
+    assert quoted('Erst kam er. Das wird sehr teuer", sagte er.') == ["Das wird sehr teuer"]
+    assert quoted('"Gut", sagte sie. "Na ja." Es wird teuer", sagte er.') == [
+        "Gut", "Na ja.", "Es wird teuer"]
+
+
+def test_a_lost_opening_mark_needs_a_comma_after_the_closing_one() -> None:
+    assert quoted('Erst kam er. Das wird sehr teuer". Dann ging er.') == []
+
+
+def test_a_straight_mark_glued_after_a_sentence_end_opens_where_none_is_open() -> None:
+    assert quoted('"Gut", sagte sie."Wir kommen morgen."') == ["Gut", "Wir kommen morgen."]
+    assert quoted('Er sagte: "Wir kommen."Dann ging er.') == ["Wir kommen."]

@@ -1,0 +1,93 @@
+"""Constructions of the fifth round of rules: headings between reported speech, quotations
+glued to a sentence's end or without their opening mark, source phrases that name a forecast,
+role nouns and pronouns. Sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from news_pipeline.quotes import cues
+from tests.quotes.test_extract import quotes
+
+# -- headings ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("heading", ["Neue Halle bis 2026", "„Zu 100 Prozent ausgelastet“",
+                                     "Becker: „Wir bauen weiter“", ">>> Mehr zum Thema Bahn"])
+def test_konjunktiv_continues_past_a_heading(heading: str) -> None:
+    text = (f"„Wir sind voll ausgelastet“, sagte Jonas Becker. Die Nachfrage sei hoch.\n\n"
+            f"{heading}\n\nDie Halle werde im Frühjahr fertig.")
+    found = quotes(text, Jonas_Becker="PER", Becker="PER")
+    assert found[-1] == ("indirect", "Die Halle werde im Frühjahr fertig", "Jonas Becker", "sagte")
+
+
+def test_a_sentence_ending_in_a_quotation_is_no_heading() -> None:
+    text = ("Jonas Becker sagte, die Nachfrage sei hoch.\n\nDas Werk von Anna Roth gilt als „Herz der "
+            "Region“.\n\nDie Halle werde im Frühjahr fertig.")
+    assert [q[1] for q in quotes(text, Jonas_Becker="PER", Anna_Roth="PER")] == [
+        "die Nachfrage sei hoch"]
+
+
+# -- quotation marks lost or glued in cleaning --------------------------------------------------
+
+
+def test_quotation_glued_to_the_end_of_the_sentence_before() -> None:
+    text = '"Das gab es noch nie", so der Firmenchef."Wir liefern bis 2030 aus."'
+    assert [q[:2] for q in quotes(text)] == [("direct", "Das gab es noch nie"),
+                                             ("direct", "Wir liefern bis 2030 aus.")]
+
+
+def test_quotation_without_its_opening_mark_inside_a_paragraph() -> None:
+    text = 'Die Werke laufen. Dafür gibt es einen neuen Markt in Asien", betonte Anna Roth.'
+    assert quotes(text, Anna_Roth="PER") == [
+        ("direct", "Dafür gibt es einen neuen Markt in Asien", "Anna Roth", "betonte")]
+
+
+# -- sources that are no speakers ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("head", ["Marktprognosen", "Fallzahlen", "Hochrechnungen", "Verkehrsmodell"])
+def test_compound_measurements_are_no_speakers(head: str) -> None:
+    assert cues.non_speaker(head.lower())
+
+
+@pytest.mark.parametrize("head", ["kandidaten", "soldaten", "sprecher"])
+def test_people_are_speakers(head: str) -> None:
+    assert not cues.non_speaker(head)
+
+
+def test_laut_forecast_inside_reported_speech_keeps_its_speaker() -> None:
+    text = ("Jonas Becker sagte, die Nachfrage sei hoch. Bis 2040 würden laut Marktprognosen "
+            "doppelt so viele Züge gebaut.")
+    assert quotes(text, Jonas_Becker="PER")[1] == (
+        "indirect", "Bis 2040 würden laut Marktprognosen doppelt so viele Züge gebaut",
+        "Jonas Becker", "sagte")
+
+
+# -- role nouns and pronouns --------------------------------------------------------------------
+
+
+def test_role_noun_prefers_the_person_introduced_with_that_role() -> None:
+    text = ("Bundesministerin Eva Brandt lud mit Verbandschefin Petra Lang zur Pressekonferenz. "
+            "„Wir investieren mehr“, sagte die Integrationsministerin.")
+    assert quotes(text, Eva_Brandt="PER", Petra_Lang="PER")[0][2] == "Eva Brandt"
+
+
+@pytest.mark.parametrize(("name", "role"), [("Karl Weber", "der Konzernchef von Alpha"),
+                                            ("Eva Brandt", "die Familien- und Frauenministerin"),
+                                            ("Karl Weber", "das Staatsoberhaupt")])
+def test_role_noun_phrases_name_the_person_before(name: str, role: str) -> None:
+    text = f"{name} kam nach Linz. „Es läuft gut“, sagte {role}."
+    assert quotes(text, **{name.replace(" ", "_"): "PER"}, Alpha="ORG")[0][2] == name
+
+
+def test_person_named_inside_the_content_is_not_the_role_nouns_antecedent() -> None:
+    text = ("Landeshauptmann Hans Moser kritisierte den Plan. Ob Huber das weiß, ist offen, "
+            "kritisierte der Landeschef die Pläne von Minister Huber.")
+    assert quotes(text, Hans_Moser="PER", Huber="PER")[0][2] == "Hans Moser"
+
+
+def test_subject_after_a_fronted_phrase_is_no_person_in_a_prepositional_phrase() -> None:
+    text = ("Karl Huber sagte, er komme. Grippe, klar. Mit vielem hatte Tom Berg gerechnet. "
+            "„Ich kenne das nicht“, sagte er.")
+    assert quotes(text, Karl_Huber="PER", Grippe="PER", Tom_Berg="PER")[-1][2] == "Tom Berg"
