@@ -35,6 +35,7 @@ SPEECH_VERBS = _forms({
     "warnen": "warnt warnte warnten warnen gewarnt",
     "meinen": "meint meinte meinten gemeint",
     "fordern": "fordert forderte forderten fordern gefordert",
+    "verlangen": "verlangt verlangte verlangten",
     "kritisieren": "kritisiert kritisierte kritisierten kritisieren",
     "bekräftigen": "bekräftigt bekräftigte bekräftigten bekräftigen",
     "versichern": "versichert versicherte versicherten versichern",
@@ -145,9 +146,15 @@ for _lemma, _particle, _stems in (
     ("eingestehen", "ein", "gesteht gestand gestanden"),
     ("nachlegen", "nach", "legt legte legten"),
     ("ausdrücken", "aus", "drückt drückte drückten"),
+    ("ablehnen", "ab", "lehnt lehnte lehnten"),
 ):
     for _stem in _stems.split():
         SEPARABLE_STEMS.setdefault(_stem, {})[_particle] = _lemma
+
+# Speech acts whose object is no reported content ("lehnte den Vorschlag kategorisch ab",
+# "lehnte es ab, zu zahlen"): they claim nothing, but their speaker is the voice of the
+# Konjunktiv sentences that follow.
+VOICE_ONLY = frozenset({"ablehnen"})
 
 # The same verbs written as one word: participles, and finite forms at the end of a
 # subordinate clause ("wie die Polizei mitteilte").
@@ -275,6 +282,9 @@ bewege verschiebe verwende handele sammle wechsle bezahle erinnere rate berichte
 vergesse wiege ergebe gebe verlaufe vertraue verweigere widerspreche behaupte bestreite
 obliege unterliege erhole kümmere ermittle erscheine verbleibe belaufe überwiege verstoße
 bedürfe vermöge genüge bestätige begründe benenne erkenne überlege
+umfasse schaue erlebe erfahre ertrage verursache belege beweise enthalte ergreife fasse
+fehle lade leite löse lese messe reise rette schlage schreite steuere treibe wage
+zeichne zerstöre zwinge
 """)
 # Particles of separable verbs, for Konjunktiv I written as one word at a clause end ("...,
 # weil die Zahl weiter zunehme").

@@ -454,8 +454,9 @@ class _Article:
         speech itself ("Vielleicht würden die Beratungen Klarheit schaffen.")."""
         end = self._continuation_end(unit, head)
         words = [t.text for t, p in zip(unit.tokens[:end], unit.pair[:end]) if p < 0]
-        if any(cues.konjunktiv_i(w) for w in words):
-            return True
+        if any(cues.konjunktiv_i(w) and "ich" not in (a.lower(), b.lower())
+               for a, w, b in zip(["", *words], words, [*words[1:], ""])):
+            return True  # not "Ich hoffe, ...": a first person is direct speech without marks
         if not (previous.end > previous.first and previous.unit == k - 1):
             return False
         # in its main clause, before any indicative ("..., die ... darstellen würden" is a
@@ -641,6 +642,8 @@ class _Article:
     # -- speech verbs -----------------------------------------------------------------------
 
     def _verb(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
+        if cue.lemma in cues.VOICE_ONLY:
+            return []
         if cue.first and unit.lower[cue.first - 1] == "zu":  # "Nein zu sagen, ...": no speech act
             return []
         if "nicht" in unit.lower[max(cue.first - 1, 0):cue.first + 2]:
@@ -660,7 +663,11 @@ class _Article:
                 return left
         speaker = self._subject(unit, cue, start)
         gap_end = self._clause_end(unit, after)
-        if gap_end - after <= _MAX_GAP and gap_end < len(unit.tokens):
+        # "X sagte am Mittwoch in einem Grußwort zur Tagung des ... laut Manuskript: „...“":
+        # a colon before a quotation ends a long clause too
+        colon_quote = gap_end + 1 < len(unit.tokens) and unit.tokens[gap_end].text == ":" \
+            and unit.pair[gap_end + 1] >= 0 and gap_end - after <= 3 * _MAX_GAP
+        if (gap_end - after <= _MAX_GAP or colon_quote) and gap_end < len(unit.tokens):
             mark = unit.tokens[gap_end].text
             if mark == ":":
                 if gap_end + 1 < self._last_word(unit):
@@ -763,7 +770,9 @@ class _Article:
             start += 1  # "Als Florian Gschwandtner auf Facebook schrieb, dass ..."
         np = self._np(unit, start, cue.first)
         first = unit.lower[start]
-        fronted = first in cues.FRONTED or (np is not None and unit.lower[np[0]] in cues.TIME_NOUNS)
+        # "Den Vorschlag lehnte X ab": an accusative or dative phrase first, the subject after
+        fronted = first in cues.FRONTED or first in cues.OBJECT_CASE_ARTICLES or (
+            np is not None and unit.lower[np[0]] in cues.TIME_NOUNS)
         finite = self._finite(unit, start, cue.first)
         after = finite + 1 if finite < cue.first else cue.last + 1
         if finite == cue.first and cue.last > cue.first:  # separable: subject after the stem

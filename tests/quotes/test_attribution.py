@@ -91,3 +91,40 @@ def test_subject_after_a_fronted_phrase_is_no_person_in_a_prepositional_phrase()
     text = ("Karl Huber sagte, er komme. Grippe, klar. Mit vielem hatte Tom Berg gerechnet. "
             "„Ich kenne das nicht“, sagte er.")
     assert quotes(text, Karl_Huber="PER", Grippe="PER", Tom_Berg="PER")[-1][2] == "Tom Berg"
+
+
+# -- cues ---------------------------------------------------------------------------------------
+
+
+def test_long_clause_before_a_colon_and_a_quotation() -> None:
+    text = ("Eva Brandt sagte am Montag in einer Videobotschaft zur Eröffnung der neuen Halle des "
+            "Sportvereins in Bonn laut Redetext: „Hier wächst etwas Gutes.“")
+    assert quotes(text, Eva_Brandt="PER") == [
+        ("direct", "Hier wächst etwas Gutes.", "Eva Brandt", "sagte")]
+
+
+def test_verlangen_with_its_content_before_it() -> None:
+    text = "Karl Huber kam. Die Kassen sollten alle Kosten tragen, verlangte der Gewerkschaftschef."
+    assert quotes(text, Karl_Huber="PER") == [
+        ("indirect", "Die Kassen sollten alle Kosten tragen", "Karl Huber", "verlangte")]
+
+
+def test_first_person_present_is_no_konjunktiv() -> None:
+    text = "„Wir verhandeln“, sagte Karl Huber. Ich hoffe, dass es klappt."
+    assert [q[1] for q in quotes(text, Karl_Huber="PER")] == ["Wir verhandeln"]
+
+
+@pytest.mark.parametrize("word", ["umfasse", "schaue", "enthalte"])
+def test_more_konjunktiv_i_forms(word: str) -> None:
+    assert cues.konjunktiv_i(word)
+
+
+def test_rejecting_a_proposal_lends_its_speaker_to_the_konjunktiv_after_it() -> None:
+    text = ("Den Vorschlag des Landes lehnte Karl Huber ab. Es könne nicht sein, dass nur Tirol "
+            "zahle.")
+    assert quotes(text, Karl_Huber="PER") == [
+        ("indirect", "Es könne nicht sein, dass nur Tirol zahle", "Karl Huber", "lehnte … ab")]
+
+
+def test_rejecting_claims_no_content() -> None:
+    assert quotes("Karl Huber lehnte es ab, die Kosten zu tragen.", Karl_Huber="PER") == []
