@@ -67,6 +67,12 @@ def _finite_verb(word: str) -> bool:
 _PAST_VERB = re.compile(r"[a-zäöüß]{3,}te(?:n)?")
 
 
+def _ends_sentence(text: str) -> bool:
+    """A sentence's final punctuation, or a number with the full stop the tokenizer keeps
+    ("... im Vergleich zu 2019. „Die ...“"), before a quotation."""
+    return text in _SENTENCE_END or (text[-1:] == "." and text[:-1].isdigit())
+
+
 def _split_glued(tokens: Sequence[Token], glued: Sequence[int]) -> list[Token]:
     """Tokens with a sentence's end, the opening mark and the word after it apart, where the
     mark at one of the offsets `glued` lies inside a token ("CEO."Die" -> CEO . " Die)."""
@@ -307,7 +313,9 @@ class _Article:
         for index, pair in enumerate(self.pairs):
             before = _LAST_WORD.search(self.text, max(0, pair.open - 40), pair.open)
             word = before.group(1).lower() if before else ""
-            glued = pair.open > 0 and self.text[pair.open - 1] == "-"  # Industrie-„Strompreis“
+            # Industrie-„Strompreis“, „Sturm der Liebe“-Cast
+            glued = (pair.open > 0 and self.text[pair.open - 1] == "-") or \
+                self.text[pair.close + 1:pair.close + 2] == "-"
             if word in cues.SCARE_MARKERS or word.endswith(cues.TITLE_NOUNS) or glued:
                 titles.add(index)
         return titles
@@ -457,7 +465,15 @@ class _Article:
         if any(cues.konjunktiv_i(w) and "ich" not in (a.lower(), b.lower())
                for a, w, b in zip(["", *words], words, [*words[1:], ""])):
             return True  # not "Ich hoffe, ...": a first person is direct speech without marks
-        if not (previous.end > previous.first and previous.unit == k - 1):
+        if previous.end <= previous.first:
+            return False
+        # a quoted fragment of three words or more: 'Die Firma ist „zu 100 Prozent
+        # exportorientiert“' right after its speaker's words, in the same paragraph
+        fragment = self._fragment(unit, end) and not self._names_other(unit, end, previous.speaker)
+        if fragment and previous.unit == k - 1 and "\n" not in self.text[
+                self.units[k - 1].tokens[-1].end:unit.tokens[0].start]:
+            return True
+        if previous.unit != k - 1 and not fragment:  # Konjunktiv II with one: past a heading
             return False
         # in its main clause, before any indicative ("..., die ... darstellen würden" is a
         # relative clause); "dürfte" is a guess of the writer's, no report
@@ -470,12 +486,32 @@ class _Article:
                 return j == 0 or unit.lower[j - 1] not in ("und", "oder")
         return False
 
+    def _names_other(self, unit: _Unit, end: int, speaker: _Speaker | None) -> bool:
+        """Do tokens [0, end), outside quotation marks, name a person other than the speaker
+        ("Für Name ist klar, dass „...“" is Name's)?"""
+        name = speaker.text.split()[-1].lower() if speaker and speaker.text.split() else ""
+        return any(m >= 0 and p < 0 and self.mentions[m].label == "PER"
+                   and (not name or name not in self.mentions[m].text.lower())
+                   for m, p in zip(self._mentions(unit)[:end], unit.pair[:end]))
+
+    def _fragment(self, unit: _Unit, end: int) -> bool:
+        """Do tokens [0, end) hold a quoted fragment of three words or more (no title, no
+        name) besides words of the writer's?"""
+        # not a quotation a colon introduces ("Sein Fazit: „...“"): one of its own
+        pairs = {p for j, p in enumerate(unit.pair[:end])
+                 if p >= 0 and (j == 0 or unit.pair[j - 1] != p)
+                 and (j == 0 or unit.tokens[j - 1].text != ":")}
+        if not pairs or all(p >= 0 or t.text in _PUNCT for t, p in zip(unit.tokens[:end], unit.pair)):
+            return False
+        return any(p not in self.title_pairs and p not in self.name_pairs and len(
+            self.text[self.pairs[p].open + 1:self.pairs[p].close].split()) >= 3 for p in pairs)
+
     def _continuation_end(self, unit: _Unit, head: int) -> int:
         """A continuing sentence ends before a quotation that stands as a sentence of its own
         after it ("Aber das gehe nicht. „Ich lasse mich nicht ...“"), and before the
         sentences a cue claimed."""
         for j in range(1, head - 1):
-            if unit.tokens[j].text in _SENTENCE_END and unit.pair[j] < 0 and unit.pair[j + 1] >= 0 \
+            if _ends_sentence(unit.tokens[j].text) and unit.pair[j] < 0 and unit.pair[j + 1] >= 0 \
                     and unit.pair[j + 1] != unit.pair[j - 1]:
                 return j + 1
         return head
@@ -494,7 +530,8 @@ class _Article:
             end = i
             while end < n and unit.pair[end] == pair:
                 end += 1
-            alone = (i == 0 or unit.tokens[i - 1].text in _FINAL) and (
+            alone = (i == 0 or unit.tokens[i - 1].text in _FINAL
+                     or _ends_sentence(unit.tokens[i - 1].text)) and (
                 end == n or unit.tokens[end].text in _FINAL)
             if alone and pair not in self.title_pairs and self._sentence_like(pair) and not any(
                     a < end and i < b for a, b in claimed):

@@ -128,3 +128,43 @@ def test_rejecting_a_proposal_lends_its_speaker_to_the_konjunktiv_after_it() -> 
 
 def test_rejecting_claims_no_content() -> None:
     assert quotes("Karl Huber lehnte es ab, die Kosten zu tragen.", Karl_Huber="PER") == []
+
+
+# -- continuations ------------------------------------------------------------------------------
+
+
+def test_quoted_fragment_right_after_reported_speech_continues_it() -> None:
+    text = ("„Wir haben volle Bücher“, sagte Jonas Becker. Die Firma ist „zu 100 Prozent vom "
+            "Export abhängig“.")
+    assert quotes(text, Jonas_Becker="PER")[1] == (
+        "mixed", "Die Firma ist „zu 100 Prozent vom Export abhängig“", "Jonas Becker", "sagte")
+
+
+@pytest.mark.parametrize("second", [
+    "\n\nDie Firma ist „zu 100 Prozent vom Export abhängig“.",  # another paragraph
+    " Die Firma ist „ausgelastet“.",  # a word or two: scare quotes
+    " Für Anna Roth ist klar, dass „die Preise weiter steigen“.",  # someone else's
+])
+def test_quoted_fragment_continues_only_close_and_long_and_unclaimed(second: str) -> None:
+    text = f"„Wir haben volle Bücher“, sagte Jonas Becker.{second}"
+    found = quotes(text, Jonas_Becker="PER", Anna_Roth="PER")
+    assert not any(q[2] == "Jonas Becker" and ("Firma" in q[1] or "Preise" in q[1]) for q in found)
+
+
+def test_konjunktiv_ii_with_a_quoted_fragment_continues_past_a_heading() -> None:
+    text = ("Jonas Becker sagte, die Nachfrage sei hoch.\n\n>>> Mehr zum Thema\n\nVor 2030 "
+            "würden die Hersteller „kaum neue Modelle bringen“.")
+    assert quotes(text, Jonas_Becker="PER")[1][1:3] == (
+        "Vor 2030 würden die Hersteller „kaum neue Modelle bringen“", "Jonas Becker")
+
+
+def test_continuation_ends_before_a_quotation_after_a_year() -> None:
+    text = ("Jonas Becker sagte, die Nachfrage sei hoch. Der Umsatz liege über dem von 2019. "
+            "„Die Zahlen sind sehr gut.“")
+    assert [q[1] for q in quotes(text, Jonas_Becker="PER")][1:] == [
+        "Der Umsatz liege über dem von 2019.", "Die Zahlen sind sehr gut."]
+
+
+def test_quotation_glued_to_a_compound_is_a_name() -> None:
+    text = "„Wir drehen“, sagte Anna Roth. Sie wird im Mai zum „Sturm am Meer“-Team stoßen."
+    assert [q[1] for q in quotes(text, Anna_Roth="PER")] == ["Wir drehen"]
