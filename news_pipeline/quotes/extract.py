@@ -370,10 +370,15 @@ class _Article:
             previous = self._said_across(k, unit, head)
         if previous and head and self._continues(k, unit, previous, head):
             end = self._continuation_end(unit, head)
-            found = _Found(self._quotation_after_colon(unit, end), end, previous.cue,
-                           previous.speaker, k)
-            self._add(found)
-            unit.said = unit.said or found
+            # "Ein Thema sei die Schaffung von Plätzen: „...“" is two quotations, "heiße das:
+            # „...“" one
+            parts = self._split_at_colon(_Found(0, end, previous.cue, previous.speaker, k))
+            if len(parts) == 1 or self._introduces(unit, parts[0].end):
+                parts = [_Found(self._quotation_after_colon(unit, end), end, previous.cue,
+                                previous.speaker, k)]
+            for found in parts:
+                self._add(found)
+            unit.said = unit.said or parts[-1]
             if end == len(unit.tokens):
                 return
         source = unit.said or unit.voice or previous
@@ -533,7 +538,7 @@ class _Article:
             alone = (i == 0 or unit.tokens[i - 1].text in _FINAL
                      or _ends_sentence(unit.tokens[i - 1].text)) and (
                 end == n or unit.tokens[end].text in _FINAL)
-            if alone and pair not in self.title_pairs and self._sentence_like(pair) and not any(
+            if alone and pair not in self.title_pairs and self._sentence_like(pair, unit, i) and not any(
                     a < end and i < b for a, b in claimed):
                 lone.append((i, end))
             i = end
@@ -576,11 +581,22 @@ class _Article:
             return speaker
         return None
 
-    def _sentence_like(self, pair: int) -> bool:
-        """Long enough or ending like a sentence, unlike a quoted name standing alone."""
+    def _sentence_like(self, pair: int, unit: _Unit, first: int) -> bool:
+        """Long enough or ending like a sentence, unlike a quoted name standing alone; three
+        words after a person's "Name:" ("Weikert: „Menschenrechte sind unantastbar“")."""
         quoted = self.pairs[pair]
         words = self.text[quoted.open + 1:quoted.close].split()
+        if len(words) == 3 and first and unit.tokens[first - 1].text == ":":
+            speaker = self._introducer(unit, first)
+            return speaker is not None and self._is_person(speaker)
         return len(words) >= 4 or (bool(words) and words[-1][-1] in ".!?…")
+
+    def _introduces(self, unit: _Unit, colon: int) -> bool:
+        """Does the clause before a colon only introduce what follows, its verb and a pronoun
+        ("Für die Stadt heiße das:"), unlike "Ein Thema sei der Ausbau der Kitas:"?"""
+        start = self._clause_start(unit, 0, colon)
+        verb = next((j for j in range(colon - 1, start - 1, -1) if _finite_verb(unit.tokens[j].text)), start)
+        return colon - verb <= 2
 
     def _split_at_colon(self, found: _Found) -> list[_Found]:
         """"Es stehe ihnen frei, ... auszusetzen: „Niemand soll ...“, so X": reported speech

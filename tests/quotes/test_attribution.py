@@ -168,3 +168,26 @@ def test_continuation_ends_before_a_quotation_after_a_year() -> None:
 def test_quotation_glued_to_a_compound_is_a_name() -> None:
     text = "„Wir drehen“, sagte Anna Roth. Sie wird im Mai zum „Sturm am Meer“-Team stoßen."
     assert [q[1] for q in quotes(text, Anna_Roth="PER")] == ["Wir drehen"]
+
+
+# -- colons -------------------------------------------------------------------------------------
+
+
+def test_continuing_clause_whose_colon_introduces_a_quotation_is_two() -> None:
+    text = ("Eva Brandt sagte, die Lage sei gut. Ein weiteres Thema sei der Ausbau der Kitas: "
+            "„Wir haben die Plätze verdoppelt.“")
+    assert [q[:3] for q in quotes(text, Eva_Brandt="PER")][1:] == [
+        ("indirect", "Ein weiteres Thema sei der Ausbau der Kitas", "Eva Brandt"),
+        ("direct", "Wir haben die Plätze verdoppelt.", "Eva Brandt")]
+
+
+def test_short_introducer_before_a_colon_stays_one_quotation() -> None:
+    text = ("Eva Brandt sagte, die Lage sei gut. Für die Stadt, die bald wächst, heiße das: "
+            "„Wir bauen jetzt mehr Kitas.“")
+    assert [q[1] for q in quotes(text, Eva_Brandt="PER")][1:] == ["Wir bauen jetzt mehr Kitas."]
+
+
+def test_three_quoted_words_after_a_persons_name_and_colon() -> None:
+    text = "Der Verband tagte.\n\nWeber: „Preise sind fair“\n\nDie Sitzung dauerte lange."
+    assert quotes(text, Weber="PER") == [("direct", "Preise sind fair", "Weber", None)]
+    assert quotes(text.replace("Weber:", "Der Verband:"), Verband="ORG") == []
