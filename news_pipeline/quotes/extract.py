@@ -409,7 +409,7 @@ class _Article:
         """A line of its own of at most 15 words that does not end like a sentence (also
         where it is a quotation or holds one: "Weikert: „Menschenrechte sind unantastbar“")."""
         tokens = unit.tokens
-        if len(tokens) > 30:
+        if tokens[-1].text in _FINAL or len(tokens) > 30:
             return False
         last = len(tokens) - 1
         while last > 0 and tokens[last].text in _MARKS:
@@ -467,9 +467,11 @@ class _Article:
         speech itself ("Vielleicht würden die Beratungen Klarheit schaffen.")."""
         end = self._continuation_end(unit, head)
         words = [t.text for t, p in zip(unit.tokens[:end], unit.pair[:end]) if p < 0]
-        if any(cues.konjunktiv_i(w) and "ich" not in (a.lower(), b.lower())
-               for a, w, b in zip(["", *words], words, [*words[1:], ""])):
-            return True  # not "Ich hoffe, ...": a first person is direct speech without marks
+        for j, w in enumerate(words):
+            # not "Ich hoffe, ...": a first person is direct speech without marks
+            if cues.konjunktiv_i(w) and (j == 0 or words[j - 1].lower() != "ich") and (
+                    j + 1 == len(words) or words[j + 1].lower() != "ich"):
+                return True
         if previous.end <= previous.first:
             return False
         # a quoted fragment of three words or more: 'Die Firma ist „zu 100 Prozent
