@@ -73,6 +73,8 @@ class RawFolder:
 
 
 RAW_FOLDER_FIELDS = tuple(RawFolder.__annotations__)
+# Commit metadata of `_raw_folders`: the version of `_inventory` its records go with.
+INVENTORY_VERSION = "news_pipeline.inventory_version"
 
 # A folder changed this close to its listing can change again within the same tick of the
 # file system's clock, keeping its ctime: it is trusted only once a later listing sees it older.
@@ -331,7 +333,8 @@ def scan_raw_folder(warehouse: Warehouse, raw_dir: Path, trust_folders: bool = F
     place, and appear whole (written aside, then renamed into place)."""
     month = this_month()
     with warehouse.transaction() as tx:
-        recorded = {row["folder"]: RawFolder(**row) for row in tx.read_arrow("_raw_folders").to_pylist()}
+        recorded = ({row["folder"]: RawFolder(**row) for row in tx.read_arrow("_raw_folders").to_pylist()}
+                    if _folders_go_with_inventory(warehouse) else {})
         listing = list_raw_folder(raw_dir, recorded if trust_folders else None)
         looked_at, previous, deleted = _compare(listing.files, _inventory_of(tx, listing, recorded))
         root = os.fspath(raw_dir)
@@ -359,14 +362,25 @@ def scan_raw_folder(warehouse: Warehouse, raw_dir: Path, trust_folders: bool = F
         retry = {_folder_of(f.source_path) for f in files if (f.error or "").startswith("unreadable")}
         folders = {f.folder: replace(f, ctime_ns=-1) if f.folder in retry else f
                    for f in listing.folders}
-        # After the inventory: a run killed between the two lists the folders again.
+        # After the inventory, naming its version: a run killed between the two lists again
+        # the folders it listed (their ctimes differ from the records still).
         if folders != recorded:
-            tx.replace("_raw_folders", pd.DataFrame(list(folders.values()), columns=list(RAW_FOLDER_FIELDS)))
+            tx.replace("_raw_folders", pd.DataFrame(list(folders.values()), columns=list(RAW_FOLDER_FIELDS)),
+                       metadata={INVENTORY_VERSION: str(warehouse.data_version("_inventory"))})
         report.extra["files"] = listed
         report.extra["folders_listed"] = len(listing.listed)
         report.extra["folders_trusted"] = len(listing.folders) - len(listing.listed)
     log.info("scanned %s: %s", raw_dir, report.as_metadata())
     return report
+
+
+def _folders_go_with_inventory(warehouse: Warehouse) -> bool:
+    """Whether the folder records were written with this inventory or an older version of it
+    (a killed run's inventory may be ahead of them). Not beside an inventory that was
+    deleted, or restored to an older version: its files in trusted folders would be missed."""
+    named = warehouse.commit_metadata("_raw_folders").get(INVENTORY_VERSION)
+    inventory = warehouse.data_version("_inventory")
+    return named is not None and inventory is not None and int(named) <= inventory
 
 
 def _folder_of(source_path: str) -> str:

@@ -126,7 +126,7 @@ def test_a_run_killed_before_recording_the_folders_lists_them_again(
     raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
     _tree(raw)
 
-    def killed(self: object, table: str, rows: object) -> None:
+    def killed(self: object, table: str, rows: object, metadata: object = None) -> None:
         raise KeyboardInterrupt(table)
 
     with seconds_later(3600):
@@ -138,6 +138,29 @@ def test_a_run_killed_before_recording_the_folders_lists_them_again(
                 _scan(warehouse, raw)
         rerun = _scan(warehouse, raw)
     assert (rerun["new"], rerun["unchanged"], rerun["folders_listed"]) == (0, 6, 1)
+    assert "a/7.txt" in [path for path, _, _ in _inventory(warehouse)]
+
+
+def test_folder_records_are_not_trusted_beside_an_inventory_deleted_or_rolled_back(
+        tmp_path: Path) -> None:
+    raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
+    _tree(raw)
+    with seconds_later(3600):
+        _scan(warehouse, raw)
+        whole = _inventory(warehouse)
+        shutil.rmtree(tmp_path / "warehouse" / "_inventory")
+        rescan = _scan(warehouse, raw)
+        assert (rescan["new"], rescan["deleted"], rescan["folders_listed"]) == (5, 0, 4)
+        assert _inventory(warehouse) == whole
+        _write(raw / "a" / "7.txt", "neu")
+        _scan(warehouse, raw)  # records of the inventory's newest version: ahead of version 0
+        inventory = tmp_path / "warehouse" / "_inventory" / "_delta_log"
+        for commit in sorted(inventory.glob("*.json"))[1:]:
+            commit.unlink()  # the inventory as it was, before a/7.txt
+        for checkpoint in inventory.glob("*checkpoint*"):
+            checkpoint.unlink()
+        rolled_back = _scan(warehouse, raw)
+    assert (rolled_back["new"], rolled_back["folders_listed"]) == (1, 4)
     assert "a/7.txt" in [path for path, _, _ in _inventory(warehouse)]
 
 
