@@ -91,6 +91,10 @@ SPEECH_VERBS = _forms({
     "beten": "betet betete beteten",
     "posten": "postet postete posteten",
     "äußern": "äußert äußerte äußerten geäußert",
+    # "„...“, begründete X seine Entscheidung", "„...“, betitelte X ein Foto": with a
+    # quotation, a Konjunktiv or a dass-clause only (not STRONG)
+    "begründen": "begründet begründete begründeten",
+    "betiteln": "betitelt betitelte betitelten",
 })
 
 # Verbs that mostly take an object, and so count as a cue only when the object holds a
@@ -109,6 +113,10 @@ ALS_PREDICATE = frozenset({"bezeichnen", "beschreiben"})
 
 # "zeigte sich „besorgt“": an attitude said in public; a cue only with a quoted word.
 SICH_ZEIGEN = frozenset({"zeigt", "zeigte", "zeigten", "zeigen"})
+# "„...“, weiß X", "„...“, zeigte sich X zuversichtlich": verbs of knowing and attitude that
+# attribute only a quotation in marks standing right before them in inverted order (never
+# "X weiß, dass ...", a mental state).
+INVERTED_ONLY = frozenset({"weiß", "wusste", "wussten"}) | SICH_ZEIGEN
 
 # Separable verbs: the finite stem in a main clause, whose particle closes the clause
 # ("teilte ... mit", "wies darauf hin"). A stem can belong to several verbs ("gab ... an",
@@ -411,7 +419,7 @@ SCARE_MARKERS = frozenset({"sogenannte", "sogenannten", "sogenannter", "sogenann
                            "genannte", "genannten", "namens"})
 
 # Every word a cue starts with: the extractor looks closer only at these.
-TRIGGERS = frozenset({*SPEECH_VERBS, *OBJECT_VERBS, *SEPARABLE_STEMS, *SEPARABLE_WHOLE,
+TRIGGERS = frozenset({*INVERTED_ONLY, *SPEECH_VERBS, *OBJECT_VERBS, *SEPARABLE_STEMS, *SEPARABLE_WHOLE,
                       *SICH_ZEIGEN, *HEISSEN, *RELATIVE_SOURCES, "so", LAUT, ZUFOLGE, "nach"})
 
 # Gender, for "er"/"sie" and "der Minister"/"die Ministerin": common first names ...

@@ -67,6 +67,12 @@ def _finite_verb(word: str) -> bool:
 _PAST_VERB = re.compile(r"[a-zäöüß]{3,}te(?:n)?")
 
 
+def _capitalised(word: str) -> bool:
+    """A noun or name: a capital first, or a capital after a small first letter ("xAI",
+    "eBay")."""
+    return word[:1].isupper() or (word[:1].islower() and word[1:2].isupper())
+
+
 def _ends_sentence(text: str) -> bool:
     """A sentence's final punctuation, or a number with the full stop the tokenizer keeps
     ("... im Vergleich zu 2019. „Die ...“"), before a quotation."""
@@ -254,10 +260,11 @@ class _Article:
 
     def _units(self, sentences: Sequence[TextSentence]) -> list[_Unit]:
         units: list[_Unit] = []
-        # 'so der Chef."Die Branche ...': a quotation opened right after a sentence's end,
+        # 'so der Chef."Die Branche ...', 'im Rat.»Wir ...': a quotation opened right
+        # after a sentence's end,
         # inside one token of the segmenter's
         glued = [p.open for p in self.pairs
-                 if p.open and self.text[p.open - 1] in ".!?:" and self.text[p.open] == '"']
+                 if p.open and self.text[p.open - 1] in ".!?:" and self.text[p.open] in '"„»«“']
         for sentence in sentences:
             tokens = sentence.tokens
             if glued and any(tokens[0].start < g < tokens[-1].end for g in glued):
@@ -629,6 +636,11 @@ class _Article:
 
     def _cue_at(self, unit: _Unit, i: int) -> _Cue | None:
         lower = unit.lower[i]
+        if lower in cues.INVERTED_ONLY:
+            if not self._after_quotation(unit, i):
+                return None if lower not in cues.SICH_ZEIGEN else self._zeigen(unit, i)
+            last = i + 1 if i + 1 < len(unit.tokens) and unit.lower[i + 1] == "sich" else i
+            return _Cue("verb", "zeigen" if lower in cues.SICH_ZEIGEN else "wissen", i, last)
         if i and unit.tokens[i].text[:1].isupper() and unit.tokens[i - 1].text not in _OPENING_MARKS:
             return self._source_cue(unit, i, lower)  # a noun ("Fragen"), not a verb
         if lower in cues.SEPARABLE_STEMS:
@@ -647,9 +659,21 @@ class _Article:
             return _Cue("verb", cues.SEPARABLE_WHOLE[lower], i, i)
         if lower in cues.OBJECT_VERBS:
             return _Cue("object", cues.OBJECT_VERBS[lower], i, i)
-        if lower in cues.SICH_ZEIGEN and i + 1 < len(unit.tokens) and unit.lower[i + 1] == "sich":
-            return _Cue("object", "zeigen", i, i + 1)
         return self._source_cue(unit, i, lower)
+
+    @staticmethod
+    def _zeigen(unit: _Unit, i: int) -> _Cue | None:
+        """"zeigte sich „besorgt“": a cue only with a quoted word (see _object)."""
+        if i + 1 < len(unit.tokens) and unit.lower[i + 1] == "sich":
+            return _Cue("object", "zeigen", i, i + 1)
+        return None
+
+    @staticmethod
+    def _after_quotation(unit: _Unit, i: int) -> bool:
+        """The cue right after a quotation's closing mark, with or without a comma:
+        "„...“, weiß X", "„...!“ weiß X"."""
+        j = i - 1 if i and unit.tokens[i - 1].text == "," else i
+        return j >= 1 and unit.pair[j - 1] >= 0 and unit.tokens[j - 1].text in _CLOSING_MARKS
 
     def _source_cue(self, unit: _Unit, i: int, lower: str) -> _Cue | None:
         if lower in cues.HEISSEN:
@@ -717,6 +741,11 @@ class _Article:
             if left:
                 return left
         speaker = self._subject(unit, cue, start)
+        if speaker is None and cue.first and unit.lower[cue.first - 1] in (",", "und") \
+                and unit.said is not None and unit.said.unit == k and unit.said.speaker is not None:
+            # "„...“, weiß X, warnt aber: „...“": a verb coordinated without a subject of
+            # its own has the subject of the cue before it
+            speaker = unit.said.speaker
         gap_end = self._clause_end(unit, after)
         # "X sagte am Mittwoch in einem Grußwort zur Tagung des ... laut Manuskript: „...“":
         # a colon before a quotation ends a long clause too
@@ -755,7 +784,10 @@ class _Article:
         # content, is no antecedent of its speaker
         inside = {m for m in self._mentions(unit)[start:comma] if m >= 0} - self.reported
         self.reported |= inside
-        speaker, np_end = self._speaker_after(unit, cue.first + 1)
+        after = cue.first + 1
+        if after < len(unit.tokens) - 1 and unit.lower[after] == "sich":
+            after += 1  # "„...“, zeigte sich X zuversichtlich"
+        speaker, np_end = self._speaker_after(unit, after)
         self.reported -= inside
         np_end = max(np_end, cue.last + 1)
         if speaker is None or comma <= start:
@@ -1016,7 +1048,7 @@ class _Article:
         while j > start and self._np_token(unit, j - 1):
             j -= 1
         starts = (s for s in range(j, end)
-                  if unit.tokens[s].text[:1].isupper() or unit.lower[s] in cues.DETERMINERS)
+                  if _capitalised(unit.tokens[s].text) or unit.lower[s] in cues.DETERMINERS)
         return next((np for np in (self._np(unit, s, end) for s in starts)
                      if np and np[1] == end), None)
 
@@ -1221,7 +1253,8 @@ class _Article:
 
     def _np_token(self, unit: _Unit, j: int) -> bool:
         text, lower = unit.tokens[j].text, unit.lower[j]
-        return (text[:1].isupper() or self._mentions(unit)[j] >= 0 or lower in cues.DETERMINERS
+        return (_capitalised(text)
+                or self._mentions(unit)[j] >= 0 or lower in cues.DETERMINERS
                 or self._adjective(lower) or unit.pair[j] >= 0) and text != ","
 
     def _np(self, unit: _Unit, i: int, limit: int) -> tuple[int, int] | None:
@@ -1248,7 +1281,7 @@ class _Article:
             elif low in cues.DETERMINERS:
                 if noun_end >= 0 and low not in cues.GENITIVE_LINKS:
                     break
-            elif (text[:1].isupper() and low not in cues.NOT_NOUNS) or self._mentions(unit)[j] >= 0 \
+            elif (_capitalised(text) and low not in cues.NOT_NOUNS) or self._mentions(unit)[j] >= 0 \
                     or _NUMBER_NOUN.match(text):
                 noun_end = j + 1
             elif not self._joins_np(unit, j, limit, noun_end):
@@ -1281,7 +1314,7 @@ class _Article:
     def _head(self, unit: _Unit, first: int, end: int) -> str:
         """The first noun of a noun phrase: "Bericht" in "Einem Bericht der Zeitung"."""
         return next((unit.lower[j] for j in range(first, end)
-                     if unit.tokens[j].text[:1].isupper() and unit.lower[j] not in cues.DETERMINERS),
+                     if _capitalised(unit.tokens[j].text) and unit.lower[j] not in cues.DETERMINERS),
                     "")
 
     def _speaker_after(self, unit: _Unit, i: int, allow_pp: bool = True) -> tuple[_Speaker | None, int]:

@@ -6,7 +6,8 @@ dropped, because cleaned articles put each paragraph on its own line and a quota
 continues into the next paragraph opens again there. Straight marks (") are told apart by
 their place: one before a word after a space opens (a straight mark still open lost its
 closing mark), one after a word closes; a closing one with nothing open, followed by a comma,
-ends a quotation that opened the paragraph without its mark.
+ends a quotation that opened the paragraph without its mark; one after a word while a
+typographic mark („, «, », “) is open closes that one ('„warme Ecken" im Haus').
 """
 
 from __future__ import annotations
@@ -86,6 +87,9 @@ def pair_quotes(text: str) -> list[QuotePair]:
             # ' "Wir ...' opens again: the straight mark before lost its closing mark
             del stack[depth:]
             depth = None
+        if mark == '"' and depth is None and stack and stack[-1][0] in "„«»“" \
+                and _straight_closes(text, at) and not _can_open(text, at):
+            depth = len(stack) - 1  # '„Nischen" sind': a typographic mark closed straight
         if mark == '"' and not stack and _straight_closes(text, at) and not _can_open(text, at):
             lost = _missing_opening(text, line_start, at)
             if lost is not None and (not pairs or pairs[-1].close <= lost.open):

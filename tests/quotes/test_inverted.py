@@ -1,0 +1,61 @@
+"""Quotations in marks attributed in inverted order by verbs that are no plain speech verbs
+("„…“, weiß X", "„…“, zeigte sich X zuversichtlich", "begründete X seine Wahl", "betitelte X
+ein Foto"), a verb coordinated without its own subject, an opening mark glued to the end of
+the sentence before, a typographic mark closed by a straight one, and names with a small
+first letter ("xAI"). Sentences written for these tests."""
+
+from __future__ import annotations
+
+from news_pipeline.quotes.marks import pair_quotes
+from tests.quotes.test_extract import quotes
+
+
+def test_weiss_after_a_quotation_attributes_it() -> None:
+    text = "„Das wird ein hartes Spiel“, weiß Lena Roth."
+    assert quotes(text, Lena_Roth="PER") == [("direct", "Das wird ein hartes Spiel", "Lena Roth", "weiß")]
+
+
+def test_weiss_with_a_dass_clause_is_a_mental_state() -> None:
+    text = "Lena Roth weiß, dass das Spiel hart wird."
+    assert quotes(text, Lena_Roth="PER") == []
+
+
+def test_a_coordinated_verb_without_subject_has_the_subject_before() -> None:
+    text = "„Wir sind bereit“, weiß die Kapitänin Lena Roth, warnt aber: „Der Gegner ist stark.“"
+    assert quotes(text, Lena_Roth="PER") == [
+        ("direct", "Wir sind bereit", "Lena Roth", "weiß"),
+        ("direct", "Der Gegner ist stark.", "Lena Roth", "warnt")]
+
+
+def test_zeigte_sich_after_a_quotation_attributes_it() -> None:
+    text = "»Wir bleiben vorsichtig«, zeigt sich Paul Hahn zuversichtlich."
+    assert quotes(text, Paul_Hahn="PER") == [
+        ("direct", "Wir bleiben vorsichtig", "Paul Hahn", "zeigt sich")]
+
+
+def test_begruendete_after_a_quotation_attributes_it() -> None:
+    text = "„Die zwei haben stark gespielt“, begründet Trainer Ole Kamp seine Wahl."
+    assert quotes(text, Ole_Kamp="PER") == [
+        ("direct", "Die zwei haben stark gespielt", "Ole Kamp", "begründet")]
+
+
+def test_betitelte_after_a_quotation_attributes_it() -> None:
+    text = "“Endlich wieder am Meer”, betitelte die Ministerin Eva Stein ein Foto vom Strand."
+    assert quotes(text, Eva_Stein="PER") == [
+        ("direct", "Endlich wieder am Meer", "Eva Stein", "betitelte")]
+
+
+def test_an_opening_guillemet_glued_to_a_sentence_end() -> None:
+    text = "Der Verein plant ein Fest im Rat.»Wir freuen uns«, erklärt Paul Hahn."
+    assert quotes(text, Paul_Hahn="PER") == [("direct", "Wir freuen uns", "Paul Hahn", "erklärt")]
+
+
+def test_a_typographic_mark_closed_by_a_straight_one() -> None:
+    text = 'Die Katzen mögen «warme Ecken" im Haus. «Das ist gut belegt», schreiben die Forscher.'
+    assert [text[p.open + 1:p.close] for p in pair_quotes(text)] == ["warme Ecken", "Das ist gut belegt"]
+    assert ("direct", "Das ist gut belegt", "Forscher", "schreiben") in quotes(text)
+
+
+def test_a_name_with_a_small_first_letter_is_a_speaker() -> None:
+    text = "Das Modell sei schnell, schreibt xAI in einer Mitteilung."
+    assert quotes(text) == [("indirect", "Das Modell sei schnell", "xAI", "schreibt")]
