@@ -95,6 +95,8 @@ SPEECH_VERBS = _forms({
     # quotation, a Konjunktiv or a dass-clause only (not STRONG)
     "begründen": "begründet begründete begründeten",
     "betiteln": "betitelt betitelte betitelten",
+    # "X begrüßte die Entscheidung": a speech act whose object is no content (VOICE_ONLY)
+    "begrüßen": "begrüßt begrüßte begrüßten",
 })
 
 # Verbs that mostly take an object, and so count as a cue only when the object holds a
@@ -162,7 +164,7 @@ for _lemma, _particle, _stems in (
 # Speech acts whose object is no reported content ("lehnte den Vorschlag kategorisch ab",
 # "lehnte es ab, zu zahlen"): they claim nothing, but their speaker is the voice of the
 # Konjunktiv sentences that follow.
-VOICE_ONLY = frozenset({"ablehnen"})
+VOICE_ONLY = frozenset({"ablehnen", "begrüßen"})
 
 # The same verbs written as one word: participles, and finite forms at the end of a
 # subordinate clause ("wie die Polizei mitteilte").

@@ -55,6 +55,8 @@ _WORD_BEFORE = re.compile(r"([\w-]+)\W{1,3}$")
 _IN_PP = re.compile(r"\b(?:an|mit|von|vom|für|gegen|über|bei|beim|zu|zum|nach|neben|ohne|um|laut)"
                     r"(?:\s+\w+){1,3}\s*$", re.IGNORECASE)
 # "..., sagte X" and "„...!“ sagte X": what precedes a cue whose content comes before it
+# "Wolle man ...", "Gebe es ...": a sentence opening with its Konjunktiv I verb
+_VERB_FIRST_SUBJECTS = frozenset({"man", "es", "er", "sie"})
 _LEFT_OF_INVERTED_CUE = frozenset({",", "“", "”", "«", "»", "\""})
 
 
@@ -375,7 +377,9 @@ class _Article:
         head = self._unclaimed_head(unit)
         if previous is None and head:
             previous = self._said_across(k, unit, head)
-        if previous and head and self._continues(k, unit, previous, head):
+        # "X begrüßt die Regeln – auch wenn das zu spät komme": a speech act without content
+        # of its own sentence is no continuation of the speech before
+        if previous and head and unit.voice is None and self._continues(k, unit, previous, head):
             end = self._continuation_end(unit, head)
             # "Ein Thema sei die Schaffung von Plätzen: „...“" is two quotations, "heiße das:
             # „...“" one
@@ -474,6 +478,8 @@ class _Article:
         speech itself ("Vielleicht würden die Beratungen Klarheit schaffen.")."""
         end = self._continuation_end(unit, head)
         words = [t.text for t, p in zip(unit.tokens[:end], unit.pair[:end]) if p < 0]
+        if len(words) > 1 and words[1] in _VERB_FIRST_SUBJECTS and cues.konjunktiv_i(words[0].lower()):
+            return True  # "Wolle man helfen, müssten ...": the verb first
         for j, w in enumerate(words):
             # not "Ich hoffe, ...": a first person is direct speech without marks
             if cues.konjunktiv_i(w) and (j == 0 or words[j - 1].lower() != "ich") and (
@@ -759,7 +765,7 @@ class _Article:
                 # "sagte:" ending a line: the quotation that opens the next one
                 if k + 1 < len(self.units) and self.units[k + 1].pair[0] >= 0:
                     return [_Found(0, len(self.units[k + 1].tokens), text, speaker, k + 1)]
-            if mark == ",":
+            if mark == "," and not self._coordinated_verb(unit, after, gap_end):
                 inverted = speaker is not None and \
                     unit.tokens[after].start <= speaker.at < unit.tokens[gap_end].start
                 content = self._content_after(unit, gap_end, inverted)
@@ -776,6 +782,15 @@ class _Article:
                 previous.said = None
                 return [_Found(0, len(previous.tokens), text, speaker, k - 1)]
         return self._object(k, unit, cue, speaker)
+
+    @staticmethod
+    def _coordinated_verb(unit: _Unit, after: int, comma: int) -> bool:
+        """"... die Wahl gelassen und zugetraut werden, dass ...": a verb coordinated with
+        the cue before the comma owns the clause after it."""
+        return any(unit.lower[j] in ("und", "oder") and unit.tokens[j + 1].text[:1].islower()
+                   and unit.lower[j + 1] not in cues.DETERMINERS and unit.lower[j + 1] not in cues.FRONTED
+                   and unit.lower[j + 1] not in cues.PRONOUNS and unit.lower[j + 1] not in cues.IMPERSONAL
+                   for j in range(after, comma - 1))
 
     def _left(self, k: int, unit: _Unit, cue: _Cue, start: int, text: str) -> list[_Found]:
         """"...“, sagte X" and "Die Lage sei ernst, sagte X": content before the cue."""

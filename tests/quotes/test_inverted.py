@@ -59,3 +59,27 @@ def test_a_typographic_mark_closed_by_a_straight_one() -> None:
 def test_a_name_with_a_small_first_letter_is_a_speaker() -> None:
     text = "Das Modell sei schnell, schreibt xAI in einer Mitteilung."
     assert quotes(text) == [("indirect", "Das Modell sei schnell", "xAI", "schreibt")]
+
+
+def test_a_welcome_without_content_lends_its_speaker_and_is_no_continuation() -> None:
+    text = ("Die Lage sei ernst, heißt es in der Mitteilung. Eva Stein begrüßt die neuen Regeln, "
+            "auch wenn sie spät kämen. Nun müsse die Regierung handeln.")
+    found = quotes(text, Eva_Stein="PER")
+    assert found[0][:2] == ("indirect", "Die Lage sei ernst")
+    assert ("indirect", "Nun müsse die Regierung handeln", "Eva Stein", "begrüßt") in found
+    assert not any(q[1].startswith("Eva Stein begrüßt") for q in found)
+
+
+def test_a_verb_coordinated_with_the_cue_owns_the_clause_after_the_comma() -> None:
+    text = ("„Wir sind bereit“, sagte Paul Hahn. Solange nichts entschieden sei, müsse den Eltern die Wahl "
+            "gelassen und zugetraut werden, dass sie klug handelten.")
+    found = quotes(text, Paul_Hahn="PER")
+    assert found[1][:3] == ("indirect", "Solange nichts entschieden sei, müsse den Eltern die Wahl "
+                            "gelassen und zugetraut werden, dass sie klug handelten", "Paul Hahn")
+    assert len(found) == 2
+
+
+def test_a_sentence_opening_with_its_konjunktiv_verb_continues() -> None:
+    text = ("Die Lage sei ernst, sagte Paul Hahn. Wolle man helfen, müssten alle mitmachen.")
+    assert quotes(text, Paul_Hahn="PER")[1] == (
+        "indirect", "Wolle man helfen, müssten alle mitmachen", "Paul Hahn", "sagte")
