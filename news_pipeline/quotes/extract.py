@@ -825,8 +825,11 @@ class _Article:
             if unit.pair[np_end + 1] >= 0:
                 return [_Found(start, comma, text, speaker, k),
                         _Found(np_end + 1, self._last_word(unit), text, speaker, k)]
-            # "Die Lage, sagte er, sei ernst": the cue stands inside its content
-            if unit.pair[start] < 0 and unit.lower[np_end + 1] not in cues.ADVERBIAL_OPENERS:
+            # "Die Lage, sagte er, sei ernst": the cue stands inside its content (not
+            # "..., meinte X, der seit 2015 im Amt ist": a relative clause on the speaker)
+            relative = unit.lower[np_end + 1] in cues.RELATIVE_PRONOUNS and np_end + 2 < len(unit.tokens) \
+                and not _capitalised(unit.tokens[np_end + 2].text)
+            if unit.pair[start] < 0 and unit.lower[np_end + 1] not in cues.ADVERBIAL_OPENERS and not relative:
                 return [_Found(start, self._content_end(unit, np_end + 1), text, speaker, k)]
         return [_Found(start, comma, text, speaker, k)]
 
@@ -894,6 +897,13 @@ class _Article:
                     return later
             appos = self._apposition(unit, np)  # "Der Trainer, Vincent Kompany, räumte ein"
             return appos[0] if appos and appos[1] < cue.first else self._speaker(unit, *np)
+        before = self._mentions(unit)[cue.first - 1] if cue.first > start else -1
+        if np is None and not fronted and before >= 0 and self.mentions[before].label == "PER" \
+                and unit.pair[cue.first - 1] < 0:
+            # "Die ebenfalls beim Treffen anwesende Landesrätin Eva Stein meinte": a noun phrase
+            # with words this parser does not follow, ending in the person's name
+            mention = self.mentions[before]
+            return _Speaker(mention.text, _entity_id(mention), mention.start, True)
         speaker, _ = self._speaker_after(unit, after)
         return speaker
 

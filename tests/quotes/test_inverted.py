@@ -83,3 +83,14 @@ def test_a_sentence_opening_with_its_konjunktiv_verb_continues() -> None:
     text = ("Die Lage sei ernst, sagte Paul Hahn. Wolle man helfen, müssten alle mitmachen.")
     assert quotes(text, Paul_Hahn="PER")[1] == (
         "indirect", "Wolle man helfen, müssten alle mitmachen", "Paul Hahn", "sagte")
+
+
+def test_a_relative_clause_on_the_speaker_is_no_content() -> None:
+    text = "Die Arbeit sei getan, meinte Eva Stein, die seit 2015 im Amt ist."
+    assert quotes(text, Eva_Stein="PER") == [("indirect", "Die Arbeit sei getan", "Eva Stein", "meinte")]
+
+
+def test_the_name_right_before_the_verb_ends_a_long_subject() -> None:
+    text = "Die ebenfalls beim Treffen anwesende Landesrätin Eva Stein meinte, das Budget reiche nicht."
+    assert quotes(text, Eva_Stein="PER") == [
+        ("indirect", "das Budget reiche nicht", "Eva Stein", "meinte")]
