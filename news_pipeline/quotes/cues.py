@@ -243,7 +243,7 @@ NON_SPEAKERS = frozenset({
 # "daten", the ending of "Kandidaten" and "Soldaten".
 NON_SPEAKER_HEADS = ("prognose", "prognosen", "umfrage", "umfragen", "statistik", "statistiken",
                      "schätzung", "schätzungen", "rechnung", "rechnungen", "berechnungen",
-                     "messungen", "zahlen", "-daten", "modell", "modellen", "fahrplan")
+                     "messungen", "zahlen", "-daten", "modell", "modellen", "fahrplan", "gesetz")
 
 
 def non_speaker(head: str) -> bool:

@@ -94,3 +94,8 @@ def test_the_name_right_before_the_verb_ends_a_long_subject() -> None:
     text = "Die ebenfalls beim Treffen anwesende Landesrätin Eva Stein meinte, das Budget reiche nicht."
     assert quotes(text, Eva_Stein="PER") == [
         ("indirect", "das Budget reiche nicht", "Eva Stein", "meinte")]
+
+
+def test_a_law_named_by_laut_is_no_speaker() -> None:
+    text = "Die Folge ist, dass Ina Vogt laut dem sogenannten Kita-Gesetz die Frist verlängern musste."
+    assert quotes(text, Ina_Vogt="PER") == []
