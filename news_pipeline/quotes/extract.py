@@ -407,7 +407,7 @@ class _Article:
         for before in range(k - 1, max(k - 4, -1), -1):
             unit = self.units[before]
             if self._heading(unit):
-                continue  # "Weikert: „...“" or "„Zu 100 % Luftfahrt“" between two paragraphs
+                continue  # "Berger: „...“" or "„Ganz vorn dabei“" between two paragraphs
             said = unit.said or unit.voice
             if said:
                 return said
@@ -418,7 +418,7 @@ class _Article:
 
     def _heading(self, unit: _Unit) -> bool:
         """A line of its own of at most 15 words that does not end like a sentence (also
-        where it is a quotation or holds one: "Weikert: „Menschenrechte sind unantastbar“")."""
+        where it is a quotation or holds one: "Berger: „Wir bleiben dabei“")."""
         tokens = unit.tokens
         if tokens[-1].text in _FINAL or len(tokens) > 30:
             return False
@@ -598,7 +598,7 @@ class _Article:
 
     def _sentence_like(self, pair: int, unit: _Unit, first: int) -> bool:
         """Long enough or ending like a sentence, unlike a quoted name standing alone; three
-        words after a person's "Name:" ("Weikert: „Menschenrechte sind unantastbar“")."""
+        words after a person's "Name:" ("Berger: „Wir bleiben dabei“")."""
         quoted = self.pairs[pair]
         words = self.text[quoted.open + 1:quoted.close].split()
         if len(words) == 3 and first and unit.tokens[first - 1].text == ":":
@@ -1415,7 +1415,7 @@ class _Article:
         start = unit.tokens[first].start
         head = self._role_head(unit, first, end, bool(mentions))
         if head is not None:
-            # "der Konzernchef (von FACC)", "die Familien- und Frauenministerin", "das
+            # "der Konzernchef (von Acme)", "die Verkehrs- und Bauministerin", "das
             # Staatsoberhaupt", "der 46-Jährige": the person named before
             role = _role_gender(unit.lower[head])
             article = unit.lower[first - 1]
@@ -1429,8 +1429,8 @@ class _Article:
 
     def _role_head(self, unit: _Unit, first: int, end: int, named: bool) -> int | None:
         """The role noun of a definite noun phrase that names a person by role ("der
-        Konzernchef", "die Familien- und Frauenministerin", "das Staatsoberhaupt", "der Chef
-        von FACC"), or None."""
+        Konzernchef", "die Verkehrs- und Bauministerin", "das Staatsoberhaupt", "der Chef
+        von Acme"), or None."""
         if first == 0 or unit.lower[first - 1] not in ("der", "die", "das"):
             return None
         lower = unit.lower
@@ -1443,7 +1443,7 @@ class _Article:
             return None
         if head == end - 1 and not named:
             return head
-        # an attribute after it: "der Konzernchef von FACC", "die Chefin des Verbands"
+        # an attribute after it: "der Konzernchef von Acme", "die Chefin des Verbands"
         if head + 1 < end and lower[head + 1] in cues.GENITIVE_LINKS and \
                 all(self._mention_label(unit, j) != "PER" for j in range(head + 1, end)):
             return head
