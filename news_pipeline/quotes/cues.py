@@ -228,7 +228,7 @@ POSSESSIVES = frozenset({"seinen", "seiner", "ihren", "ihrer"})
 # subject opening a sentence, the antecedent of a later "er"/"sie".
 UNNAMED_PERSONS = {"mann": "m", "frau": "f"}
 ANGABEN_SUFFIX = "angaben"  # "Kreml-Angaben", "Polizeiangaben"
-# Relative source words: "ein Reuters-Bericht, demzufolge Apple ... entwickle", "Berichte,
+# Relative source words: "ein Börsenblatt-Bericht, demzufolge Fenwick ... entwickle", "Berichte,
 # wonach ...": the noun before the comma is the source, the clause after is the content.
 RELATIVE_SOURCES = frozenset({"demzufolge", "denenzufolge", "wonach"})
 # Sources that are not speakers: "den neuesten Daten zufolge" reports a measurement, "so
@@ -354,7 +354,7 @@ der die das des dem den ein eine einer eines einem einen sein seine seiner seine
 seinen ihr ihre ihrer ihres ihrem ihren dieser diese dieses diesem diesen unser unsere
 """)
 GENITIVE_LINKS = frozenset({"des", "der", "von"})
-# "einer von ET-News' Insidern", "einige der Teilnehmer": pronouns that head a noun phrase
+# "einer von Info-Kompass' Informanten", "einige der Teilnehmer": pronouns that head a noun phrase
 PARTITIVES = frozenset({"einer", "eine", "eines", "einige", "mehrere", "viele", "manche"})
 PARTITIVE_LINKS = frozenset({"von", "der", "des", "aus"})
 RELATIVE_PRONOUNS = _words("der die das dem den denen deren dessen welche welcher welches welchem welchen")

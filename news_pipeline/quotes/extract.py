@@ -51,7 +51,7 @@ _FOREIGN_PARTICLES = frozenset({"ab", "zu", "um", "vorher", "nach", "auf", "vor"
 _MAX_GAP = 12  # tokens between a cue and the comma or colon that opens its content
 _LAST_WORD = re.compile(r"(\w+)\W{0,3}$")
 _WORD_BEFORE = re.compile(r"([\w-]+)\W{1,3}$")
-# "an den Soziologen Hartmut Rosa": a person named in a prepositional phrase
+# "an den Philosophen Arno Kessing": a person named in a prepositional phrase
 _IN_PP = re.compile(r"\b(?:an|mit|von|vom|für|gegen|über|bei|beim|zu|zum|nach|neben|ohne|um|laut)"
                     r"(?:\s+\w+){1,3}\s*$", re.IGNORECASE)
 # "..., sagte X" and "„...!“ sagte X": what precedes a cue whose content comes before it
@@ -190,7 +190,7 @@ class _Unit:
     mention: list[int] = field(default_factory=list)  # per token: its mention or -1
     found: list[_Found] = field(default_factory=list)  # content in this unit
     said: _Found | None = None  # the last content a cue in this unit attributes
-    # a speech act without content ("Yücel berichtete über die Razzien."): its speaker is
+    # a speech act without content ("Lindqvist berichtete über die Proben."): its speaker is
     # the voice of a quotation or a Konjunktiv sentence that follows
     voice: _Found | None = None
 
@@ -475,7 +475,7 @@ class _Article:
     def _continues(self, k: int, unit: _Unit, previous: _Found, head: int) -> bool:
         """Does a sentence without a cue continue the reported speech before it? Konjunktiv
         I does ("Die Lage sei ernst."); Konjunktiv II where the sentence before is reported
-        speech itself ("Vielleicht würden die Beratungen Klarheit schaffen.")."""
+        speech itself ("Vielleicht würden die Gespräche den Streit beenden.")."""
         end = self._continuation_end(unit, head)
         words = [t.text for t, p in zip(unit.tokens[:end], unit.pair[:end]) if p < 0]
         if len(words) > 1 and words[1] in _VERB_FIRST_SUBJECTS and cues.konjunktiv_i(words[0].lower()):
@@ -576,7 +576,7 @@ class _Article:
         return _Speaker(mention.text, _entity_id(mention), mention.start, True)
 
     def _introducer(self, unit: _Unit, first: int) -> _Speaker | None:
-        """"Ministerin Schulze: „...“", "Homrighausen beglückwünschte die Geehrten: „...“":
+        """"Ministerin Schulze: „...“", "Brakenfeld beglückwünschte die Gewinner: „...“":
         the subject of the clause a colon ends introduces the quotation after it."""
         if first == 0 or unit.tokens[first - 1].text != ":":
             return None
@@ -586,7 +586,7 @@ class _Article:
         if dash is not None:
             start = dash + 1  # a heading's "... - Präsident: „...“"
         if unit.lower[start] in ("und", "aber", "doch") and start + 1 < first - 1:
-            start += 1  # "Und Yücel setzte noch einen drauf: „...“"
+            start += 1  # "Und Lindqvist legte noch nach: „...“"
         np = self._np(unit, start, first - 1)
         if np is None or unit.lower[start] in cues.FRONTED or unit.lower[np[1] - 1] in cues.LABEL_NOUNS:
             return None  # "Sein Fazit: „...“" names what is said, not who says it
@@ -795,7 +795,7 @@ class _Article:
     def _left(self, k: int, unit: _Unit, cue: _Cue, start: int, text: str) -> list[_Found]:
         """"...“, sagte X" and "Die Lage sei ernst, sagte X": content before the cue."""
         comma = cue.first - 1 if unit.tokens[cue.first - 1].text == "," else cue.first
-        # "Ob X klug ist, weiß ich nicht, kritisierte der Landeschef": X, named in the
+        # "Ob X das plant, bleibt offen, kritisierte der Regierungschef": X, named in the
         # content, is no antecedent of its speaker
         inside = {m for m in self._mentions(unit)[start:comma] if m >= 0} - self.reported
         self.reported |= inside
@@ -868,7 +868,7 @@ class _Article:
             return None  # quoted voice itself, or no one
         clause = self._clause_start(unit, start, cue.first)
         if clause >= 2 and unit.lower[clause] in cues.RELATIVE_PRONOUNS and \
-                self._mentions(unit)[clause - 2] >= 0:  # "..., Cliff Roberts, der 1933 sagte, dass"
+                self._mentions(unit)[clause - 2] >= 0:  # "..., Otto Fennrich, der 1952 sagte, dass"
             mention = self.mentions[self._mentions(unit)[clause - 2]]
             return _Speaker(mention.text, _entity_id(mention), mention.start, True)
         if unit.lower[start] in cues.ADVERBIAL_OPENERS and start + 1 < cue.first:
@@ -953,14 +953,14 @@ class _Article:
         if cue.lemma in cues.ALS_PREDICATE and "als" not in unit.lower[first:end]:
             end = self._als_after_apposition(unit, first, end)
         # "bezeichnete sie als Kampf für Souveränität" is speech where someone named says it;
-        # "diesen Effekt bezeichnen Genetiker als Drift" is terminology
+        # "diesen Vorgang bezeichnen Geologen als Verwitterung" is terminology
         judged = cue.lemma in cues.ALS_PREDICATE and "als" in unit.lower[first:end] and \
             speaker is not None and speaker.named
         if self._has_speech_pair(unit, first, end) or judged:
             text = self._cue_text(unit, cue)
             if judged and unit.lower[first] == "als" and speaker.at > unit.tokens[cue.first].start \
                     and segment < cue.first and unit.pair[segment] < 0:
-                first = segment  # "Die Domain bezeichnete Prieth als Kunstprojekt": fronted object
+                first = segment  # "Die Skulptur bezeichnete Varnholt als Scherz": fronted object
             found = [_Found(first, end, text, speaker, k)]
             if end + 1 < self._last_word(unit) and unit.tokens[end].text == ":":
                 # "bezeichnete X als Y: ...": what the colon introduces is said too
@@ -1007,7 +1007,7 @@ class _Article:
         """"„...“, heißt es in der Mitteilung", "In der Erklärung heißt es: „...“"."""
         start = self._segment_start(unit, cue.first)
         speaker, text = None, self._cue_text(unit, cue)
-        after = self._past_time(unit, cue.last + 1)  # "hieß es am Freitag in einer Aussendung"
+        after = self._past_time(unit, cue.last + 1)  # "hieß es am Montag in einem Rundschreiben"
         if after < len(unit.tokens) and unit.lower[after] in cues.PLACE_AGENT_PREPOSITIONS | \
                 cues.AGENT_PREPOSITIONS | {"bei"}:
             np = self._np(unit, after + 1, len(unit.tokens))
@@ -1056,7 +1056,7 @@ class _Article:
         return [_Found(start, cue.first - 1, "so", speaker, k)]
 
     def _after_parenthesis(self, unit: _Unit, end: int) -> int:
-        """Past a short parenthesis after a noun phrase ("der Deutsche Jagdverband (DJV)")."""
+        """Past a short parenthesis after a noun phrase ("der Landesverband der Imker (LVI)")."""
         if end < len(unit.tokens) and unit.tokens[end].text == "(":
             close = next((j for j in range(end + 1, min(end + 6, len(unit.tokens)))
                           if unit.tokens[j].text == ")"), None)
@@ -1116,7 +1116,7 @@ class _Article:
                 np = self._np(unit, start, cue.first)
             speaker = self._speaker(unit, *np) if np else None
             if np is None and after + 1 < len(unit.tokens):
-                # "Nach eigenen Angaben kaufte er ...": the subject follows the verb
+                # "Nach eigenen Angaben plante er ...": the subject follows the verb
                 speaker, _ = self._speaker_after(unit, after + 1, allow_pp=False)
             return self._found_for_source(k, unit, cue, speaker, cue.first, after)
         if after < len(unit.tokens) and unit.lower[after] in ("von", "aus", "vom"):
@@ -1127,7 +1127,7 @@ class _Article:
         return self._source(k, unit, cue, np, cue.first, np[1])
 
     def _relative(self, k: int, unit: _Unit, cue: _Cue) -> list[_Found]:
-        """"ein Reuters-Bericht, demzufolge Apple ... entwickle": the source is the noun
+        """"ein Börsenblatt-Bericht, demzufolge Fenwick ... entwickle": the source is the noun
         phrase before the comma."""
         start = self._segment_start(unit, cue.first)
         end = cue.first - 1
@@ -1227,7 +1227,7 @@ class _Article:
 
     def _content_after(self, unit: _Unit, comma: int, inverted: bool) -> int | None:
         """Start of the content after "sagte X," or, where X came after the cue, after an
-        apposition of X ("sagte etwa Dorothy Bishop, Professorin in Oxford, die Kommentare
+        apposition of X ("sagte etwa Helene Brankow, Professorin in Tübingen, die Zahlen
         seien ..."); None if what follows is no content."""
         following = self._clause_end(unit, comma + 1)
         verbs = cues.KONJUNKTIV_II | cues.AUXILIARIES
@@ -1302,7 +1302,7 @@ class _Article:
                 j = noun_end = close + 1
                 continue
             if low in cues.PARTITIVES and j + 1 < limit and lower[j + 1] in cues.PARTITIVE_LINKS:
-                noun_end = j + 1  # "einer" in "einer von ET-News' Insidern"
+                noun_end = j + 1  # "einer" in "einer von Info-Kompass' Informanten"
             elif low in cues.DETERMINERS:
                 if noun_end >= 0 and low not in cues.GENITIVE_LINKS:
                     break
@@ -1318,7 +1318,7 @@ class _Article:
 
     def _joins_np(self, unit: _Unit, j: int, limit: int, noun_end: int) -> bool:
         """Does token j, no noun and no article, continue the noun phrase: "von" or "und"
-        after a noun, a genitive apostrophe ("ET-News‘ Insidern"), an adjective before its
+        after a noun, a genitive apostrophe ("Info-Kompass‘ Informanten"), an adjective before its
         noun ("die staatliche Agentur", not "Berichten dürfte Apple")?"""
         text, low, lower = unit.tokens[j].text, unit.lower[j], unit.lower
         after = unit.tokens[j + 1].text if j + 1 < limit else ""
@@ -1353,7 +1353,7 @@ class _Article:
             return self._resolve_pronoun(unit.tokens[i].start), i + 1
         np = self._np(unit, i, len(unit.tokens))
         if np is None and allow_pp and unit.lower[i] in cues.PREPOSITIONS:
-            # "erklärt auf Nachfrage Martin Rölen": skip a preposition and its noun
+            # "erklärt auf Nachfrage Jonas Erlwein": skip a preposition and its noun
             j = i + 1
             while j < len(unit.tokens) and (unit.lower[j] in cues.DETERMINERS
                                             or self._adjective(unit.lower[j])):
@@ -1405,7 +1405,7 @@ class _Article:
         persons = list(dict.fromkeys(m for m in mentions if self.mentions[m].label == "PER"))
         person = persons[0] if persons else None
         if len(persons) > 1 and self._genitive_of_role(unit, persons[0], end):
-            person = persons[1]  # "Prieths Anwalt Mathias Kapferer": the lawyer
+            person = persons[1]  # "Brenners Anwalt Lukas Offermann": the lawyer
         if person is not None:
             mention = self.mentions[person]
             return _Speaker(mention.text, _entity_id(mention), mention.start, True)
@@ -1462,7 +1462,7 @@ class _Article:
         """"er"/"sie" (gender "m"/"f"), "der Minister": the later of the last speaker and the
         last person (else organisation) mention outside quotation marks before the pronoun,
         passing over people of the other gender and, where there is a last speaker, people
-        named inside a prepositional phrase ("In Anlehnung an den Soziologen X fragte er")."""
+        named inside a prepositional phrase ("In Anlehnung an den Philosophen X fragte er")."""
         if gender is None:
             word = self.text[at:at + 3].lower()
             gender = "m" if word.startswith("er") else "f" if word.startswith("sie") else None
@@ -1493,7 +1493,7 @@ class _Article:
         return candidate
 
     def _in_pp(self, at: int) -> bool:
-        """Is the name at `at` inside a prepositional phrase ("an den Soziologen X"), not the
+        """Is the name at `at` inside a prepositional phrase ("an den Philosophen X"), not the
         subject after a fronted one ("Mit vielem hatte X gerechnet")?"""
         pp = _IN_PP.search(self.text, max(0, at - 40), at)
         return pp is not None and not any(w.lower() in cues.AUXILIARIES or w.lower() in cues.MODALS

@@ -74,7 +74,7 @@ def test_role_noun_prefers_the_person_introduced_with_that_role() -> None:
 
 
 @pytest.mark.parametrize(("name", "role"), [("Karl Weber", "der Konzernchef von Alpha"),
-                                            ("Eva Brandt", "die Familien- und Frauenministerin"),
+                                            ("Eva Brandt", "die Kultur- und Sportministerin"),
                                             ("Karl Weber", "das Staatsoberhaupt")])
 def test_role_noun_phrases_name_the_person_before(name: str, role: str) -> None:
     text = f"{name} kam nach Linz. „Es läuft gut“, sagte {role}."
@@ -82,8 +82,8 @@ def test_role_noun_phrases_name_the_person_before(name: str, role: str) -> None:
 
 
 def test_person_named_inside_the_content_is_not_the_role_nouns_antecedent() -> None:
-    text = ("Landeshauptmann Hans Moser kritisierte den Plan. Ob Huber das weiß, ist offen, "
-            "kritisierte der Landeschef die Pläne von Minister Huber.")
+    text = ("Ministerpräsident Hans Moser kritisierte den Entwurf. Ob Huber das plant, bleibt "
+            "offen, kritisierte der Regierungschef den Entwurf von Minister Huber.")
     assert quotes(text, Hans_Moser="PER", Huber="PER")[0][2] == "Hans Moser"
 
 

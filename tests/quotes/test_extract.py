@@ -75,11 +75,11 @@ def test_quote_first_then_das_sagte() -> None:
 
 
 def test_partitive_speaker_and_advice() -> None:
-    text = "„Die Nachfrage ist gestiegen“, so einer von ET-News‘ Insidern. „Katzen lässt man " \
-           "besser drinnen“, rät Eva Rönspieß."
-    assert quotes(text, Eva_Rönspieß="PER") == [
-        ("direct", "Die Nachfrage ist gestiegen", "einer von ET-News‘ Insidern", "so"),
-        ("direct", "Katzen lässt man besser drinnen", "Eva Rönspieß", "rät")]
+    text = "„Die Preise ziehen wieder an“, so einer von Info-Kompass‘ Informanten. „Tomaten sät " \
+           "man besser spät“, rät Lena Hörmbach."
+    assert quotes(text, Lena_Hörmbach="PER") == [
+        ("direct", "Die Preise ziehen wieder an", "einer von Info-Kompass‘ Informanten", "so"),
+        ("direct", "Tomaten sät man besser spät", "Lena Hörmbach", "rät")]
 
 
 def test_apposition_names_the_speaker() -> None:
@@ -166,15 +166,17 @@ def test_continuation_looks_past_a_heading() -> None:
 
 
 def test_particle_written_apart_and_age_as_speaker() -> None:
-    text = "Wie die Macher bekannt gaben, wird Ana die neue Hauptrolle spielen. „Es ist vorbei“, " \
-           "schrieb der 46-Jährige."
-    assert quotes(text) == [("indirect", "wird Ana die neue Hauptrolle spielen", "Macher", "bekannt gaben"),
-                            ("direct", "Es ist vorbei", "46-Jährige", "schrieb")]
+    text = "Wie die Veranstalter bekannt gaben, wird Mira die neue Moderation übernehmen. „Es war " \
+           "schön“, schrieb der 52-Jährige."
+    assert quotes(text) == [("indirect", "wird Mira die neue Moderation übernehmen", "Veranstalter",
+                             "bekannt gaben"),
+                            ("direct", "Es war schön", "52-Jährige", "schrieb")]
 
 
 def test_relative_source_word() -> None:
-    text = "2020 kursierte ein Reuters-Bericht, demzufolge Apple ein Auto entwickle."
-    assert quotes(text) == [("indirect", "Apple ein Auto entwickle", "Reuters-Bericht", "demzufolge")]
+    text = "2019 kursierte ein Börsenblatt-Bericht, demzufolge Fenwick ein Boot entwickle."
+    assert quotes(text) == [("indirect", "Fenwick ein Boot entwickle", "Börsenblatt-Bericht",
+                             "demzufolge")]
 
 
 @pytest.mark.parametrize(("text", "content", "speaker", "cue"), [
@@ -198,17 +200,17 @@ def test_source_phrases(text: str, content: str, speaker: str, cue: str) -> None
 
 
 def test_cue_inside_its_content_takes_the_whole_sentence() -> None:
-    text = "Bedeutende Lieferanten, heißt es im Antrag, hätten die Lieferungen eingestellt."
-    assert quotes(text) == [("indirect", "Bedeutende Lieferanten, heißt es im Antrag, hätten die "
-                                         "Lieferungen eingestellt", "Antrag", "heißt es im")]
-    text = "Die Sängerin Jordi werde, wie sie bei der Pressekonferenz sagte, durch die Halle gehen."
-    assert quotes(text, Jordi="PER") == [("indirect", text[:-1], "Jordi", "sagte")]
+    text = "Mehrere Zulieferer, heißt es im Schreiben, hätten die Preise erhöht."
+    assert quotes(text) == [("indirect", "Mehrere Zulieferer, heißt es im Schreiben, hätten die "
+                                         "Preise erhöht", "Schreiben", "heißt es im")]
+    text = "Die Pianistin Marlowe werde, wie sie beim Empfang sagte, durch den Saal führen."
+    assert quotes(text, Marlowe="PER") == [("indirect", text[:-1], "Marlowe", "sagte")]
 
 
 def test_content_after_the_speakers_apposition() -> None:
-    text = "So sagte etwa Dorothy Bishop, Professorin in Oxford, die Kommentare seien falsch."
-    assert quotes(text, Dorothy_Bishop="PER") == [
-        ("indirect", "die Kommentare seien falsch", "Dorothy Bishop", "sagte")]
+    text = "So sagte etwa Helene Brankow, Professorin in Tübingen, die Zahlen seien veraltet."
+    assert quotes(text, Helene_Brankow="PER") == [
+        ("indirect", "die Zahlen seien veraltet", "Helene Brankow", "sagte")]
 
 
 def test_content_after_a_colon_not_the_question_before_the_cue() -> None:
@@ -225,9 +227,9 @@ def test_inverted_cue_before_a_colon_has_content_on_both_sides() -> None:
 
 
 def test_relative_clause_speaker_is_the_name_before_it() -> None:
-    text = "Berühmt ist Cliff Roberts, der 1933 sagte, dass alle Caddies schwarz sein werden."
-    assert quotes(text, Cliff_Roberts="PER") == [
-        ("indirect", "alle Caddies schwarz sein werden", "Cliff Roberts", "sagte")]
+    text = "Bekannt ist Otto Fennrich, der 1952 sagte, dass alle Fähren pünktlich sein werden."
+    assert quotes(text, Otto_Fennrich="PER") == [
+        ("indirect", "alle Fähren pünktlich sein werden", "Otto Fennrich", "sagte")]
 
 
 def test_first_person_subject_names_no_speaker() -> None:
@@ -278,17 +280,17 @@ def test_so_with_quoted_fragments_is_mixed() -> None:
     "Der Film „Das Lehrerzimmer“ war für einen Oscar nominiert.",
     "Die Terrororganisationen „Islamischer Staat“ und „Al Qaida“ drohten mit Anschlägen.",
     "Experten befürchten, dass die Inflation wieder steigen könnte.",
-    "Nein zu sagen, eine Grenze zu ziehen, ist schwer.",
+    "Nein zu sagen, eine Bitte zu verweigern, ist mühsam.",
     "Der Arzt sollte erklären, warum eine Einweisung schaden würde.",
     "Der Verein sagte das Spiel wegen des Unwetters ab.",
     "Das heißt, die Saison endet später.",
     "Die Musik war so laut, dass die Nachbarn kamen.",
     "Den neuesten Daten zufolge wächst die Wirtschaft.",
     "Beide haben die Vorwürfe zurückgewiesen, die einen Verstoß darstellen würden.",
-    "Diesen Effekt bezeichnen Genetiker als Drift.",
+    "Diesen Vorgang bezeichnen Geologen als Verwitterung.",
     "Er sagte nicht, ob er kandidiert.",
-    "Das soll, so die Hoffnung, mehr Betriebe anlocken.",
-    "Die Frage wird auf allen Geräten hervorgehoben, um die Aufmerksamkeit zu lenken.",
+    "Der Umbau soll, so die Hoffnung, neue Gäste anziehen.",
+    "Der Hinweis wird in allen Filialen hervorgehoben, um die Kundschaft zu warnen.",
 ])
 def test_not_a_quotation(text: str) -> None:
     assert quotes(text, Putin="PER") == []
