@@ -111,7 +111,7 @@ class Snapshot:
 # the table's data files were listed.
 _OPENED: OrderedDict[tuple[str, int], tuple[tuple[int, int, int], DeltaTable, bool]] = OrderedDict()
 _OPENED_MAX = 64
-# The newest version of each local table seen in this process.
+# The version of each local table last opened as its newest in this process.
 _NEWEST: dict[str, int] = {}
 
 
@@ -121,7 +121,7 @@ def _at_version(uri: str, version: int) -> DeltaTable:
     if cached is not None:
         return cached
     delta = DeltaTable(uri, version=version)
-    _remember(uri, delta, files=True)
+    _remember(uri, delta, files=True, newest=False)
     return delta
 
 
@@ -142,7 +142,7 @@ def _open(uri: str, files: bool = True) -> DeltaTable | None:
         delta = DeltaTable(uri, without_files=not files)
     except TableNotFoundError:
         return None
-    _remember(uri, delta, files)
+    _remember(uri, delta, files, newest=True)
     return delta
 
 
@@ -160,7 +160,8 @@ def _cached(uri: str, version: int, files: bool) -> DeltaTable | None:
     return delta
 
 
-def _remember(uri: str, delta: DeltaTable, files: bool) -> None:
+def _remember(uri: str, delta: DeltaTable, files: bool, newest: bool) -> None:
+    """Cache a local table just opened (`newest`: opened as the newest version)."""
     version = delta.version()
     stamp = _commit_stamp(uri, version)
     if stamp is None:
@@ -169,7 +170,7 @@ def _remember(uri: str, delta: DeltaTable, files: bool) -> None:
     _OPENED.move_to_end((uri, version))
     if len(_OPENED) > _OPENED_MAX:
         _OPENED.popitem(last=False)
-    if version >= _NEWEST.get(uri, -1) or not os.path.exists(_commit_file(uri, version + 1)):
+    if newest:
         _NEWEST[uri] = version
 
 
