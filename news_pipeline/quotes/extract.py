@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from itertools import pairwise
@@ -195,6 +195,11 @@ class _Unit:
     voice: _Found | None = None
 
 
+def _surname(mention: MentionLike) -> str:
+    words = mention.text.split()
+    return words[-1].lower() if words else ""
+
+
 def _entity_id(mention: MentionLike) -> str | None:
     value = getattr(mention, "entity_id", None)
     # a pandas row's missing id is NaN, which is not equal to itself
@@ -262,9 +267,8 @@ class _Article:
 
     def _units(self, sentences: Sequence[TextSentence]) -> list[_Unit]:
         units: list[_Unit] = []
-        # 'so der Chef."Die Branche ...', 'im Rat.»Wir ...': a quotation opened right
-        # after a sentence's end,
-        # inside one token of the segmenter's
+        # 'so der Chef."Die Branche ...', 'im Rat.»Wir ...': a quotation opened right after
+        # a sentence's end, inside one token of the segmenter's
         glued = [p.open for p in self.pairs
                  if p.open and self.text[p.open - 1] in ".!?:" and self.text[p.open] in '"„»«“']
         for sentence in sentences:
@@ -1502,31 +1506,27 @@ class _Article:
     def _gender(self, mention: MentionLike) -> str | None:
         """A person's gender where the article shows it: a first name, "Frau"/"Herr" or a
         role noun before the name ("Ministerin Raab"), for any mention of the same surname."""
-        key = mention.text.split()[-1].lower() if mention.text.split() else ""
-        if key not in self.genders:
-            self.genders[key] = None
-            for m in self.mentions:
-                if m.label == "PER" and m.text.split() and m.text.split()[-1].lower() == key:
-                    found = self._gender_here(m)
-                    if found:
-                        self.genders[key] = found
-                        break
-        return self.genders[key]
+        return self._of_surname(self.genders, mention, self._gender_here)
 
     def _role(self, mention: MentionLike) -> str | None:
         """The role a person is introduced with, in any mention of the same surname
         ("Bundesministerin Susanne Raab" -> "minister"), or None."""
-        key = mention.text.split()[-1].lower() if mention.text.split() else ""
-        if key not in self.roles:
-            self.roles[key] = None
-            for m in self.mentions:
-                if m.label == "PER" and m.text.split() and m.text.split()[-1].lower() == key:
-                    before = _WORD_BEFORE.search(self.text, max(0, m.start - 40), m.start)
-                    role = _role_stem(before.group(1).lower()) if before else None
-                    if role:
-                        self.roles[key] = role
-                        break
-        return self.roles[key]
+        return self._of_surname(self.roles, mention, self._role_here)
+
+    def _of_surname(self, known: dict[str, str | None], mention: MentionLike,
+                    find: Callable[[MentionLike], str | None]) -> str | None:
+        """What `find` says of the first person mention of the same surname where it says
+        anything (remembered in `known`, by surname)."""
+        key = _surname(mention)
+        if key not in known:
+            found = (find(m) for m in self.mentions
+                     if m.label == "PER" and m.text.split() and _surname(m) == key)
+            known[key] = next((f for f in found if f), None)
+        return known[key]
+
+    def _role_here(self, mention: MentionLike) -> str | None:
+        before = _WORD_BEFORE.search(self.text, max(0, mention.start - 40), mention.start)
+        return _role_stem(before.group(1).lower()) if before else None
 
     def _gender_here(self, mention: MentionLike) -> str | None:
         first = mention.text.split()[0].lower()
