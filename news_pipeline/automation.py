@@ -8,7 +8,12 @@ import dagster as dg
 from news_pipeline import settings
 from news_pipeline.assets.maintenance import warehouse_maintenance_job
 from news_pipeline.resources import PipelinePaths
-from news_pipeline.stages.ingest import RawFolderError, fingerprint_raw_folder
+from news_pipeline.stages.ingest import (
+    RawFolderError,
+    fingerprint_raw_folder,
+    recorded_folders,
+    trusts_folders,
+)
 
 # The report is not part of every incremental run: redrawing its charts (importing
 # matplotlib) costs more than a one-article run does. It follows the published tables on its
@@ -38,11 +43,12 @@ weekly_maintenance_schedule = dg.ScheduleDefinition(
            default_status=dg.DefaultSensorStatus.STOPPED)
 def raw_folder_sensor(context: dg.SensorEvaluationContext,
                       paths: PipelinePaths) -> dg.SensorResult | dg.SkipReason:
-    """Requests a run when files in the raw folder are added, changed or removed (with
-    NEWS_PIPELINE_RAW_SCAN=folders: when a folder's status-change time changed)."""
+    """Requests a run when files in the raw folder are added, changed or removed (where the
+    scan trusts folders, see NEWS_PIPELINE_RAW_SCAN: when a folder's status-change time
+    changed)."""
     try:
-        fingerprint = fingerprint_raw_folder(paths.raw_path,
-                                             by_folders=settings.raw_scan() == "folders")
+        by_folders = trusts_folders(settings.raw_scan(), recorded_folders(paths.warehouse()))
+        fingerprint = fingerprint_raw_folder(paths.raw_path, by_folders=by_folders)
     except RawFolderError as error:
         return dg.SkipReason(str(error))
     if fingerprint == context.cursor:

@@ -18,7 +18,9 @@ CACHE_ENV = "NEWS_PIPELINE_CACHE_DIR"
 VACUUM_ENV = "NEWS_PIPELINE_VACUUM_RETENTION_HOURS"
 DASK_SCHEDULER_ENV = "NEWS_PIPELINE_DASK_SCHEDULER"
 RAW_SCAN_ENV = "NEWS_PIPELINE_RAW_SCAN"
-RawScan = Literal["files", "folders"]
+RAW_RECHECK_ENV = "NEWS_PIPELINE_RAW_RECHECK_HOURS"
+RAW_RECHECK_HOURS = 24
+RawScan = Literal["auto", "files", "folders"]
 RAW_SCANS: tuple[RawScan, ...] = get_args(RawScan)
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+://")  # two letters at least: not "C:\"
 
@@ -111,11 +113,19 @@ def vacuum_retention_hours() -> int:
 
 
 def raw_scan() -> RawScan:
-    """How a run reads the raw folder: "files" (the default) stats every file; "folders"
-    lists only the folders whose entries changed (for archives whose articles appear whole
-    and are never rewritten in place; docs/scaling.md)."""
-    value = os.environ.get(RAW_SCAN_ENV) or "files"
+    """How a run reads the raw folder: "files" stats every file; "folders" lists only the
+    folders whose entries changed, and the files of each other folder once per re-check
+    period (docs/scaling.md); "auto" (the default) is "files" below 100,000 files, "folders"
+    from there on."""
+    value = os.environ.get(RAW_SCAN_ENV) or "auto"
     for scan in RAW_SCANS:
         if value == scan:
             return scan
     raise ValueError(f"{RAW_SCAN_ENV} must be one of {', '.join(RAW_SCANS)}, not {value!r}")
+
+
+def raw_recheck_hours() -> int:
+    """Hours after which a scan trusting folders stats the files of an unchanged folder again
+    (a file rewritten in place leaves its folder as it was): each folder within this period,
+    the folders spread over its second half."""
+    return _whole_number(RAW_RECHECK_ENV, RAW_RECHECK_HOURS, 1)

@@ -48,7 +48,8 @@ def test_the_resource_from_the_environment_names_the_folder(tmp_path: Path,
     assert explicit.reports_path == tmp_path
 
 
-@pytest.mark.parametrize(("value", "scan"), [(None, "files"), ("", "files"), ("folders", "folders")])
+@pytest.mark.parametrize(("value", "scan"), [(None, "auto"), ("", "auto"), ("files", "files"),
+                                             ("folders", "folders")])
 def test_the_raw_scan_comes_from_its_variable(value: str | None, scan: str,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     if value is None:
@@ -60,8 +61,24 @@ def test_the_raw_scan_comes_from_its_variable(value: str | None, scan: str,
 
 def test_an_unknown_raw_scan_names_the_variable_and_the_choices(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(settings.RAW_SCAN_ENV, "folder")
-    with pytest.raises(ValueError, match="RAW_SCAN must be one of files, folders, not 'folder'"):
+    with pytest.raises(ValueError, match="RAW_SCAN must be one of auto, files, folders, not 'folder'"):
         settings.raw_scan()
+
+
+@pytest.mark.parametrize(("value", "hours"), [(None, 24), ("6", 6)])
+def test_the_recheck_period_comes_from_its_variable(value: str | None, hours: int,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    if value is None:
+        monkeypatch.delenv(settings.RAW_RECHECK_ENV, raising=False)
+    else:
+        monkeypatch.setenv(settings.RAW_RECHECK_ENV, value)
+    assert settings.raw_recheck_hours() == hours
+
+
+def test_a_recheck_period_under_an_hour_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(settings.RAW_RECHECK_ENV, "0")
+    with pytest.raises(ValueError, match="RAW_RECHECK_HOURS must be a whole number >= 1, not '0'"):
+        settings.raw_recheck_hours()
 
 
 def test_the_launchpad_refuses_an_unknown_raw_scan(tmp_path: Path) -> None:

@@ -82,7 +82,7 @@ def _prepare_raw(raw_dir: Path, n_articles: int, sources: list[list[str]], seed:
 
 def run_scale_benchmark(n_articles: int, work_dir: Path, model: str = "default",
                         corpus: Path = DEFAULT_CORPUS, seed: int = 0,
-                        reuse_warehouse: bool = False, raw_scan: str = "files") -> dict:
+                        reuse_warehouse: bool = False, raw_scan: settings.RawScan = "auto") -> dict:
     if n_articles < 1:
         raise ValueError("n_articles must be at least 1")
     work_dir = Path(work_dir).resolve()
@@ -144,9 +144,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reuse-warehouse", action="store_true",
                         help="start from the warehouse an earlier benchmark of the same N left "
                              "(a catch-up run instead of the full run)")
-    parser.add_argument("--raw-scan", choices=settings.RAW_SCANS, default="files",
+    parser.add_argument("--raw-scan", choices=settings.RAW_SCANS, default="auto",
                         help="how the runs read the raw folder (NEWS_PIPELINE_RAW_SCAN; "
-                             "default: files, every file stat-ed)")
+                             "default: auto)")
 
 
 def run_from_args(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import time
+import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -16,10 +17,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from news_pipeline import settings
 from news_pipeline.stages.report import StageReport
 from news_pipeline.warehouse import SCHEMAS, Transaction, Warehouse, positions
 
-SCAN_VERSION = "scan-1"
+SCAN_VERSION = "scan-2"
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm")
 _HASH_CHUNK = 1 << 20
 
@@ -70,11 +72,17 @@ class RawFolder:
     folder: str  # the prefix of its files' paths: "" for the raw folder, else ending in "/"
     ctime_ns: int  # its status-change time when listed; -1: not to be trusted, list it again
     files: int  # listed directly in it
+    listed_ns: int  # when its files were last stat-ed (the start of that listing)
 
 
 RAW_FOLDER_FIELDS = tuple(RawFolder.__annotations__)
-# Commit metadata of `_raw_folders`: the version of `_inventory` its records go with.
+# Commit metadata of `_raw_folders`: the version of `_inventory` its records go with, and
+# the scan version that wrote them (records of another version are not trusted).
 INVENTORY_VERSION = "news_pipeline.inventory_version"
+SCAN_VERSION_KEY = "news_pipeline.scan_version"
+# With the scan "auto", folders are trusted from this many files on: below, the stat of
+# every file costs under half a second, and a file rewritten in place is seen at once.
+AUTO_FOLDERS_FROM = 100_000
 
 # A folder changed this close to its listing can change again within the same tick of the
 # file system's clock, keeping its ctime: it is trusted only once a later listing sees it older.
@@ -90,28 +98,32 @@ class Listing:
     files: pa.Table  # the files of the folders listed (_LISTING_SCHEMA)
     folders: list[RawFolder]  # every folder under the raw folder, as it is now
     listed: set[str]  # the folders whose files were listed; the others were trusted
+    rechecked: int  # folders listed only because their re-check time had come
 
     @property
     def trusted_files(self) -> int:
         return sum(f.files for f in self.folders if f.folder not in self.listed)
 
 
-def list_raw_folder(raw_dir: Path, trusted: Mapping[str, RawFolder] | None = None) -> Listing:
+def list_raw_folder(raw_dir: Path, trusted: Mapping[str, RawFolder] | None = None,
+                    recheck_hours: int = settings.RAW_RECHECK_HOURS) -> Listing:
     """Every folder under `raw_dir`, and the files of those not `trusted`.
 
     A folder's status-change time (ctime) changes when an entry is added to it, removed or
     renamed (and no tool can set it back, as `touch -r` or `rsync -a` set an mtime), not when
     a file in it is rewritten in place: a folder recorded in `trusted` whose ctime is
-    unchanged is not listed (its files are taken as they were, its subfolders as recorded).
-    Without `trusted` every file is stat-ed. The folder can hold millions of files: one stat
-    per file, relative to its folder's descriptor, into plain lists that become Arrow batches
-    every few thousand files (no Path, stat result or Python object kept per file)."""
+    unchanged is not listed (its files are taken as they were, its subfolders as recorded)
+    unless its files were stat-ed longer ago than its re-check time (between half and all
+    of `recheck_hours`, by its name). Without `trusted` every file is stat-ed.
+    The folder can hold millions of files: one stat per file, relative to its folder's
+    descriptor, into plain lists that become Arrow batches every few thousand files (no
+    Path, stat result or Python object kept per file)."""
     check_raw_folder(raw_dir)
-    walk = _Walk(dict(trusted or {}), _now_ns())
+    walk = _Walk(dict(trusted or {}), _now_ns(), recheck_hours * 3_600_000_000_000)
     _list_folder(os.fspath(raw_dir), "", True, walk)
     walk.columns.flush()
     return Listing(pa.Table.from_batches(walk.columns.batches, _LISTING_SCHEMA), walk.folders,
-                   walk.listed)
+                   walk.listed, walk.rechecked)
 
 
 _LISTING_SCHEMA = pa.schema([("source_path", pa.string()), ("size", pa.int64()),
@@ -147,6 +159,8 @@ class _Columns:
 class _Walk:
     trusted: dict[str, RawFolder]
     started_ns: int
+    recheck_ns: int
+    rechecked: int = 0
     columns: _Columns = field(default_factory=_Columns)
     folders: list[RawFolder] = field(default_factory=list)
     listed: set[str] = field(default_factory=set)
@@ -158,6 +172,13 @@ class _Walk:
                 parent, _, name = folder[:-1].rpartition("/")
                 self.subfolders.setdefault(parent + "/" if parent else "", []).append(name)
 
+    def due(self, folder: RawFolder) -> bool:
+        """Whether the files of an unchanged folder are to be stat-ed again. Each folder has
+        its own point in the second half of the period, fixed by its name: a corpus listed
+        at once is re-checked a few folders per run, not all in one."""
+        share = zlib.crc32(folder.folder.encode("utf-8")) / 2**32
+        return self.started_ns >= folder.listed_ns + self.recheck_ns * (1 + share) / 2
+
 
 def _list_folder(folder: str, prefix: str, utf8_prefix: bool, walk: _Walk) -> None:
     try:
@@ -168,14 +189,16 @@ def _list_folder(folder: str, prefix: str, utf8_prefix: bool, walk: _Walk) -> No
     try:
         ctime = os.fstat(descriptor).st_ctime_ns
         known = walk.trusted.get(prefix)
-        if known is not None and known.ctime_ns == ctime:
+        unchanged = known is not None and known.ctime_ns == ctime
+        if unchanged and not walk.due(known):
             walk.folders.append(known)
             subfolders = walk.subfolders.get(prefix, [])
         else:
+            walk.rechecked += unchanged
             subfolders, files, newest = _list_files(descriptor, prefix, utf8_prefix, walk.columns)
             trust = (ctime < walk.started_ns - _RACY_NS and newest < walk.started_ns - _WRITING_NS
                      and all(map(_utf8, subfolders)))
-            walk.folders.append(RawFolder(prefix, ctime if trust else -1, files))
+            walk.folders.append(RawFolder(prefix, ctime if trust else -1, files, walk.started_ns))
             walk.listed.add(prefix)
     finally:
         os.close(descriptor)
@@ -323,19 +346,21 @@ def _sha256(path: str) -> str:
     return digest.hexdigest()
 
 
-def scan_raw_folder(warehouse: Warehouse, raw_dir: Path, trust_folders: bool = False) -> StageReport:
+def scan_raw_folder(warehouse: Warehouse, raw_dir: Path, scan: settings.RawScan = "files",
+                    recheck_hours: int = settings.RAW_RECHECK_HOURS) -> StageReport:
     """Record the current inventory of `raw_dir`; count what changed since the last scan.
 
     Listing and inventory are compared column-wise: only files whose stat differs from
-    their inventory row (new, touched, rejected before) are looked at one by one. With
-    `trust_folders`, folders whose ctime is as recorded are not listed (list_raw_folder):
-    for archives whose articles are added, replaced by rename or deleted, never rewritten in
-    place, and appear whole (written aside, then renamed into place)."""
+    their inventory row (new, touched, rejected before) are looked at one by one. A scan
+    that trusts folders (trusts_folders) does not list those whose ctime is as recorded
+    (list_raw_folder): for archives whose articles are added, replaced by rename or deleted,
+    and appear whole (written aside, then renamed into place); a file rewritten in place is
+    found when its folder's re-check time comes."""
     month = this_month()
     with warehouse.transaction() as tx:
-        recorded = ({row["folder"]: RawFolder(**row) for row in tx.read_arrow("_raw_folders").to_pylist()}
-                    if _folders_go_with_inventory(warehouse) else {})
-        listing = list_raw_folder(raw_dir, recorded if trust_folders else None)
+        recorded = recorded_folders(warehouse)
+        trusting = trusts_folders(scan, recorded)
+        listing = list_raw_folder(raw_dir, recorded if trusting else None, recheck_hours)
         looked_at, previous, deleted = _compare(listing.files, _inventory_of(tx, listing, recorded))
         root = os.fspath(raw_dir)
         files = [inspect_file(raw_dir, relative, os.path.join(root, relative) if utf8 else None,
@@ -362,25 +387,48 @@ def scan_raw_folder(warehouse: Warehouse, raw_dir: Path, trust_folders: bool = F
         retry = {_folder_of(f.source_path) for f in files if (f.error or "").startswith("unreadable")}
         folders = {f.folder: replace(f, ctime_ns=-1) if f.folder in retry else f
                    for f in listing.folders}
+        if not trusting:  # an unchanged folder keeps its record: no commit at every run
+            folders = {name: recorded[name] if _same_but_listed_ns(recorded.get(name), folder)
+                       else folder for name, folder in folders.items()}
         # After the inventory, naming its version: a run killed between the two lists again
         # the folders it listed (their ctimes differ from the records still).
         if folders != recorded:
             tx.replace("_raw_folders", pd.DataFrame(list(folders.values()), columns=list(RAW_FOLDER_FIELDS)),
-                       metadata={INVENTORY_VERSION: str(warehouse.data_version("_inventory"))})
+                       metadata={INVENTORY_VERSION: str(warehouse.data_version("_inventory")),
+                                 SCAN_VERSION_KEY: SCAN_VERSION})
+        report.extra["scan"] = "folders" if trusting else "files"
         report.extra["files"] = listed
         report.extra["folders_listed"] = len(listing.listed)
+        report.extra["folders_rechecked"] = listing.rechecked
         report.extra["folders_trusted"] = len(listing.folders) - len(listing.listed)
     log.info("scanned %s: %s", raw_dir, report.as_metadata())
     return report
 
 
-def _folders_go_with_inventory(warehouse: Warehouse) -> bool:
-    """Whether the folder records were written with this inventory or an older version of it
-    (a killed run's inventory may be ahead of them). Not beside an inventory that was
-    deleted, or restored to an older version: its files in trusted folders would be missed."""
-    named = warehouse.commit_metadata("_raw_folders").get(INVENTORY_VERSION)
-    inventory = warehouse.data_version("_inventory")
-    return named is not None and inventory is not None and int(named) <= inventory
+def recorded_folders(warehouse: Warehouse) -> dict[str, RawFolder]:
+    """The folders as the last scan recorded them, by name; none where the records were
+    written by another scan version, or beside another inventory than theirs or an older
+    version of it (a killed run's inventory may be ahead of them). Not beside an inventory
+    that was deleted, or restored to an older version: its files in trusted folders would
+    be missed."""
+    metadata = warehouse.commit_metadata("_raw_folders")
+    named, inventory = metadata.get(INVENTORY_VERSION), warehouse.data_version("_inventory")
+    if (metadata.get(SCAN_VERSION_KEY) != SCAN_VERSION or named is None or inventory is None
+            or int(named) > inventory):
+        return {}
+    return {row["folder"]: RawFolder(**row) for row in warehouse.read_arrow("_raw_folders").to_pylist()}
+
+
+def trusts_folders(scan: settings.RawScan, recorded: Mapping[str, RawFolder]) -> bool:
+    """Whether a scan lists only the folders that changed (or are due for a re-check):
+    "folders" does; "auto" does once the recorded folders hold AUTO_FOLDERS_FROM files."""
+    if scan == "auto":
+        return sum(folder.files for folder in recorded.values()) >= AUTO_FOLDERS_FROM
+    return scan == "folders"
+
+
+def _same_but_listed_ns(recorded: RawFolder | None, listed: RawFolder) -> bool:
+    return recorded is not None and replace(recorded, listed_ns=listed.listed_ns) == listed
 
 
 def _folder_of(source_path: str) -> str:

@@ -109,6 +109,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("folder", pa.string()),
         ("ctime_ns", pa.int64()),
         ("files", pa.int64()),
+        ("listed_ns", pa.int64()),
     ]),
     "_spans": pa.schema([
         ("article_id", pa.string()),

@@ -44,7 +44,7 @@ def _tree(root: Path) -> None:
 
 
 def _scan(warehouse: Warehouse, raw: Path) -> dict[str, int | float | str]:
-    return scan_raw_folder(warehouse, raw, trust_folders=True).as_metadata()
+    return scan_raw_folder(warehouse, raw, "folders").as_metadata()
 
 
 def test_unchanged_folders_are_trusted_and_changes_found(tmp_path: Path) -> None:
@@ -78,6 +78,74 @@ def test_a_file_rewritten_in_place_is_found_by_a_scan_of_every_file(tmp_path: Pa
         (raw / "a" / "2.txt").write_text("Artikel, neu geschrieben", encoding="utf-8")
         assert _scan(warehouse, raw)["changed"] == 0
         assert scan_raw_folder(warehouse, raw).as_metadata()["changed"] == 1
+
+
+def test_every_folder_is_listed_again_within_the_recheck_period(tmp_path: Path) -> None:
+    """A file rewritten in place is found once its folder's re-check time has come: for each
+    folder between half and all of the period after its files were stat-ed."""
+    raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
+    _tree(raw)
+    with seconds_later(3600):
+        _scan(warehouse, raw)
+    (raw / "a" / "2.txt").write_text("Artikel, neu geschrieben", encoding="utf-8")
+    with seconds_later(3600 + 11 * 3600):
+        early = _scan(warehouse, raw)
+    assert (early["changed"], early["folders_listed"], early["folders_rechecked"]) == (0, 0, 0)
+    with seconds_later(3600 + 25 * 3600):
+        due = _scan(warehouse, raw)
+        assert (due["changed"], due["folders_listed"], due["folders_rechecked"]) == (1, 4, 4)
+        assert _scan(warehouse, raw)["folders_listed"] == 0  # re-checked: trusted again
+
+
+def test_the_recheck_period_is_a_setting(tmp_path: Path) -> None:
+    raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
+    _tree(raw)
+    with seconds_later(3600):
+        scan_raw_folder(warehouse, raw, "folders", recheck_hours=1)
+    with seconds_later(3 * 3600):
+        assert scan_raw_folder(warehouse, raw, "folders", recheck_hours=1).as_metadata()[
+            "folders_rechecked"] == 4
+
+
+def test_auto_stats_every_file_until_the_folders_hold_enough_of_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
+    _tree(raw)
+    monkeypatch.setattr(ingest, "AUTO_FOLDERS_FROM", 6)
+    with seconds_later(3600):
+        first = scan_raw_folder(warehouse, raw, "auto").as_metadata()
+        again = scan_raw_folder(warehouse, raw, "auto").as_metadata()
+        assert (first["scan"], again["scan"], again["folders_listed"]) == ("files", "files", 4)
+        _write(raw / "b" / "c" / "6.txt", "neu")
+        grown = scan_raw_folder(warehouse, raw, "auto").as_metadata()
+        assert (grown["scan"], grown["new"]) == ("files", 1)
+        trusting = scan_raw_folder(warehouse, raw, "auto").as_metadata()
+    assert (trusting["scan"], trusting["folders_listed"], trusting["unchanged"]) == ("folders", 0, 6)
+
+
+def test_a_scan_of_every_file_leaves_unchanged_folder_records_alone(tmp_path: Path) -> None:
+    raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
+    _tree(raw)
+    with seconds_later(3600):
+        scan_raw_folder(warehouse, raw, "files")
+        recorded = warehouse.data_version("_raw_folders")
+        scan_raw_folder(warehouse, raw, "files")
+        assert warehouse.data_version("_raw_folders") == recorded
+        _write(raw / "a" / "7.txt", "neu")
+        scan_raw_folder(warehouse, raw, "files")
+    assert warehouse.data_version("_raw_folders") == recorded + 1
+
+
+def test_folder_records_of_another_scan_version_are_not_trusted(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
+    _tree(raw)
+    with seconds_later(3600):
+        monkeypatch.setattr(ingest, "SCAN_VERSION", "scan-0")
+        _scan(warehouse, raw)
+        monkeypatch.undo()
+        assert _scan(warehouse, raw)["folders_listed"] == 4
+        assert _scan(warehouse, raw)["folders_listed"] == 0
 
 
 def test_a_folder_changed_just_now_is_listed_again(tmp_path: Path) -> None:
