@@ -103,6 +103,8 @@ COLUMN_DESCRIPTIONS: dict[str, dict[str, str]] = {
                      "(changed too recently, holds a file written or unreadable lately, or a "
                      "folder whose name is not UTF-8)."),
         "files": "Files listed directly in the folder (not in its subfolders).",
+        "listed_ns": ("When the folder's files were last stat-ed (ns, the start of that scan): "
+                      "a scan trusting folders stats them again within NEWS_PIPELINE_RAW_RECHECK_HOURS."),
     },
     "_spans": {
         "article_id": "Article the span is in.",

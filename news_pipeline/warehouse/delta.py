@@ -34,7 +34,13 @@ from deltalake import CommitProperties, DeltaTable, QueryBuilder, WriterProperti
 from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundError
 
 from news_pipeline.settings import is_url
-from news_pipeline.warehouse.schema import ARTICLE_KEY, ARTICLE_TABLES, PARTITION, SCHEMAS
+from news_pipeline.warehouse.schema import (
+    ARTICLE_KEY,
+    ARTICLE_TABLES,
+    PARTITION,
+    RECORD_TABLES,
+    SCHEMAS,
+)
 
 Location = str | os.PathLike
 # The table recording the versions of the last completed run (one row, rewritten by each).
@@ -736,7 +742,7 @@ class Warehouse:
                 raise WarehouseError(f"warehouse {self.location}: table {table!r} is damaged: "
                                      f"{_first_line(error)}; " + _REBUILD.format(where=self.location)
                                      ) from None
-            if delta is None:
+            if delta is None or table in RECORD_TABLES:
                 continue
             found = set(delta.schema().to_arrow().names)
             missing = [name for name in SCHEMAS[table].names if name not in found]

@@ -216,5 +216,9 @@ ARTICLE_TABLES = frozenset({
     "_quote_runs", "_quote_links",
 })
 
+# Records a run can do without: those written by another version are ignored (the stage
+# that reads them checks their commit's metadata) and written anew, not a reason to rebuild.
+RECORD_TABLES = frozenset({"_raw_folders"})
+
 for _table in sorted(ARTICLE_TABLES):
     SCHEMAS[_table] = SCHEMAS[_table].append(pa.field(PARTITION, pa.string()))

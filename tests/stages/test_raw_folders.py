@@ -136,6 +136,20 @@ def test_a_scan_of_every_file_leaves_unchanged_folder_records_alone(tmp_path: Pa
     assert warehouse.data_version("_raw_folders") == recorded + 1
 
 
+def test_folder_records_of_an_older_format_are_written_anew_not_a_reason_to_rebuild(
+        tmp_path: Path) -> None:
+    raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
+    _tree(raw)
+    with seconds_later(3600):
+        _scan(warehouse, raw)
+        old = warehouse.read_arrow("_raw_folders").drop_columns(["listed_ns"])
+        warehouse._write("_raw_folders", old, "overwrite",
+                         {ingest.INVENTORY_VERSION: str(warehouse.data_version("_inventory"))})
+        Warehouse(tmp_path / "warehouse").validate()
+        assert _scan(warehouse, raw)["folders_listed"] == 4
+        assert _scan(warehouse, raw)["folders_listed"] == 0
+
+
 def test_folder_records_of_another_scan_version_are_not_trusted(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
