@@ -11,6 +11,7 @@ from news_pipeline import settings
 from news_pipeline.automation import daily_schedule, raw_folder_sensor
 from news_pipeline.definitions import build_definitions, defs
 from news_pipeline.resources import PipelinePaths
+from news_pipeline.stages import ingest
 
 
 def test_definitions_load_with_assets_checks_schedule_and_sensor() -> None:
@@ -77,3 +78,19 @@ def test_sensor_trusting_folders_watches_folder_mtimes(raw_dir: Path, tmp_path: 
     (raw_dir / "2026" / "12" / "neu.txt").write_text("Titel\n\nEin neuer Artikel über Berlin.")
     again = _evaluate_sensor(paths, first.cursor)
     assert isinstance(again, dg.SensorResult) and again.cursor != first.cursor
+
+
+def test_sensor_with_auto_watches_folders_once_the_raw_folder_is_large(
+        raw_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Then, as the scan, it sees a file rewritten in place only at its folder's re-check."""
+    paths = PipelinePaths(raw_dir=str(raw_dir), warehouse_dir=str(tmp_path / "wh"))
+    article = next(raw_dir.glob("*.txt"))
+    small = _evaluate_sensor(paths, None)
+    article.write_text(article.read_text(encoding="utf-8") + "\nNachtrag.", encoding="utf-8")
+    assert isinstance(_evaluate_sensor(paths, small.cursor), dg.SensorResult)
+
+    monkeypatch.setattr(ingest, "AUTO_FOLDERS_FROM", 1)
+    ingest.scan_raw_folder(paths.warehouse(), raw_dir, "auto")
+    large = _evaluate_sensor(paths, None)
+    article.write_text(article.read_text(encoding="utf-8") + "\nNoch ein Nachtrag.", encoding="utf-8")
+    assert isinstance(_evaluate_sensor(paths, large.cursor), dg.SkipReason)
