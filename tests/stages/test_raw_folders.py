@@ -43,13 +43,20 @@ def _tree(root: Path) -> None:
         _write(root / path, f"Artikel {path}")
 
 
+@pytest.fixture
+def tree(tmp_path: Path) -> tuple[Path, Warehouse]:
+    """A raw folder of five articles in four folders, and an empty warehouse beside it."""
+    raw = tmp_path / "raw"
+    _tree(raw)
+    return raw, Warehouse(tmp_path / "warehouse")
+
+
 def _scan(warehouse: Warehouse, raw: Path) -> dict[str, int | float | str]:
     return scan_raw_folder(warehouse, raw, "folders").as_metadata()
 
 
-def test_unchanged_folders_are_trusted_and_changes_found(tmp_path: Path) -> None:
-    raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
-    _tree(raw)
+def test_unchanged_folders_are_trusted_and_changes_found(tree: tuple[Path, Warehouse]) -> None:
+    raw, warehouse = tree
     with seconds_later(3600):
         first = _scan(warehouse, raw)
         assert (first["new"], first["folders_listed"], first["folders_trusted"]) == (5, 4, 0)
@@ -69,10 +76,9 @@ def test_unchanged_folders_are_trusted_and_changes_found(tmp_path: Path) -> None
     assert [path for path, _, _ in _inventory(warehouse)] == ["5.txt", "a/2.txt"]
 
 
-def test_a_file_rewritten_in_place_is_found_by_a_scan_of_every_file(tmp_path: Path) -> None:
+def test_a_file_rewritten_in_place_is_found_by_a_scan_of_every_file(tree: tuple[Path, Warehouse]) -> None:
     """The documented limit: rewriting a file in place leaves its folder's ctime as it was."""
-    raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
-    _tree(raw)
+    raw, warehouse = tree
     with seconds_later(3600):
         _scan(warehouse, raw)
         (raw / "a" / "2.txt").write_text("Artikel, neu geschrieben", encoding="utf-8")
@@ -80,11 +86,10 @@ def test_a_file_rewritten_in_place_is_found_by_a_scan_of_every_file(tmp_path: Pa
         assert scan_raw_folder(warehouse, raw).as_metadata()["changed"] == 1
 
 
-def test_every_folder_is_listed_again_within_the_recheck_period(tmp_path: Path) -> None:
+def test_every_folder_is_listed_again_within_the_recheck_period(tree: tuple[Path, Warehouse]) -> None:
     """A file rewritten in place is found once its folder's re-check time has come: for each
     folder between half and all of the period after its files were stat-ed."""
-    raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
-    _tree(raw)
+    raw, warehouse = tree
     with seconds_later(3600):
         _scan(warehouse, raw)
     (raw / "a" / "2.txt").write_text("Artikel, neu geschrieben", encoding="utf-8")
@@ -97,9 +102,8 @@ def test_every_folder_is_listed_again_within_the_recheck_period(tmp_path: Path) 
         assert _scan(warehouse, raw)["folders_listed"] == 0  # re-checked: trusted again
 
 
-def test_the_recheck_period_is_a_setting(tmp_path: Path) -> None:
-    raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
-    _tree(raw)
+def test_the_recheck_period_is_a_setting(tree: tuple[Path, Warehouse]) -> None:
+    raw, warehouse = tree
     with seconds_later(3600):
         scan_raw_folder(warehouse, raw, "folders", recheck_hours=1)
     with seconds_later(3 * 3600):
@@ -108,9 +112,8 @@ def test_the_recheck_period_is_a_setting(tmp_path: Path) -> None:
 
 
 def test_auto_stats_every_file_until_the_folders_hold_enough_of_them(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
-    _tree(raw)
+        tree: tuple[Path, Warehouse], monkeypatch: pytest.MonkeyPatch) -> None:
+    raw, warehouse = tree
     monkeypatch.setattr(ingest, "AUTO_FOLDERS_FROM", 6)
     with seconds_later(3600):
         first = scan_raw_folder(warehouse, raw, "auto").as_metadata()
@@ -123,9 +126,8 @@ def test_auto_stats_every_file_until_the_folders_hold_enough_of_them(
     assert (trusting["scan"], trusting["folders_listed"], trusting["unchanged"]) == ("folders", 0, 6)
 
 
-def test_a_scan_of_every_file_leaves_unchanged_folder_records_alone(tmp_path: Path) -> None:
-    raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
-    _tree(raw)
+def test_a_scan_of_every_file_leaves_unchanged_folder_records_alone(tree: tuple[Path, Warehouse]) -> None:
+    raw, warehouse = tree
     with seconds_later(3600):
         scan_raw_folder(warehouse, raw, "files")
         recorded = warehouse.data_version("_raw_folders")
@@ -137,9 +139,8 @@ def test_a_scan_of_every_file_leaves_unchanged_folder_records_alone(tmp_path: Pa
 
 
 def test_folder_records_of_an_older_format_are_written_anew_not_a_reason_to_rebuild(
-        tmp_path: Path) -> None:
-    raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
-    _tree(raw)
+        tree: tuple[Path, Warehouse], tmp_path: Path) -> None:
+    raw, warehouse = tree
     with seconds_later(3600):
         _scan(warehouse, raw)
         old = warehouse.read_arrow("_raw_folders").drop_columns(["listed_ns"])
@@ -151,9 +152,8 @@ def test_folder_records_of_an_older_format_are_written_anew_not_a_reason_to_rebu
 
 
 def test_folder_records_of_another_scan_version_are_not_trusted(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
-    _tree(raw)
+        tree: tuple[Path, Warehouse], monkeypatch: pytest.MonkeyPatch) -> None:
+    raw, warehouse = tree
     with seconds_later(3600):
         monkeypatch.setattr(ingest, "SCAN_VERSION", "scan-0")
         _scan(warehouse, raw)
@@ -162,19 +162,17 @@ def test_folder_records_of_another_scan_version_are_not_trusted(
         assert _scan(warehouse, raw)["folders_listed"] == 0
 
 
-def test_a_folder_changed_just_now_is_listed_again(tmp_path: Path) -> None:
+def test_a_folder_changed_just_now_is_listed_again(tree: tuple[Path, Warehouse]) -> None:
     """Its ctime may not change again within the same tick of the file system's clock."""
-    raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
-    _tree(raw)
+    raw, warehouse = tree
     _scan(warehouse, raw)
     assert {f["ctime_ns"] for f in warehouse.read_arrow("_raw_folders").to_pylist()} == {-1}
     assert _scan(warehouse, raw)["folders_listed"] == 4
 
 
-def test_a_folder_with_a_file_written_lately_is_listed_again(tmp_path: Path) -> None:
+def test_a_folder_with_a_file_written_lately_is_listed_again(tree: tuple[Path, Warehouse]) -> None:
     """A file may still be being written in place: its folder waits until it is quiet."""
-    raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
-    _tree(raw)
+    raw, warehouse = tree
     with seconds_later(30):
         _scan(warehouse, raw)
         assert _scan(warehouse, raw)["folders_listed"] == 4
@@ -184,9 +182,8 @@ def test_a_folder_with_a_file_written_lately_is_listed_again(tmp_path: Path) -> 
 
 
 def test_a_folder_with_an_unreadable_file_is_listed_again(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
-    _tree(raw)
+        tree: tuple[Path, Warehouse], monkeypatch: pytest.MonkeyPatch) -> None:
+    raw, warehouse = tree
     hash_file = ingest._sha256
 
     def unreadable(path: str) -> str:
@@ -204,9 +201,8 @@ def test_a_folder_with_an_unreadable_file_is_listed_again(
 
 
 def test_a_run_killed_before_recording_the_folders_lists_them_again(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
-    _tree(raw)
+        tree: tuple[Path, Warehouse], monkeypatch: pytest.MonkeyPatch) -> None:
+    raw, warehouse = tree
 
     def killed(self: object, table: str, rows: object, metadata: object = None) -> None:
         raise KeyboardInterrupt(table)
@@ -224,9 +220,8 @@ def test_a_run_killed_before_recording_the_folders_lists_them_again(
 
 
 def test_folder_records_are_not_trusted_beside_an_inventory_deleted_or_rolled_back(
-        tmp_path: Path) -> None:
-    raw, warehouse = tmp_path / "raw", Warehouse(tmp_path / "warehouse")
-    _tree(raw)
+        tree: tuple[Path, Warehouse], tmp_path: Path) -> None:
+    raw, warehouse = tree
     with seconds_later(3600):
         _scan(warehouse, raw)
         whole = _inventory(warehouse)
