@@ -3,6 +3,7 @@ folder or at a URL) and how the raw folder is scanned."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -48,31 +49,28 @@ def test_the_resource_from_the_environment_names_the_folder(tmp_path: Path,
     assert explicit.reports_path == tmp_path
 
 
-@pytest.mark.parametrize(("value", "scan"), [(None, "auto"), ("", "auto"), ("files", "files"),
-                                             ("folders", "folders")])
-def test_the_raw_scan_comes_from_its_variable(value: str | None, scan: str,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("variable", "read", "value", "expected"), [
+    (settings.RAW_SCAN_ENV, settings.raw_scan, None, "auto"),
+    (settings.RAW_SCAN_ENV, settings.raw_scan, "", "auto"),
+    (settings.RAW_SCAN_ENV, settings.raw_scan, "files", "files"),
+    (settings.RAW_SCAN_ENV, settings.raw_scan, "folders", "folders"),
+    (settings.RAW_RECHECK_ENV, settings.raw_recheck_hours, None, 24),
+    (settings.RAW_RECHECK_ENV, settings.raw_recheck_hours, "6", 6),
+])
+def test_how_the_raw_folder_is_read_comes_from_its_variables(
+        variable: str, read: Callable[[], object], value: str | None, expected: object,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     if value is None:
-        monkeypatch.delenv(settings.RAW_SCAN_ENV, raising=False)
+        monkeypatch.delenv(variable, raising=False)
     else:
-        monkeypatch.setenv(settings.RAW_SCAN_ENV, value)
-    assert settings.raw_scan() == scan
+        monkeypatch.setenv(variable, value)
+    assert read() == expected
 
 
 def test_an_unknown_raw_scan_names_the_variable_and_the_choices(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(settings.RAW_SCAN_ENV, "folder")
     with pytest.raises(ValueError, match="RAW_SCAN must be one of auto, files, folders, not 'folder'"):
         settings.raw_scan()
-
-
-@pytest.mark.parametrize(("value", "hours"), [(None, 24), ("6", 6)])
-def test_the_recheck_period_comes_from_its_variable(value: str | None, hours: int,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    if value is None:
-        monkeypatch.delenv(settings.RAW_RECHECK_ENV, raising=False)
-    else:
-        monkeypatch.setenv(settings.RAW_RECHECK_ENV, value)
-    assert settings.raw_recheck_hours() == hours
 
 
 def test_a_recheck_period_under_an_hour_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
